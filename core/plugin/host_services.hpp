@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "notify/channel_abi.h"
+
+namespace notify::core {
+
+class HttpClientPool;
+
+// The host services table handed to plugins (notify_host_api), backed by Poco. One object per
+// channel instance so that log lines carry the instance's name; the HTTP connection pool is
+// shared. Thread-safe: every service may be called concurrently.
+class HostServices {
+ public:
+  using Clock = std::function<int64_t()>;  // Unix milliseconds
+
+  HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http,
+               Clock clock = {});
+  HostServices(const HostServices&) = delete;
+  HostServices& operator=(const HostServices&) = delete;
+  ~HostServices();
+
+  const notify_host_api* api() const { return &api_; }
+  const std::string& instanceName() const { return instanceName_; }
+  HttpClientPool& http() const { return *http_; }
+  int64_t now() const;
+
+ private:
+  notify_host_api api_{};
+  std::string instanceName_;
+  std::shared_ptr<HttpClientPool> http_;
+  Clock clock_;
+};
+
+}  // namespace notify::core

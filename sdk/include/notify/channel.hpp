@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: Apache-2.0
+// Header-only C++ layer over channel_abi.h. It is compiled into the plugin, so no C++ type ever
+// crosses the library boundary. A plugin author writes one class and one macro:
+//
+//   class EchoChannel : public notify::sdk::Channel {
+//    public:
+//     EchoChannel(notify::sdk::Host host, const notify::sdk::Config& config);
+//     notify::sdk::Outcome send(const notify::sdk::Message& message) override;
+//   };
+//   NOTIFY_DEFINE_CHANNEL(EchoChannel, "echo", "1.0.0", "Echoes messages", kParams, 0)
+//
+// The constructor throws notify::sdk::ConfigError for a bad configuration. Every exception is
+// caught at the boundary and turned into a status; none reaches the host.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "notify/channel_abi.h"
+#include "notify/channel_util.h"
+
+namespace notify::sdk {
+
+inline std::string_view view(notify_str s) {
+  return s.size == 0 ? std::string_view{} : std::string_view(s.data, s.size);
+}
+
+inline notify_str str(std::string_view s) { return notify_str{s.data(), s.size()}; }
+
+inline std::string_view findKv(const notify_kv* kv, size_t count, std::string_view key) {
+  for (size_t i = 0; i < count; ++i) {
+    if (view(kv[i].key) == key) {
+      return view(kv[i].value);
+    }
+  }
+  return {};
+}
+
+// Thrown by a channel's constructor when its configuration cannot work.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The instance configuration, already checked by the host against the declared parameters.
+class Config {
+ public:
+  Config(const notify_kv* kv, size_t count) : kv_(kv), count_(count) {}
+
+  bool has(std::string_view key) const {
+    for (size_t i = 0; i < count_; ++i) {
+      if (view(kv_[i].key) == key) {
+        return true;
+      }
+    }
+    return false;
+  }
+  std::string get(std::string_view key, std::string_view fallback = {}) const {
+    return has(key) ? std::string(findKv(kv_, count_, key)) : std::string(fallback);
+  }
+  int64_t getInt(std::string_view key, int64_t fallback = 0) const {
+    if (!has(key)) {
+      return fallback;
+    }
+    std::string text = get(key);
+    try {
+      return std::stoll(text);
+    } catch (const std::exception&) {
+      throw ConfigError(std::string(key) + ": not an integer: " + text);
+    }
+  }
+  bool getBool(std::string_view key, bool fallback = false) const {
+    return has(key) ? get(key) == "true" : fallback;
+  }
+  std::vector<std::string> getList(std::string_view key) const {
+    std::vector<std::string> items;
+    std::string text = get(key);
+    size_t start = 0;
+    while (!text.empty() && start <= text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) {
+        end = text.size();
+      }
+      items.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    return items;
+  }
+
+ private:
+  const notify_kv* kv_;
+  size_t count_;
+};
+
+// One message, as views into the host's memory: valid only during send().
+class Message {
+ public:
+  explicit Message(const notify_message* raw) : raw_(raw) {}
+
+  std::string_view id() const { return view(raw_->message_id); }
+  std::string_view app() const { return view(raw_->app); }
+  std::string_view templateName() const { return view(raw_->template_name); }
+  std::string_view channel() const { return view(raw_->channel); }
+  std::string_view subject() const { return view(raw_->subject); }
+  std::string_view body() const { return view(raw_->body); }
+  // The recipient address of a kind ("phone", "email", "user", ...), empty when absent.
+  std::string_view to(std::string_view kind) const { return findKv(raw_->to, raw_->to_count, kind); }
+  std::string_view var(std::string_view name) const {
+    return findKv(raw_->vars, raw_->vars_count, name);
+  }
+  std::string_view attr(std::string_view name) const {
+    return findKv(raw_->attrs, raw_->attrs_count, name);
+  }
+  uint32_t attempt() const { return raw_->attempt; }
+  int64_t deadlineUnixMs() const { return raw_->deadline_unix_ms; }
+  const notify_message& raw() const { return *raw_; }
+
+ private:
+  const notify_message* raw_;
+};
+
+// The classified result of one send.
+struct Outcome {
+  notify_status status = NOTIFY_INTERNAL_ERROR;
+  std::string providerCode;
+  std::string providerMessageId;
+  std::string detail;
+  int64_t retryAfterMs = 0;
+
+  static Outcome delivered(std::string providerMessageId = {}, std::string detail = {}) {
+    return {NOTIFY_DELIVERED, {}, std::move(providerMessageId), std::move(detail), 0};
+  }
+  static Outcome accepted(std::string providerMessageId, std::string detail = {}) {
+    return {NOTIFY_ACCEPTED, {}, std::move(providerMessageId), std::move(detail), 0};
+  }
+  static Outcome retry(std::string detail, int64_t retryAfterMs = 0) {
+    return {NOTIFY_RETRY, {}, {}, std::move(detail), retryAfterMs};
+  }
+  static Outcome rateLimited(std::string detail, int64_t retryAfterMs = 0) {
+    return {NOTIFY_RATE_LIMITED, {}, {}, std::move(detail), retryAfterMs};
+  }
+  static Outcome rejected(std::string detail) {
+    return {NOTIFY_REJECTED, {}, {}, std::move(detail), 0};
+  }
+  static Outcome badConfig(std::string detail) {
+    return {NOTIFY_BAD_CONFIG, {}, {}, std::move(detail), 0};
+  }
+  Outcome& withCode(std::string code) {
+    providerCode = std::move(code);
+    return *this;
+  }
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+
+  std::string header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+      if (key == name) {
+        return value;
+      }
+    }
+    return {};
+  }
+};
+
+// An HTTP exchange: ok() when a response arrived (whatever its status), else a transport error.
+struct HttpResult {
+  int32_t hostCode = NOTIFY_HOST_OK;
+  std::string error;
+  HttpResponse response;
+
+  bool ok() const { return hostCode == NOTIFY_HOST_OK; }
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The host services, wrapped. Cheap to copy; valid until the instance is destroyed.
+class Host {
+ public:
+  explicit Host(const notify_host_api* api) : api_(api) {}
+
+  HttpResult http(std::string_view method, std::string_view url, const Headers& headers,
+                  std::string_view body, uint32_t timeoutMs = 0) const {
+    std::vector<notify_kv> kv;
+    kv.reserve(headers.size());
+    for (const auto& [key, value] : headers) {
+      kv.push_back({str(key), str(value)});
+    }
+    notify_http_request request{};
+    request.struct_size = sizeof(request);
+    request.method = str(method);
+    request.url = str(url);
+    request.headers = kv.data();
+    request.header_count = kv.size();
+    request.body = str(body);
+    request.timeout_ms = timeoutMs;
+    HttpResult result;
+    char err[512] = {0};
+    result.hostCode = api_->http_send(api_->ctx, &request, &Host::collect, &result.response, err,
+                                      sizeof(err));
+    result.error = err;
+    return result;
+  }
+
+  std::string hmac(int32_t hash, std::string_view key, std::string_view data) const {
+    uint8_t out[64];
+    int32_t n = api_->hmac(api_->ctx, hash, str(key), str(data), out, sizeof(out));
+    if (n < 0) {
+      throw std::runtime_error("hmac failed");
+    }
+    return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  }
+  std::string hmacSha256(std::string_view key, std::string_view data) const {
+    return hmac(NOTIFY_HASH_SHA256, key, data);
+  }
+  std::string hmacSha1(std::string_view key, std::string_view data) const {
+    return hmac(NOTIFY_HASH_SHA1, key, data);
+  }
+  std::string sha256(std::string_view data) const {
+    uint8_t out[64];
+    int32_t n = api_->hash(api_->ctx, NOTIFY_HASH_SHA256, str(data), out, sizeof(out));
+    if (n < 0) {
+      throw std::runtime_error("sha256 failed");
+    }
+    return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
+  }
+  std::string base64(std::string_view in) const { return encode(api_->base64_encode, in); }
+  std::string base64Decode(std::string_view in) const { return encode(api_->base64_decode, in); }
+  std::string hex(std::string_view in) const { return encode(api_->hex_encode, in); }
+  std::string urlEncode(std::string_view in) const { return encode(api_->url_encode, in); }
+
+  void log(int32_t level, std::string_view text) const { api_->log(api_->ctx, level, str(text)); }
+  int64_t nowUnixMs() const { return api_->now_unix_ms(api_->ctx); }
+
+ private:
+  using EncodeFn = int64_t (*)(void*, notify_str, char*, size_t);
+
+  std::string encode(EncodeFn fn, std::string_view in) const {
+    std::string out(in.size() * 3 + 8, '\0');
+    int64_t n = fn(api_->ctx, str(in), out.data(), out.size());
+    if (n < -1) {
+      out.assign(static_cast<size_t>(-n), '\0');
+      n = fn(api_->ctx, str(in), out.data(), out.size());
+    }
+    if (n < 0) {
+      throw std::runtime_error("invalid input to encoder");
+    }
+    out.resize(static_cast<size_t>(n));
+    return out;
+  }
+
+  static void collect(void* user, const notify_http_response* raw) {
+    auto* response = static_cast<HttpResponse*>(user);
+    response->status = raw->status;
+    for (size_t i = 0; i < raw->header_count; ++i) {
+      response->headers.emplace_back(std::string(view(raw->headers[i].key)),
+                                     std::string(view(raw->headers[i].value)));
+    }
+    response->body.assign(view(raw->body));
+  }
+
+  const notify_host_api* api_;
+};
+
+class Channel {
+ public:
+  virtual ~Channel() = default;
+  virtual Outcome send(const Message& message) = 0;
+};
+
+namespace detail {
+
+inline void writeOutcome(const Outcome& outcome, notify_result* out) {
+  out->status = outcome.status;
+  out->retry_after_ms = outcome.retryAfterMs;
+  notify_write_text(out->provider_code, out->provider_code_cap, &out->provider_code_len,
+                    outcome.providerCode.data(), outcome.providerCode.size());
+  notify_write_text(out->provider_message_id, out->provider_message_id_cap,
+                    &out->provider_message_id_len, outcome.providerMessageId.data(),
+                    outcome.providerMessageId.size());
+  notify_write_text(out->detail, out->detail_cap, &out->detail_len, outcome.detail.data(),
+                    outcome.detail.size());
+}
+
+inline void writeError(char* err, size_t cap, std::string_view text) {
+  notify_write_text(err, cap, nullptr, text.data(), text.size());
+}
+
+// The noexcept trampolines behind NOTIFY_DEFINE_CHANNEL.
+template <typename T>
+struct Adapter {
+  static int32_t create(const notify_host_api* host, const notify_kv* config, size_t count,
+                        void** instance, char* err, size_t errCap) noexcept {
+    try {
+      *instance = new T(Host(host), Config(config, count));
+      return NOTIFY_DELIVERED;
+    } catch (const ConfigError& e) {
+      writeError(err, errCap, e.what());
+      return NOTIFY_BAD_CONFIG;
+    } catch (const std::exception& e) {
+      writeError(err, errCap, e.what());
+    } catch (...) {
+      writeError(err, errCap, "unknown exception in create");
+    }
+    return NOTIFY_INTERNAL_ERROR;
+  }
+
+  static void send(void* instance, const notify_message* message, notify_result* out) noexcept {
+    try {
+      writeOutcome(static_cast<T*>(instance)->send(Message(message)), out);
+      return;
+    } catch (const ConfigError& e) {
+      writeOutcome(Outcome::badConfig(e.what()), out);
+      return;
+    } catch (const std::exception& e) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, e.what(), 0}, out);
+    } catch (...) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, "unknown exception in send", 0}, out);
+    }
+  }
+
+  static void destroy(void* instance) noexcept {
+    try {
+      delete static_cast<T*>(instance);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor may not let anything escape
+    }
+  }
+};
+
+}  // namespace detail
+}  // namespace notify::sdk
+
+// Defines the plugin's descriptor and its one exported entry point for channel class TYPE.
+#define NOTIFY_DEFINE_CHANNEL(TYPE, NAME, VERSION, DESCRIPTION, PARAMS, FLAGS)           \
+  extern "C" NOTIFY_EXPORT const notify_channel_v1* notify_channel_entry(void) {         \
+    static const notify_channel_v1 kDescriptor = {                                       \
+        NOTIFY_ABI_MAJOR,                                                                \
+        NOTIFY_ABI_MINOR,                                                                \
+        sizeof(notify_channel_v1),                                                       \
+        (FLAGS),                                                                         \
+        (NAME),                                                                          \
+        (VERSION),                                                                       \
+        (DESCRIPTION),                                                                   \
+        (PARAMS),                                                                        \
+        nullptr,                                                                         \
+        &::notify::sdk::detail::Adapter<TYPE>::create,                                   \
+        &::notify::sdk::detail::Adapter<TYPE>::send,                                     \
+        &::notify::sdk::detail::Adapter<TYPE>::destroy,                                  \
+    };                                                                                   \
+    return &kDescriptor;                                                                 \
+  }
