@@ -11,6 +11,19 @@ namespace notify::core {
 
 class HttpClientPool;
 
+// While alive on a thread, HTTP calls made through the host on that thread never wait past
+// the given deadline (the message's). The dispatcher opens one around each send.
+class CallDeadlineScope {
+ public:
+  explicit CallDeadlineScope(int64_t deadlineUnixMs);
+  ~CallDeadlineScope();
+  CallDeadlineScope(const CallDeadlineScope&) = delete;
+  CallDeadlineScope& operator=(const CallDeadlineScope&) = delete;
+
+ private:
+  int64_t previous_;
+};
+
 // The host services table handed to plugins (notify_host_api), backed by Poco. One object per
 // channel instance so that log lines carry the instance's name; the HTTP connection pool is
 // shared. Thread-safe: every service may be called concurrently.

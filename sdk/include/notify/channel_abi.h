@@ -72,7 +72,9 @@ typedef enum notify_param_type {
   NOTIFY_PARAM_INT = 2,     /* decimal integer, passed as its decimal text */
   NOTIFY_PARAM_BOOL = 3,    /* passed as "true" or "false" */
   NOTIFY_PARAM_SECRET = 4,  /* configured as env:NAME or file:PATH; the resolved value is passed */
-  NOTIFY_PARAM_LIST = 5     /* TOML array of strings, passed joined with '\n' */
+  NOTIFY_PARAM_LIST = 5,    /* TOML array of strings, passed joined with '\n' */
+  NOTIFY_PARAM_PATH = 6     /* a file path; the host makes a relative one absolute, taken from
+                               the directory of the configuration file that names it */
 } notify_param_type;
 
 /* One declared configuration parameter. A table of them ends with an entry whose name is NULL.

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/common/json_writer.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+namespace notify::core {
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 0xF]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::separate() {
+  if (needComma_) {
+    out_.push_back(',');
+  }
+}
+
+JsonWriter& JsonWriter::open(char c) {
+  separate();
+  out_.push_back(c);
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::close(char c) {
+  out_.push_back(c);
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  separate();
+  appendJsonString(out_, name);
+  out_.push_back(':');
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view text) {
+  separate();
+  appendJsonString(out_, text);
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(int64_t number) {
+  separate();
+  out_ += std::to_string(number);
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(bool flag) {
+  separate();
+  out_ += flag ? "true" : "false";
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  separate();
+  out_.append(json);
+  needComma_ = true;
+  return *this;
+}
+
+std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  JsonWriter w;
+  w.beginObject();
+  for (const auto& [key, value] : pairs) {
+    w.key(key).value(value);
+  }
+  w.endObject();
+  return w.take();
+}
+
+std::string jsonArrayOf(const std::vector<std::string>& items) {
+  JsonWriter w;
+  w.beginArray();
+  for (const auto& item : items) {
+    w.value(item);
+  }
+  w.endArray();
+  return w.take();
+}
+
+std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+    // Poco's Object iterates sorted by key; keep the caller-visible order stable that way.
+    for (const auto& [key, value] : *object) {
+      pairs.emplace_back(key, value.convert<std::string>());
+    }
+  } catch (const std::exception&) {
+    pairs.clear();
+  }
+  return pairs;
+}
+
+}  // namespace notify::core

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+namespace notify::core {
+
+struct ServerConfig {
+  std::string listen = "tcp://127.0.0.1:5560";
+  size_t maxFrameBytes = 1 << 20;
+  size_t maxBatch = 1000;
+  size_t maxPending = 50000;  // requests awaiting commit before new ones get "busy"
+};
+
+struct StoreConfig {
+  std::string kind = "sqlite";
+  std::filesystem::path path = "var/notify.db";
+  bool synchronousFull = true;  // "normal" only by explicit opt-in
+};
+
+struct DispatchConfig {
+  int workers = 16;
+  int claimBatch = 256;
+  int64_t leaseMs = 60000;
+  int64_t sendTimeoutMs = 30000;
+  int maxAttempts = 5;
+  int64_t backoffBaseMs = 1000;
+  int64_t backoffMaxMs = 300000;
+};
+
+struct AppConfig {
+  std::string name;
+  std::string token;  // resolved secret
+  std::string owner;
+};
+
+struct TemplateContent {
+  std::string subject;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> attrs;
+};
+
+struct TemplateConfig {
+  std::string name;
+  std::vector<std::string> vars;
+  std::string defaultChannel;
+  std::map<std::string, TemplateContent> content;  // by channel name
+};
+
+struct ChannelConfig {
+  std::string name;
+  std::string recipient;  // the address kind a message needs in "to", e.g. "email"; may be empty
+  std::vector<std::string> providers;
+};
+
+struct ProviderConfig {
+  std::string name;
+  std::string plugin;
+  int64_t sendTimeoutMs = 0;  // 0: [dispatch] send_timeout_ms
+  std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later
+};
+
+struct DaemonConfig {
+  std::filesystem::path file;
+  std::filesystem::path baseDir;  // relative paths in the file are taken from here
+  std::string logLevel = "info";
+  std::vector<std::string> roles = {"ingress", "dispatcher"};
+  std::filesystem::path pluginDir = "plugins";
+  ServerConfig server;
+  StoreConfig store;
+  DispatchConfig dispatch;
+  std::map<std::string, AppConfig> apps;
+  std::map<std::string, TemplateConfig> templates;
+  std::map<std::string, ChannelConfig> channels;
+  std::map<std::string, ProviderConfig> providers;
+
+  bool hasRole(const std::string& role) const;
+};
+
+// Keys of a [providers.NAME] table that belong to the core, not to the plugin.
+const std::vector<std::string>& providerReservedKeys();
+
+}  // namespace notify::core

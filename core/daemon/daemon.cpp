@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/daemon/daemon.hpp"
+
+#include <unistd.h>
+
+#include "core/common/json_writer.hpp"
+#include "core/common/log.hpp"
+#include "core/common/time.hpp"
+#include "core/config/config_loader.hpp"
+#include "core/store/sqlite_store.hpp"
+#include "core/version.hpp"
+
+namespace notify::core {
+namespace {
+
+std::string nodeName() {
+  char host[256] = {0};
+  gethostname(host, sizeof(host) - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+void logCatalog(const PluginCatalog& catalog) {
+  for (const auto& [name, library] : catalog.loaded()) {
+    logInfo("plugins", "loaded " + name + " " + library->info().version + " from " +
+                           library->info().path);
+  }
+  for (const auto& refused : catalog.refused()) {
+    logWarn("plugins", "refused " + refused.path + ": " + refused.reason);
+  }
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonConfig config)
+    : config_(std::make_shared<const DaemonConfig>(std::move(config))),
+      http_(std::make_shared<HttpClientPool>()) {}
+
+Daemon::~Daemon() { stop(); }
+
+void Daemon::checkConfig(const DaemonConfig& config) {
+  PluginCatalog catalog = PluginCatalog::scan(config.pluginDir);
+  logCatalog(catalog);
+  ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
+}
+
+void Daemon::start() {
+  catalog_ = PluginCatalog::scan(config_->pluginDir);
+  logCatalog(catalog_);
+  providers_ = ProviderSet::build(*config_, catalog_, http_);
+
+  auto store = std::make_unique<SqliteStore>(config_->store.path, config_->store.synchronousFull);
+  Result<void> migrated = store->migrate();
+  if (!migrated) {
+    throw std::runtime_error(migrated.error().message);
+  }
+  store_ = std::move(store);
+  logInfo("store", "sqlite " + config_->store.path.string() +
+                       (config_->store.synchronousFull ? " (synchronous=FULL)"
+                                                       : " (synchronous=NORMAL: relaxed)"));
+
+  committer_ = std::make_unique<GroupCommitter>(*store_, config_->server.maxPending, [this] {
+    if (dispatcher_) {
+      dispatcher_->wake();
+    }
+  });
+  if (config_->hasRole("dispatcher")) {
+    dispatcher_ = std::make_unique<Dispatcher>(config_, *store_, *committer_, providers_,
+                                               nodeName(), [] { return nowUnixMs(); });
+  }
+  committer_->start();
+  if (dispatcher_) {
+    dispatcher_->start();
+  }
+  if (config_->hasRole("ingress")) {
+    HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
+                           kNotifyVersion};
+    handler_ = std::make_unique<RequestHandler>(config_, *store_, *committer_, std::move(context));
+    server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
+                                          config_->server.maxFrameBytes, *handler_);
+    server_->start();
+    logInfo("ingress", "listening on " + server_->boundEndpoint());
+  }
+  started_ = true;
+  std::string roles;
+  for (const auto& role : config_->roles) {
+    roles += (roles.empty() ? "" : ",") + role;
+  }
+  logInfo("notifyd", std::string("started ") + kNotifyVersion + " roles=" + roles);
+}
+
+void Daemon::stop() {
+  if (!started_) {
+    return;
+  }
+  started_ = false;
+  if (server_) {
+    server_->drain();
+  }
+  if (dispatcher_) {
+    dispatcher_->stop();
+  }
+  committer_->stop();  // writes what is queued, answering those callers
+  if (server_) {
+    server_->stop();
+  }
+  logInfo("notifyd", "stopped");
+}
+
+std::string Daemon::endpoint() const { return server_ ? server_->boundEndpoint() : ""; }
+
+std::string Daemon::pluginsJson() const {
+  JsonWriter w;
+  w.beginObject().key("loaded").beginArray();
+  for (const auto& [name, library] : catalog_.loaded()) {
+    const PluginInfo& info = library->info();
+    w.beginObject().key("name").value(info.name).key("version").value(info.version);
+    w.key("description").value(info.description).key("file").value(info.path);
+    w.key("params").beginArray();
+    for (const auto& p : info.params) {
+      w.beginObject().key("name").value(p.name).key("type").value(paramTypeName(p.type));
+      w.key("required").value(p.required);
+      if (p.hasDefault) {
+        w.key("default").value(p.defaultValue);
+      }
+      w.optional("help", p.help).endObject();
+    }
+    w.endArray().endObject();
+  }
+  w.endArray().key("refused").beginArray();
+  for (const auto& refused : catalog_.refused()) {
+    w.beginObject().key("file").value(refused.path).key("reason").value(refused.reason).endObject();
+  }
+  w.endArray().key("providers").beginArray();
+  for (const auto& [name, instance] : providers_->all()) {
+    w.beginObject().key("name").value(name).key("plugin").value(instance->plugin().name).endObject();
+  }
+  w.endArray().endObject();
+  return w.take();
+}
+
+}  // namespace notify::core

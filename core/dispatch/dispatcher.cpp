@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/dispatch/dispatcher.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/common/json_writer.hpp"
+#include "core/common/log.hpp"
+
+namespace notify::core {
+namespace {
+
+// A safety net, not a polling interval: the claimer normally wakes on a commit or on the next
+// due time; this bounds the damage of a missed wake-up (e.g. another node's write).
+constexpr int64_t kMaxIdleWaitMs = 5000;
+constexpr int64_t kStoreErrorBackoffMs = 200;
+
+double jitter() {
+  thread_local std::mt19937 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+                       GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
+                       std::string owner, Clock clock)
+    : config_(std::move(config)),
+      store_(store),
+      committer_(committer),
+      providers_(std::move(providers)),
+      owner_(std::move(owner)),
+      clock_(std::move(clock)),
+      retry_{static_cast<uint32_t>(config_->dispatch.maxAttempts), config_->dispatch.backoffBaseMs,
+             config_->dispatch.backoffMaxMs} {}
+
+Dispatcher::~Dispatcher() { stop(); }
+
+void Dispatcher::start() {
+  for (int i = 0; i < config_->dispatch.workers; ++i) {
+    workers_.emplace_back([this] { workerLoop(); });
+  }
+  claimer_ = std::thread([this] { claimLoop(); });
+}
+
+void Dispatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !claimer_.joinable()) {
+      return;
+    }
+    stopping_ = true;
+  }
+  claimerWake_.notify_all();
+  workAvailable_.notify_all();
+  if (claimer_.joinable()) {
+    claimer_.join();
+  }
+  for (auto& worker : workers_) {
+    worker.join();
+  }
+  workers_.clear();
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    wakeRequested_ = true;
+  }
+  claimerWake_.notify_one();
+}
+
+void Dispatcher::claimLoop() {
+  const size_t capacity = static_cast<size_t>(config_->dispatch.workers) * 2;
+  for (;;) {
+    size_t free;
+    {
+      std::unique_lock lock(mutex_);
+      // Claim only what the workers can start soon, so leases do not run out in our queue.
+      claimerWake_.wait(lock, [&] { return stopping_ || queue_.size() + busyWorkers_ < capacity; });
+      if (stopping_) {
+        return;
+      }
+      wakeRequested_ = false;
+      free = capacity - queue_.size() - busyWorkers_;
+    }
+    size_t limit = std::min(free, static_cast<size_t>(config_->dispatch.claimBatch));
+    Result<std::vector<ClaimedMessage>> claimed =
+        store_.claim(clock_(), limit, config_->dispatch.leaseMs, owner_);
+    if (!claimed) {
+      logError("dispatcher", "claim failed: " + claimed.error().message);
+      waitForWork(clock_() + kStoreErrorBackoffMs);
+      continue;
+    }
+    size_t count = claimed->size();
+    if (count > 0) {
+      std::lock_guard lock(mutex_);
+      for (auto& message : claimed.value()) {
+        queue_.push_back(std::move(message));
+      }
+    }
+    workAvailable_.notify_all();
+    if (count == limit) {
+      continue;  // there may be more due right now
+    }
+    Result<std::optional<int64_t>> next = store_.nextReadyMs();
+    waitForWork(next ? next.value() : std::optional<int64_t>(clock_() + kStoreErrorBackoffMs));
+  }
+}
+
+void Dispatcher::waitForWork(std::optional<int64_t> nextReadyMs) {
+  std::unique_lock lock(mutex_);
+  int64_t now = clock_();
+  int64_t waitMs = nextReadyMs ? std::clamp<int64_t>(*nextReadyMs - now, 0, kMaxIdleWaitMs)
+                               : kMaxIdleWaitMs;
+  if (waitMs == 0) {
+    return;
+  }
+  claimerWake_.wait_for(lock, std::chrono::milliseconds(waitMs),
+                        [&] { return stopping_ || wakeRequested_; });
+}
+
+void Dispatcher::workerLoop() {
+  for (;;) {
+    ClaimedMessage message;
+    {
+      std::unique_lock lock(mutex_);
+      workAvailable_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping
+      }
+      message = std::move(queue_.front());
+      queue_.pop_front();
+      ++busyWorkers_;
+    }
+    deliver(message);
+    {
+      std::lock_guard lock(mutex_);
+      --busyWorkers_;
+    }
+    claimerWake_.notify_one();
+  }
+}
+
+void Dispatcher::deliver(const ClaimedMessage& message) {
+  std::shared_ptr<ChannelInstance> instance;
+  std::string providerName;
+  auto channel = config_->channels.find(message.channel);
+  if (channel != config_->channels.end() && !channel->second.providers.empty()) {
+    providerName = channel->second.providers.front();
+    instance = providers_->find(providerName);
+  }
+  SendOutcome outcome;
+  std::string plugin = "none";
+  int64_t started = clock_();
+  if (!instance) {
+    outcome.status = NOTIFY_BAD_CONFIG;
+    outcome.detail = "no provider configured for channel '" + message.channel + "'";
+  } else {
+    plugin = instance->plugin().name;
+    const ProviderConfig& provider = config_->providers.at(providerName);
+    int64_t timeout = provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs
+                                                 : config_->dispatch.sendTimeoutMs;
+    OutboundMessage out;
+    out.id = message.id;
+    out.app = message.app;
+    out.templateName = message.templateName;
+    out.channel = message.channel;
+    out.to = parseJsonObjectOfStrings(message.toJson);
+    out.vars = parseJsonObjectOfStrings(message.varsJson);
+    out.attrs = parseJsonObjectOfStrings(message.attrsJson);
+    out.subject = message.subject;
+    out.body = message.body;
+    out.attempt = message.attempt;
+    out.deadlineUnixMs = started + timeout;
+    outcome = instance->send(out);
+  }
+  Transition next = decideNext(message, outcome, providerName, plugin, retry_, clock_(), jitter());
+  logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
+                             providerName + ": " + stateName(next.state));
+  committer_.submitTransition(std::move(next));
+}
+
+}  // namespace notify::core

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/config/daemon_config.hpp"
+#include "core/dispatch/retry_policy.hpp"
+#include "core/plugin/provider_set.hpp"
+#include "core/store/group_committer.hpp"
+#include "core/store/message_store.hpp"
+
+namespace notify::core {
+
+// The dispatcher role. One claimer thread takes due messages from the store in batches under a
+// lease and hands them to a pool of workers; each worker calls the provider's plugin and
+// records the verdict through the group committer. The claimer sleeps until woken by a commit
+// of new messages or until the next message becomes due (a scheduled send, a retry, an expired
+// lease): no polling interval stands between a send and its delivery.
+class Dispatcher {
+ public:
+  using Clock = std::function<int64_t()>;
+
+  Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+             GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
+             std::string owner, Clock clock);
+  ~Dispatcher();
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  void start();
+  // Stops claiming, lets workers finish what they hold, and joins. Unstarted claims keep their
+  // lease and are taken again after it expires.
+  void stop();
+  // New messages were committed: claim now.
+  void wake();
+
+ private:
+  void claimLoop();
+  void workerLoop();
+  void deliver(const ClaimedMessage& message);
+  void waitForWork(std::optional<int64_t> nextReadyMs);
+
+  std::shared_ptr<const DaemonConfig> config_;
+  MessageStore& store_;
+  GroupCommitter& committer_;
+  std::shared_ptr<const ProviderSet> providers_;
+  std::string owner_;
+  Clock clock_;
+  RetryPolicy retry_;
+
+  std::mutex mutex_;
+  std::condition_variable claimerWake_;
+  std::condition_variable workAvailable_;
+  std::deque<ClaimedMessage> queue_;
+  size_t busyWorkers_ = 0;
+  bool wakeRequested_ = false;
+  bool stopping_ = false;
+  std::thread claimer_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace notify::core

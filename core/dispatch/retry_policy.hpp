@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/plugin/channel_instance.hpp"
+#include "core/store/message.hpp"
+
+namespace notify::core {
+
+struct RetryPolicy {
+  uint32_t maxAttempts = 5;
+  int64_t backoffBaseMs = 1000;
+  int64_t backoffMaxMs = 300000;
+};
+
+// Exponential backoff with equal jitter: half of min(max, base * 2^(attempt-1)) fixed, the
+// other half scaled by jitter01 in [0, 1). Pure arithmetic, so tests pin the jitter.
+int64_t backoffMs(const RetryPolicy& policy, uint32_t attempt, double jitter01);
+
+// Turns a plugin's answer to one attempt into the message's next state: final (delivered,
+// provider_accepted, failed) or another attempt later (retrying, rate_limited). A provider's
+// retry-after is honoured when it is longer than the backoff. Pure.
+Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
+                      const std::string& provider, const std::string& plugin,
+                      const RetryPolicy& policy, int64_t nowMs, double jitter01);
+
+}  // namespace notify::core

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/common/result.hpp"
+#include "core/config/daemon_config.hpp"
+#include "core/protocol/request.hpp"
+#include "core/store/message.hpp"
+
+namespace notify::core {
+
+// Judges a send request against the configuration (callers, templates, channels) and turns it
+// into a rendered message ready to store. Pure: configuration + request + clock in, message or
+// error out. Thread-safe (reads an immutable configuration).
+class MessagePreparer {
+ public:
+  explicit MessagePreparer(std::shared_ptr<const DaemonConfig> config);
+
+  // unauthorized unless app exists and token matches (compared in constant time).
+  Result<void> authenticate(const std::string& app, const std::string& token) const;
+
+  // fieldPrefix is prepended to the field of any error ("messages[3]." in a batch).
+  Result<NewMessage> prepare(const std::string& app, const SendRequest& request,
+                             const std::string& reqIdJson, const std::string& fieldPrefix,
+                             int64_t nowMs) const;
+
+ private:
+  Result<NewMessage> build(const std::string& app, const SendRequest& request,
+                           const std::string& reqIdJson, int64_t nowMs) const;
+
+  std::shared_ptr<const DaemonConfig> config_;
+};
+
+}  // namespace notify::core

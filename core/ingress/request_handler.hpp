@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/ingress/message_preparer.hpp"
+#include "core/protocol/request.hpp"
+#include "core/store/group_committer.hpp"
+#include "core/store/message_store.hpp"
+
+namespace notify::core {
+
+// Answers one request frame. Called exactly once per request, possibly from another thread
+// (sends are answered by the committer thread after their commit).
+using ReplyFn = std::function<void(std::string reply)>;
+
+// Read-only views the handler needs besides the store, so it stays independent of the plugin
+// host: the "plugins" op's JSON body is produced by whoever owns the plugins.
+struct HandlerContext {
+  std::function<std::string()> pluginsJson;
+  std::function<int64_t()> clock;
+  std::string version;
+};
+
+// The ingress role: decode, authenticate, validate, then either answer at once or hand the
+// messages to the group committer and answer after the commit.
+class RequestHandler {
+ public:
+  RequestHandler(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+                 GroupCommitter& committer, HandlerContext context);
+
+  void handle(std::string_view frame, ReplyFn reply);
+
+ private:
+  void handleSend(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleBatch(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleStatus(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handlePlugins(const std::string& reqId, ReplyFn reply);
+
+  std::shared_ptr<const DaemonConfig> config_;
+  MessagePreparer preparer_;
+  MessageStore& store_;
+  GroupCommitter& committer_;
+  HandlerContext context_;
+  DecodeLimits limits_;
+};
+
+}  // namespace notify::core

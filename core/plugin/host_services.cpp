@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/plugin/host_services.hpp"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/HMACEngine.h>
+#include <Poco/SHA1Engine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+#include "core/common/log.hpp"
+#include "core/common/time.hpp"
+#include "core/plugin/http_client_pool.hpp"
+
+namespace notify::core {
+namespace {
+
+thread_local int64_t tCallDeadlineMs = 0;
+
+// Poco's HMACEngine wants BLOCK_SIZE and DIGEST_SIZE on the engine type.
+class Sha256Engine : public Poco::SHA2Engine {
+ public:
+  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+
+HostServices& self(void* ctx) { return *static_cast<HostServices*>(ctx); }
+
+std::string toString(notify_str s) { return s.size == 0 ? std::string() : std::string(s.data, s.size); }
+
+int64_t writeOut(const std::string& text, char* out, size_t cap) {
+  if (out == nullptr || cap < text.size() + 1) {
+    return -static_cast<int64_t>(text.size() + 1);
+  }
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
+  return static_cast<int64_t>(text.size());
+}
+
+int32_t writeDigest(const Poco::DigestEngine::Digest& digest, uint8_t* out, size_t cap) {
+  if (out == nullptr || cap < digest.size()) {
+    return -1;
+  }
+  std::copy(digest.begin(), digest.end(), out);
+  return static_cast<int32_t>(digest.size());
+}
+
+void writeError(char* err, size_t cap, const std::string& text) {
+  if (err == nullptr || cap == 0) {
+    return;
+  }
+  size_t n = std::min(cap - 1, text.size());
+  std::memcpy(err, text.data(), n);
+  err[n] = '\0';
+}
+
+int32_t httpSend(void* ctx, const notify_http_request* request, notify_http_response_fn onResponse,
+                 void* user, char* err, size_t errCap) noexcept {
+  try {
+    if (request == nullptr || onResponse == nullptr) {
+      writeError(err, errCap, "request and callback are required");
+      return NOTIFY_HOST_BAD_ARGUMENT;
+    }
+    HostServices& host = self(ctx);
+    HttpCall call;
+    call.method = toString(request->method);
+    call.url = toString(request->url);
+    call.body = toString(request->body);
+    for (size_t i = 0; i < request->header_count; ++i) {
+      call.headers.emplace_back(toString(request->headers[i].key),
+                                toString(request->headers[i].value));
+    }
+    int64_t timeout = request->timeout_ms == 0 ? 10000 : request->timeout_ms;
+    if (tCallDeadlineMs > 0) {
+      int64_t left = tCallDeadlineMs - nowUnixMs();
+      if (left <= 0) {
+        writeError(err, errCap, "message deadline already passed");
+        return NOTIFY_HOST_TIMEOUT;
+      }
+      timeout = std::min(timeout, left);
+    }
+    call.timeoutMs = static_cast<uint32_t>(timeout);
+    HttpReply reply;
+    std::string error;
+    int32_t code = host.http().send(call, reply, error);
+    if (code != NOTIFY_HOST_OK) {
+      writeError(err, errCap, error);
+      return code;
+    }
+    std::vector<notify_kv> headers;
+    headers.reserve(reply.headers.size());
+    for (const auto& [name, value] : reply.headers) {
+      headers.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+    }
+    notify_http_response response{};
+    response.struct_size = sizeof(response);
+    response.status = reply.status;
+    response.headers = headers.data();
+    response.header_count = headers.size();
+    response.body = {reply.body.data(), reply.body.size()};
+    onResponse(user, &response);
+    return NOTIFY_HOST_OK;
+  } catch (const std::exception& e) {
+    writeError(err, errCap, e.what());
+    return NOTIFY_HOST_IO_ERROR;
+  }
+}
+
+int32_t hmac(void*, int32_t hash, notify_str key, notify_str data, uint8_t* out,
+             size_t cap) noexcept {
+  try {
+    std::string k = toString(key);
+    if (hash == NOTIFY_HASH_SHA256) {
+      Poco::HMACEngine<Sha256Engine> engine(k);
+      engine.update(data.data, data.size);
+      return writeDigest(engine.digest(), out, cap);
+    }
+    if (hash == NOTIFY_HASH_SHA1) {
+      Poco::HMACEngine<Poco::SHA1Engine> engine(k);
+      engine.update(data.data, data.size);
+      return writeDigest(engine.digest(), out, cap);
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): reported as the negative return below
+  }
+  return -1;
+}
+
+int32_t hashDigest(void*, int32_t hash, notify_str data, uint8_t* out, size_t cap) noexcept {
+  try {
+    if (hash == NOTIFY_HASH_SHA256) {
+      Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+      engine.update(data.data, data.size);
+      return writeDigest(engine.digest(), out, cap);
+    }
+    if (hash == NOTIFY_HASH_SHA1) {
+      Poco::SHA1Engine engine;
+      engine.update(data.data, data.size);
+      return writeDigest(engine.digest(), out, cap);
+    }
+  } catch (...) {  // NOLINT(bugprone-empty-catch): reported as the negative return below
+  }
+  return -1;
+}
+
+int64_t base64Encode(void*, notify_str in, char* out, size_t cap) noexcept {
+  try {
+    std::ostringstream stream;
+    Poco::Base64Encoder encoder(stream);
+    encoder.rdbuf()->setLineLength(0);
+    encoder.write(in.data, static_cast<std::streamsize>(in.size));
+    encoder.close();
+    return writeOut(stream.str(), out, cap);
+  } catch (...) {
+    return -1;
+  }
+}
+
+int64_t base64Decode(void*, notify_str in, char* out, size_t cap) noexcept {
+  try {
+    std::istringstream stream(toString(in));
+    Poco::Base64Decoder decoder(stream);
+    std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+    if (decoder.bad()) {
+      return -1;
+    }
+    return writeOut(decoded, out, cap);
+  } catch (...) {
+    return -1;
+  }
+}
+
+int64_t hexEncode(void*, notify_str in, char* out, size_t cap) noexcept {
+  static const char kHex[] = "0123456789abcdef";
+  std::string text;
+  text.reserve(in.size * 2);
+  for (size_t i = 0; i < in.size; ++i) {
+    auto byte = static_cast<unsigned char>(in.data[i]);
+    text.push_back(kHex[byte >> 4]);
+    text.push_back(kHex[byte & 0xF]);
+  }
+  return writeOut(text, out, cap);
+}
+
+int64_t urlEncode(void*, notify_str in, char* out, size_t cap) noexcept {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string text;
+  text.reserve(in.size * 3);
+  for (size_t i = 0; i < in.size; ++i) {
+    auto c = static_cast<unsigned char>(in.data[i]);
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      text.push_back(static_cast<char>(c));
+    } else {
+      text.push_back('%');
+      text.push_back(kHex[c >> 4]);
+      text.push_back(kHex[c & 0xF]);
+    }
+  }
+  return writeOut(text, out, cap);
+}
+
+void logText(void* ctx, int32_t level, notify_str text) noexcept {
+  try {
+    LogLevel mapped = level <= NOTIFY_LOG_DEBUG  ? LogLevel::kDebug
+                      : level == NOTIFY_LOG_INFO ? LogLevel::kInfo
+                      : level == NOTIFY_LOG_WARN ? LogLevel::kWarn
+                                                 : LogLevel::kError;
+    logLine(mapped, "provider " + self(ctx).instanceName(), toString(text));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): logging must never fail a send
+  }
+}
+
+int64_t nowMs(void* ctx) noexcept { return self(ctx).now(); }
+
+}  // namespace
+
+CallDeadlineScope::CallDeadlineScope(int64_t deadlineUnixMs) : previous_(tCallDeadlineMs) {
+  tCallDeadlineMs = deadlineUnixMs;
+}
+
+CallDeadlineScope::~CallDeadlineScope() { tCallDeadlineMs = previous_; }
+
+HostServices::HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http,
+                           Clock clock)
+    : instanceName_(std::move(instanceName)), http_(std::move(http)), clock_(std::move(clock)) {
+  api_.struct_size = sizeof(notify_host_api);
+  api_.abi_minor = NOTIFY_ABI_MINOR;
+  api_.ctx = this;
+  api_.http_send = &httpSend;
+  api_.hmac = &hmac;
+  api_.hash = &hashDigest;
+  api_.base64_encode = &base64Encode;
+  api_.base64_decode = &base64Decode;
+  api_.hex_encode = &hexEncode;
+  api_.url_encode = &urlEncode;
+  api_.log = &logText;
+  api_.now_unix_ms = &nowMs;
+}
+
+HostServices::~HostServices() = default;
+
+int64_t HostServices::now() const { return clock_ ? clock_() : nowUnixMs(); }
+
+}  // namespace notify::core

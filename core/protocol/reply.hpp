@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/common/json_writer.hpp"
+#include "core/common/result.hpp"
+#include "core/store/message.hpp"
+
+namespace notify::core {
+
+// The answer to one accepted message: queued, scheduled or duplicate.
+struct Accepted {
+  std::string messageId;
+  std::string status;
+  std::string duplicateOf;
+};
+
+// Starts a reply object with "ok" and the echoed req_id; the caller adds fields and closes it.
+JsonWriter beginReply(const std::string& reqIdJson, bool ok);
+
+std::string encodeError(const std::string& reqIdJson, const Error& error);
+std::string encodeAccepted(const std::string& reqIdJson, const Accepted& accepted);
+std::string encodeBatch(const std::string& reqIdJson, const std::vector<Result<Accepted>>& items);
+std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& record);
+std::string encodePong(const std::string& reqIdJson, const std::string& version);
+
+}  // namespace notify::core

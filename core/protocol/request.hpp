@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/common/result.hpp"
+
+namespace notify::core {
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins };
+
+// The fields of one message to send, as the caller gave them (shape-checked, not yet judged
+// against templates and channels).
+struct SendRequest {
+  std::string templateName;
+  KeyValues to;
+  KeyValues vars;  // values as text: numbers and booleans in their JSON spelling
+  std::string channel;
+  std::string idempotencyKey;
+  std::optional<int64_t> sendAtMs;
+  std::vector<std::string> tags;
+};
+
+struct Request {
+  Op op = Op::kPing;
+  std::string app;
+  std::string token;
+  SendRequest send;                         // op == kSend
+  std::vector<Result<SendRequest>> batch;   // op == kSendBatch: each element judged alone
+  std::string messageId;                    // op == kStatus
+};
+
+// A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even
+// when the request is refused; empty when absent or unreadable.
+struct DecodedRequest {
+  std::string reqIdJson;
+  Result<Request> request = makeError("internal", "not decoded");
+};
+
+struct DecodeLimits {
+  size_t maxFrameBytes = 1 << 20;
+  size_t maxBatch = 1000;
+};
+
+// Decodes and shape-checks one request frame. Never throws.
+DecodedRequest decodeRequest(std::string_view frame, const DecodeLimits& limits);
+
+}  // namespace notify::core

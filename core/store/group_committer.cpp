@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/group_committer.hpp"
+
+#include <chrono>
+
+#include "core/common/log.hpp"
+
+namespace notify::core {
+namespace {
+
+// Upper bound of one transaction, so one commit's latency stays small under a flood.
+constexpr size_t kMaxMessagesPerCommit = 4096;
+
+}  // namespace
+
+GroupCommitter::GroupCommitter(MessageStore& store, size_t maxPendingMessages,
+                               std::function<void()> onCommitted)
+    : store_(store), maxPending_(maxPendingMessages), onCommitted_(std::move(onCommitted)) {}
+
+GroupCommitter::~GroupCommitter() { stop(); }
+
+void GroupCommitter::start() { thread_ = std::thread([this] { run(); }); }
+
+void GroupCommitter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+bool GroupCommitter::submitInserts(std::vector<NewMessage> messages, InsertDone done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || pendingMessages_ + messages.size() > maxPending_) {
+      return false;
+    }
+    pendingMessages_ += messages.size();
+    inserts_.push_back({std::move(messages), std::move(done)});
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void GroupCommitter::submitTransition(Transition transition) {
+  {
+    std::lock_guard lock(mutex_);
+    transitions_.push_back(std::move(transition));
+  }
+  wake_.notify_one();
+}
+
+size_t GroupCommitter::pendingMessages() const {
+  std::lock_guard lock(mutex_);
+  return pendingMessages_;
+}
+
+void GroupCommitter::run() {
+  std::vector<InsertRequest> inserts;
+  std::vector<Transition> transitions;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !inserts_.empty() || !transitions_.empty(); });
+      if (inserts_.empty() && transitions_.empty()) {
+        return;  // stopping with nothing left to write
+      }
+      size_t taken = 0;
+      while (!inserts_.empty() && taken < kMaxMessagesPerCommit) {
+        taken += inserts_.front().messages.size();
+        inserts.push_back(std::move(inserts_.front()));
+        inserts_.pop_front();
+      }
+      transitions.insert(transitions.end(), std::make_move_iterator(transitions_.begin()),
+                         std::make_move_iterator(transitions_.end()));
+      transitions_.clear();
+    }
+    commit(inserts, transitions);
+  }
+}
+
+void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
+                            std::vector<Transition>& transitions) {
+  WriteBatch batch;
+  size_t count = 0;
+  for (const auto& request : inserts) {
+    count += request.messages.size();
+  }
+  batch.inserts.reserve(count);
+  for (auto& request : inserts) {
+    for (auto& message : request.messages) {
+      batch.inserts.push_back(std::move(message));
+    }
+  }
+  batch.transitions = std::move(transitions);
+  transitions.clear();
+
+  Result<std::vector<InsertOutcome>> result = store_.write(batch);
+  if (!result) {
+    logError("store", "commit of " + std::to_string(count) + " messages and " +
+                          std::to_string(batch.transitions.size()) +
+                          " outcomes failed: " + result.error().message);
+    if (!batch.transitions.empty()) {
+      // Outcomes are facts already known; keep them for the next commit instead of losing
+      // them (the lease would expire and the message be sent again).
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::lock_guard lock(mutex_);
+      transitions_.insert(transitions_.begin(), std::make_move_iterator(batch.transitions.begin()),
+                          std::make_move_iterator(batch.transitions.end()));
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    pendingMessages_ -= count;
+  }
+  size_t offset = 0;
+  for (auto& request : inserts) {
+    size_t n = request.messages.size();
+    if (result) {
+      std::vector<InsertOutcome> mine(result->begin() + static_cast<std::ptrdiff_t>(offset),
+                                      result->begin() + static_cast<std::ptrdiff_t>(offset + n));
+      request.done(std::move(mine));
+    } else {
+      request.done(result.error());
+    }
+    offset += n;
+  }
+  inserts.clear();
+  if (result && count > 0 && onCommitted_) {
+    onCommitted_();
+  }
+}
+
+}  // namespace notify::core

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/store/message_store.hpp"
+
+namespace notify::core {
+
+// Group commit: requests from many callers are written in one transaction, and each caller is
+// told the outcome only after that transaction is durable. One thread owns the writing, so the
+// cost of a commit (an fsync) is shared by everything that arrived while the previous one ran.
+class GroupCommitter {
+ public:
+  using InsertDone = std::function<void(Result<std::vector<InsertOutcome>>)>;
+
+  // onCommitted runs on the committer thread after each commit that stored new messages.
+  GroupCommitter(MessageStore& store, size_t maxPendingMessages,
+                 std::function<void()> onCommitted);
+  ~GroupCommitter();
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  void start();
+  // Writes what is queued, then stops. Anything submitted afterwards is refused.
+  void stop();
+
+  // Queues messages; done is called on the committer thread with one outcome per message.
+  // Returns false without calling done when the queue is full or stopped (reply "busy").
+  bool submitInserts(std::vector<NewMessage> messages, InsertDone done);
+
+  // Queues a dispatcher verdict. Never refused: an outcome, once known, must be recorded.
+  void submitTransition(Transition transition);
+
+  size_t pendingMessages() const;
+
+ private:
+  struct InsertRequest {
+    std::vector<NewMessage> messages;
+    InsertDone done;
+  };
+
+  void run();
+  void commit(std::vector<InsertRequest>& inserts, std::vector<Transition>& transitions);
+
+  MessageStore& store_;
+  size_t maxPending_;
+  std::function<void()> onCommitted_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<InsertRequest> inserts_;
+  std::vector<Transition> transitions_;
+  size_t pendingMessages_ = 0;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace notify::core

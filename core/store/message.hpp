@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace notify::core {
+
+enum class MessageState {
+  kAccepted,
+  kDuplicate,
+  kScheduled,
+  kQueued,
+  kSending,
+  kProviderAccepted,
+  kDelivered,
+  kRetrying,
+  kRateLimited,
+  kSuppressed,
+  kCanceled,
+  kFailed,
+};
+
+const char* stateName(MessageState state);
+std::optional<MessageState> parseState(std::string_view name);
+bool isTerminal(MessageState state);
+
+// One lifecycle transition, as recorded: time, state, who caused it, the provider's code.
+struct MessageEvent {
+  int64_t atMs = 0;
+  MessageState state = MessageState::kAccepted;
+  std::string actor;     // "app:NAME", "dispatcher", "plugin:NAME", "provider:NAME"
+  std::string provider;  // the provider instance, when one is involved
+  std::string code;      // the provider's own code
+  std::string detail;
+};
+
+// A message accepted by ingress, rendered and ready to be stored.
+struct NewMessage {
+  std::string id;
+  std::string app;
+  std::string templateName;
+  std::string channel;
+  std::string toJson;     // {"kind": "address", ...}
+  std::string varsJson;   // {"name": "value", ...}
+  std::string attrsJson;  // the template's per-channel attributes
+  std::string subject;
+  std::string body;
+  std::string tagsJson;   // ["tag", ...]
+  std::string reqId;
+  std::string idempotencyKey;  // empty: none
+  int64_t createdMs = 0;
+  int64_t sendAtMs = 0;  // 0: now; later: stored as scheduled
+};
+
+// What happened to one NewMessage in a write.
+struct InsertOutcome {
+  bool inserted = false;
+  std::string duplicateOf;  // the earlier message with the same app + idempotency key
+};
+
+// The dispatcher's verdict on one attempt. Applied only while the message is still in the
+// lease of that attempt, so a late answer after a reclaim cannot overwrite newer state.
+struct Transition {
+  std::string messageId;
+  uint32_t attempt = 0;
+  MessageState state = MessageState::kFailed;
+  std::optional<int64_t> readyMs;  // when to try again; none for a final state
+  std::string provider;
+  std::string providerMessageId;
+  MessageEvent event;
+};
+
+// A message claimed for sending, with the lease held by the claimer.
+struct ClaimedMessage {
+  std::string id;
+  std::string app;
+  std::string templateName;
+  std::string channel;
+  std::string toJson;
+  std::string varsJson;
+  std::string attrsJson;
+  std::string subject;
+  std::string body;
+  uint32_t attempt = 0;  // this attempt's number, 1-based
+  int64_t createdMs = 0;
+};
+
+// A message with its whole history, for status and trace.
+struct MessageRecord {
+  std::string id;
+  std::string app;
+  std::string templateName;
+  std::string channel;
+  MessageState state = MessageState::kAccepted;
+  std::string provider;
+  std::string providerMessageId;
+  uint32_t attempts = 0;
+  int64_t createdMs = 0;
+  int64_t updatedMs = 0;
+  std::string reqId;
+  std::string tagsJson;
+  std::vector<MessageEvent> events;
+};
+
+}  // namespace notify::core

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/result.hpp"
+#include "core/store/message.hpp"
+
+namespace notify::core {
+
+// Everything that is written at once: one transaction, one durable commit.
+struct WriteBatch {
+  std::vector<NewMessage> inserts;
+  std::vector<Transition> transitions;
+};
+
+// The durable store behind ingest and dispatch. Implementations: SQLite (embedded default) and
+// PostgreSQL (several nodes). Every method is one transaction; every method is thread-safe.
+// Nothing here assumes a single node: claims carry a lease owner and expiry, dedup is decided
+// inside the write transaction, and times are passed in rather than read from a local clock.
+class MessageStore {
+ public:
+  virtual ~MessageStore() = default;
+
+  // Creates or upgrades the schema.
+  virtual Result<void> migrate() = 0;
+
+  // Inserts messages (with their "accepted" and "queued"/"scheduled" events) and applies
+  // transitions, all in one transaction that is durable when this returns. Returns one outcome
+  // per insert, in order: a repeated app + idempotency key is not inserted and names the
+  // original message.
+  virtual Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) = 0;
+
+  // Claims up to limit messages that are ready at nowMs (queued, due scheduled, due retries,
+  // and "sending" ones whose lease expired), ordered by readiness, moving them to "sending"
+  // under a lease until nowMs + leaseMs held by owner.
+  virtual Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
+                                                    const std::string& owner) = 0;
+
+  // The earliest time at which some message becomes claimable, if any.
+  virtual Result<std::optional<int64_t>> nextReadyMs() = 0;
+
+  // A message with its events, or nullopt.
+  virtual Result<std::optional<MessageRecord>> find(const std::string& id) = 0;
+};
+
+}  // namespace notify::core

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/sqlite_store.hpp"
+
+#include "core/store/sqlite_db.hpp"
+
+namespace notify::core {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY,
+  app TEXT NOT NULL,
+  template TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  to_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  attrs_json TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  tags_json TEXT NOT NULL,
+  req_id TEXT NOT NULL,
+  idempotency_key TEXT,
+  state TEXT NOT NULL,
+  provider TEXT NOT NULL DEFAULT '',
+  provider_message_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  ready_ms INTEGER,
+  lease_owner TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
+  ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_ready ON messages(ready_ms) WHERE ready_ms IS NOT NULL;
+CREATE TABLE IF NOT EXISTS events (
+  message_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  code TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
+)sql";
+
+Error storeError(const std::exception& e) {
+  return makeError("unavailable", std::string("store: ") + e.what());
+}
+
+}  // namespace
+
+// Prepared once on the writer connection; reused for every batch.
+struct SqliteStore::Statements {
+  explicit Statements(SqliteDb& db)
+      : insertMessage(db.handle(),
+                      "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
+                      "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
+                      "created_ms, updated_ms, ready_ms) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        insertEvent(db.handle(),
+                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
+                    "VALUES (?,?,?,?,?,?,?)"),
+        findIdempotent(db.handle(),
+                       "SELECT id FROM messages WHERE app = ? AND idempotency_key = ?"),
+        applyTransition(db.handle(),
+                        "UPDATE messages SET state = ?, ready_ms = ?, lease_owner = NULL, "
+                        "provider = ?, provider_message_id = CASE WHEN ? = '' THEN "
+                        "provider_message_id ELSE ? END, updated_ms = ? "
+                        "WHERE id = ? AND state = 'sending' AND attempts = ?"),
+        selectReady(db.handle(),
+                    "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
+                    "body, attempts, created_ms, state, lease_owner FROM messages "
+                    "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        markSending(db.handle(),
+                    "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
+                    "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
+
+  SqliteStatement insertMessage;
+  SqliteStatement insertEvent;
+  SqliteStatement findIdempotent;
+  SqliteStatement applyTransition;
+  SqliteStatement selectReady;
+  SqliteStatement markSending;
+
+  void event(const std::string& id, const MessageEvent& e) {
+    insertEvent.bind(1, id)
+        .bind(2, e.atMs)
+        .bind(3, stateName(e.state))
+        .bind(4, e.actor)
+        .bind(5, e.provider)
+        .bind(6, e.code)
+        .bind(7, e.detail)
+        .run();
+  }
+};
+
+SqliteStore::SqliteStore(std::filesystem::path path, bool synchronousFull)
+    : path_(std::move(path)), synchronousFull_(synchronousFull) {}
+
+SqliteStore::~SqliteStore() = default;
+
+void SqliteStore::open() {
+  if (path_.has_parent_path()) {
+    std::filesystem::create_directories(path_.parent_path());
+  }
+  const char* synchronous = synchronousFull_ ? "FULL" : "NORMAL";
+  writer_ = std::make_unique<SqliteDb>(path_.string());
+  writer_->exec("PRAGMA journal_mode=WAL");
+  writer_->exec(std::string("PRAGMA synchronous=") + synchronous);
+  writer_->exec("PRAGMA busy_timeout=10000");
+  reader_ = std::make_unique<SqliteDb>(path_.string());
+  reader_->exec("PRAGMA busy_timeout=10000");
+}
+
+Result<void> SqliteStore::migrate() {
+  std::lock_guard lock(writeMutex_);
+  try {
+    open();
+    SqliteTransaction tx(*writer_);
+    writer_->exec(kSchema);
+    writer_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    tx.commit();
+    statements_ = std::make_unique<Statements>(*writer_);
+    return {};
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    Statements& s = *statements_;
+    SqliteTransaction tx(*writer_);
+    std::vector<InsertOutcome> outcomes;
+    outcomes.reserve(batch.inserts.size());
+    for (const NewMessage& m : batch.inserts) {
+      if (!m.idempotencyKey.empty()) {
+        s.findIdempotent.bind(1, m.app).bind(2, m.idempotencyKey);
+        bool seen = s.findIdempotent.step();
+        std::string original = seen ? s.findIdempotent.text(0) : std::string();
+        s.findIdempotent.reset();
+        if (seen) {
+          outcomes.push_back({false, original});
+          continue;
+        }
+      }
+      bool scheduled = m.sendAtMs > m.createdMs;
+      MessageState state = scheduled ? MessageState::kScheduled : MessageState::kQueued;
+      s.insertMessage.bind(1, m.id)
+          .bind(2, m.app)
+          .bind(3, m.templateName)
+          .bind(4, m.channel)
+          .bind(5, m.toJson)
+          .bind(6, m.varsJson)
+          .bind(7, m.attrsJson)
+          .bind(8, m.subject)
+          .bind(9, m.body)
+          .bind(10, m.tagsJson)
+          .bind(11, m.reqId);
+      if (m.idempotencyKey.empty()) {
+        s.insertMessage.bindNull(12);
+      } else {
+        s.insertMessage.bind(12, m.idempotencyKey);
+      }
+      s.insertMessage.bind(13, stateName(state))
+          .bind(14, m.createdMs)
+          .bind(15, m.createdMs)
+          .bind(16, scheduled ? m.sendAtMs : m.createdMs)
+          .run();
+      std::string actor = "app:" + m.app;
+      s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
+      s.event(m.id, {m.createdMs, state, actor, "", "", ""});
+      outcomes.push_back({true, ""});
+    }
+    for (const Transition& t : batch.transitions) {
+      s.applyTransition.bind(1, stateName(t.state))
+          .bindOptional(2, t.readyMs)
+          .bind(3, t.provider)
+          .bind(4, t.providerMessageId)
+          .bind(5, t.providerMessageId)
+          .bind(6, t.event.atMs)
+          .bind(7, t.messageId)
+          .bind(8, static_cast<int64_t>(t.attempt))
+          .run();
+      if (writer_->changes() == 1) {
+        s.event(t.messageId, t.event);
+      }
+    }
+    tx.commit();
+    return outcomes;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<ClaimedMessage>> SqliteStore::claim(int64_t nowMs, size_t limit,
+                                                       int64_t leaseMs, const std::string& owner) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    Statements& s = *statements_;
+    SqliteTransaction tx(*writer_);
+    std::vector<ClaimedMessage> claimed;
+    std::vector<std::string> expiredOwners;
+    s.selectReady.bind(1, nowMs).bind(2, static_cast<int64_t>(limit));
+    while (s.selectReady.step()) {
+      ClaimedMessage m;
+      m.id = s.selectReady.text(0);
+      m.app = s.selectReady.text(1);
+      m.templateName = s.selectReady.text(2);
+      m.channel = s.selectReady.text(3);
+      m.toJson = s.selectReady.text(4);
+      m.varsJson = s.selectReady.text(5);
+      m.attrsJson = s.selectReady.text(6);
+      m.subject = s.selectReady.text(7);
+      m.body = s.selectReady.text(8);
+      m.attempt = static_cast<uint32_t>(s.selectReady.integer(9)) + 1;
+      m.createdMs = s.selectReady.integer(10);
+      bool leaseExpired = s.selectReady.text(11) == "sending";
+      expiredOwners.push_back(leaseExpired ? s.selectReady.text(12) : std::string());
+      claimed.push_back(std::move(m));
+    }
+    s.selectReady.reset();
+    for (size_t i = 0; i < claimed.size(); ++i) {
+      const ClaimedMessage& m = claimed[i];
+      s.markSending.bind(1, nowMs + leaseMs).bind(2, owner).bind(3, nowMs).bind(4, m.id).run();
+      std::string detail = "attempt " + std::to_string(m.attempt);
+      if (!expiredOwners[i].empty()) {
+        detail += "; reclaimed after the lease of " + expiredOwners[i] + " expired";
+      }
+      s.event(m.id, {nowMs, MessageState::kSending, "dispatcher", "", "", detail});
+    }
+    tx.commit();
+    return claimed;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::optional<int64_t>> SqliteStore::nextReadyMs() {
+  std::lock_guard lock(readMutex_);
+  try {
+    SqliteStatement q(reader_->handle(),
+                      "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT NULL");
+    if (q.step() && !q.isNull(0)) {
+      return std::optional<int64_t>(q.integer(0));
+    }
+    return std::optional<int64_t>();
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
+  std::lock_guard lock(readMutex_);
+  try {
+    SqliteStatement q(reader_->handle(),
+                      "SELECT id, app, template, channel, state, provider, provider_message_id, "
+                      "attempts, created_ms, updated_ms, req_id, tags_json FROM messages "
+                      "WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) {
+      return std::optional<MessageRecord>();
+    }
+    MessageRecord r;
+    r.id = q.text(0);
+    r.app = q.text(1);
+    r.templateName = q.text(2);
+    r.channel = q.text(3);
+    r.state = parseState(q.text(4)).value_or(MessageState::kAccepted);
+    r.provider = q.text(5);
+    r.providerMessageId = q.text(6);
+    r.attempts = static_cast<uint32_t>(q.integer(7));
+    r.createdMs = q.integer(8);
+    r.updatedMs = q.integer(9);
+    r.reqId = q.text(10);
+    r.tagsJson = q.text(11);
+    SqliteStatement events(reader_->handle(),
+                           "SELECT at_ms, state, actor, provider, code, detail FROM events "
+                           "WHERE message_id = ? ORDER BY rowid");
+    events.bind(1, id);
+    while (events.step()) {
+      r.events.push_back({events.integer(0),
+                          parseState(events.text(1)).value_or(MessageState::kAccepted),
+                          events.text(2), events.text(3), events.text(4), events.text(5)});
+    }
+    return std::optional<MessageRecord>(std::move(r));
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace notify::core

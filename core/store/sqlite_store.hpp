@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+#include "core/store/message_store.hpp"
+
+namespace notify::core {
+
+class SqliteDb;
+
+// The embedded default store: one SQLite file in WAL mode. Writes (ingest, claims, outcomes)
+// go through one connection, reads through another, so status queries never wait for a commit.
+// With synchronousFull every commit is on disk before it returns (power-loss safe).
+class SqliteStore : public MessageStore {
+ public:
+  SqliteStore(std::filesystem::path path, bool synchronousFull);
+  ~SqliteStore() override;
+
+  Result<void> migrate() override;
+  Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
+  Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
+                                            const std::string& owner) override;
+  Result<std::optional<int64_t>> nextReadyMs() override;
+  Result<std::optional<MessageRecord>> find(const std::string& id) override;
+
+ private:
+  struct Statements;
+
+  void open();
+
+  std::filesystem::path path_;
+  bool synchronousFull_;
+  std::mutex writeMutex_;
+  std::mutex readMutex_;
+  std::unique_ptr<SqliteDb> writer_;
+  std::unique_ptr<SqliteDb> reader_;
+  std::unique_ptr<Statements> statements_;
+};
+
+}  // namespace notify::core

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// The webhook channel: POSTs each message as a signed Standard Webhooks request through the
+// host's HTTP client. The decisions live in webhook_request.cpp; this file only wires them.
+#include "notify/channel.hpp"
+#include "plugins/webhook/webhook_request.hpp"
+
+namespace notify::plugin::webhook {
+namespace {
+
+// Thread-safe send: the configuration is read-only after construction and every host service
+// may be called concurrently.
+class WebhookChannel : public sdk::Channel {
+ public:
+  WebhookChannel(sdk::Host host, const sdk::Config& config)
+      : host_(host), config_(parseConfig(config, host)) {}
+
+  sdk::Outcome send(const sdk::Message& message) override {
+    const WebhookRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
+    return classify(
+        host_.http("POST", config_.url, request.headers, request.body, config_.timeoutMs));
+  }
+
+ private:
+  sdk::Host host_;
+  WebhookConfig config_;
+};
+
+const notify_param_spec kParams[] = {
+    {"url", NOTIFY_PARAM_STRING, 1, nullptr, "endpoint to POST to (http:// or https://)"},
+    {"secret", NOTIFY_PARAM_SECRET, 0, nullptr,
+     "Standard Webhooks signing secret whsec_<base64>; unsigned when absent"},
+    {"event_type", NOTIFY_PARAM_STRING, 0, "notification.message", "envelope \"type\" field"},
+    {"timeout_ms", NOTIFY_PARAM_INT, 0, "10000", "request timeout in milliseconds"},
+    {"headers", NOTIFY_PARAM_LIST, 0, nullptr, "extra static headers, each \"Name: value\""},
+    {nullptr, 0, 0, nullptr, nullptr},
+};
+
+}  // namespace
+}  // namespace notify::plugin::webhook
+
+NOTIFY_DEFINE_CHANNEL(notify::plugin::webhook::WebhookChannel, "webhook", "1.0.0",
+                      "POSTs messages as signed Standard Webhooks requests",
+                      notify::plugin::webhook::kParams, NOTIFY_CHANNEL_THREADSAFE_SEND)

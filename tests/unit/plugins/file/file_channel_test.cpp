@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// The built channel_file.so, loaded and driven through the C ABI: what lands in the file.
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/plugin/host_services.hpp"
+#include "core/plugin/http_client_pool.hpp"
+#include "unit/plugins/plugin_harness.hpp"
+
+namespace notify::test {
+namespace {
+
+namespace fs = std::filesystem;
+using Poco::JSON::Object;
+
+constexpr int64_t kNowMs = 1700000000123;
+
+std::vector<std::string> readLines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+Object::Ptr parse(const std::string& line) {
+  return Poco::JSON::Parser().parse(line).extract<Object::Ptr>();
+}
+
+class FileChannelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "notify-file-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    path_ = dir_ / "out.jsonl";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<PluginInstance> create(std::map<std::string, std::string> config) {
+    return std::make_unique<PluginInstance>(plugin_.descriptor(), services_.api(),
+                                            std::move(config));
+  }
+
+  LoadedPlugin plugin_{NOTIFY_FILE_PLUGIN_PATH};
+  core::HostServices services_{"audit", std::make_shared<core::HttpClientPool>(),
+                               [] { return kNowMs; }};
+  fs::path dir_;
+  fs::path path_;
+};
+
+TEST_F(FileChannelTest, DescriptorNamesTheLibraryAndAllowsConcurrentSends) {
+  EXPECT_STREQ(plugin_.descriptor().name, "file");
+  EXPECT_NE(plugin_.descriptor().flags & NOTIFY_CHANNEL_THREADSAFE_SEND, 0U);
+}
+
+TEST_F(FileChannelTest, UnopenablePathFailsCreateAsBadConfig) {
+  auto channel = create({{"path", (dir_ / "missing" / "out.jsonl").string()}});
+  EXPECT_EQ(channel->createStatus(), NOTIFY_BAD_CONFIG);
+  EXPECT_NE(channel->createError().find("path"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));  // parent directories are not created
+}
+
+TEST_F(FileChannelTest, EachSendAppendsExactlyOneParseableLine) {
+  { std::ofstream(path_) << "{\"earlier\":true}\n"; }
+  auto channel = create({{"path", path_.string()}});
+  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+
+  TestMessage first;
+  first.id = "m-1";
+  first.body = "multi\nline \"body\"";
+  TestMessage second;
+  second.id = "m-2";
+  second.attempt = 4;
+
+  const SendResult result = channel->send(first);
+  EXPECT_EQ(result.status, NOTIFY_DELIVERED);
+  EXPECT_EQ(result.detail, "appended to " + path_.string());
+  ASSERT_EQ(readLines(path_).size(), 2U);
+  EXPECT_EQ(channel->send(second).status, NOTIFY_DELIVERED);
+
+  const auto lines = readLines(path_);
+  ASSERT_EQ(lines.size(), 3U);
+  EXPECT_EQ(lines[0], "{\"earlier\":true}");
+  const Object::Ptr one = parse(lines[1]);
+  EXPECT_EQ(one->getValue<std::string>("message_id"), "m-1");
+  EXPECT_EQ(one->getValue<std::string>("body"), first.body);
+  EXPECT_EQ(one->getValue<std::string>("delivered_at"), "2023-11-14T22:13:20.123Z");
+  const Object::Ptr two = parse(lines[2]);
+  EXPECT_EQ(two->getValue<std::string>("message_id"), "m-2");
+  EXPECT_EQ(two->getValue<int>("attempt"), 4);
+  EXPECT_EQ(two->getObject("to")->getValue<std::string>("user"), "u-42");
+}
+
+TEST_F(FileChannelTest, FsyncModeAppendsToo) {
+  auto channel = create({{"path", path_.string()}, {"fsync", "true"}});
+  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  TestMessage message;
+  EXPECT_EQ(channel->send(message).status, NOTIFY_DELIVERED);
+  EXPECT_EQ(readLines(path_).size(), 1U);
+}
+
+TEST_F(FileChannelTest, RecreatesARemovedFile) {
+  auto channel = create({{"path", path_.string()}});
+  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  fs::remove(path_);  // as log rotation would
+  TestMessage message;
+  EXPECT_EQ(channel->send(message).status, NOTIFY_DELIVERED);
+  EXPECT_EQ(readLines(path_).size(), 1U);
+}
+
+TEST_F(FileChannelTest, WriteErrorIsRetried) {
+  if (!fs::exists("/dev/full")) {
+    GTEST_SKIP() << "no /dev/full to make writes fail";
+  }
+  auto channel = create({{"path", "/dev/full"}});
+  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  TestMessage message;
+  const SendResult result = channel->send(message);
+  EXPECT_EQ(result.status, NOTIFY_RETRY);
+  EXPECT_NE(result.detail.find("/dev/full"), std::string::npos);
+}
+
+TEST_F(FileChannelTest, ConcurrentSendsNeverInterleave) {
+  auto channel = create({{"path", path_.string()}});
+  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&channel, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        TestMessage message;
+        message.id = std::to_string(t) + "-" + std::to_string(i);
+        message.body = std::string(2000, static_cast<char>('a' + t));  // big enough to matter
+        channel->send(message);
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  std::set<std::string> ids;
+  for (const std::string& line : readLines(path_)) {
+    ids.insert(parse(line)->getValue<std::string>("message_id"));
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kPerThread));
+}
+
+}  // namespace
+}  // namespace notify::test

@@ -1,0 +1,47 @@
+// Builders for the request objects of docs/protocol.md. They only shape JSON; the daemon is the
+// one authority on what is valid, so nothing here second-guesses it.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace notify::client {
+
+struct Credentials {
+  std::string app;  // omitted from requests when empty, so the daemon names what is missing
+  std::string token;
+};
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+// The fields of one `send`, also one element of `send_batch`.
+struct MessageSpec {
+  std::string templateName;
+  KeyValues to;    // address kind → address
+  KeyValues vars;  // sent as JSON strings
+  std::optional<std::string> channel;
+  std::optional<std::string> idempotencyKey;
+  std::optional<std::string> sendAt;  // RFC 3339 with offset
+  std::vector<std::string> tags;
+};
+
+// Objects keep insertion order so what goes on the wire reads like the protocol document.
+Poco::JSON::Object::Ptr newObject();
+
+Poco::JSON::Object::Ptr messageObject(const MessageSpec& message);
+
+Poco::JSON::Object::Ptr sendRequest(const Credentials& credentials, const MessageSpec& message);
+Poco::JSON::Object::Ptr sendBatchRequest(const Credentials& credentials,
+                                         const std::vector<MessageSpec>& messages);
+Poco::JSON::Object::Ptr statusRequest(const Credentials& credentials, const std::string& messageId);
+Poco::JSON::Object::Ptr pingRequest();
+Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials);
+
+// Serializes compactly (indent 0) for the wire, or pretty-printed for people.
+std::string toJson(const Poco::JSON::Object::Ptr& object, unsigned indent = 0);
+
+}  // namespace notify::client

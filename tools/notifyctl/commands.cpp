@@ -1,0 +1,107 @@
+#include "tools/notifyctl/commands.hpp"
+
+#include "tools/client/requests.hpp"
+
+namespace notify::tools::ctl {
+namespace {
+
+using client::OptionSpec;
+using client::UsageError;
+
+// The command's own options, then the connection options, in one table.
+std::vector<std::string> parseWith(std::vector<OptionSpec> specs,
+                                   const std::vector<std::string>& args,
+                                   client::ConnectionOptions& options) {
+  auto connection = client::connectionOptionSpecs(options);
+  specs.insert(specs.end(), connection.begin(), connection.end());
+  return client::parseOptions(args, specs, client::Positionals::kCollect);
+}
+
+void expectPositionals(const std::vector<std::string>& positionals, std::size_t count,
+                       const std::string& command) {
+  if (positionals.size() != count) {
+    throw UsageError(command + " takes " + std::to_string(count) + " argument(s), got " +
+                     std::to_string(positionals.size()));
+  }
+}
+
+Command parseSend(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  client::MessageSpec message;
+  const auto positionals = parseWith(
+      {
+          {"template", true, [&](const std::string& v) { message.templateName = v; }},
+          {"to", true,
+           [&](const std::string& v) { message.to.push_back(client::splitKeyValue(v, "--to")); }},
+          {"var", true,
+           [&](const std::string& v) {
+             message.vars.push_back(client::splitKeyValue(v, "--var"));
+           }},
+          {"channel", true, [&](const std::string& v) { message.channel = v; }},
+          {"idempotency-key", true, [&](const std::string& v) { message.idempotencyKey = v; }},
+          {"send-at", true, [&](const std::string& v) { message.sendAt = v; }},
+          {"tag", true, [&](const std::string& v) { message.tags.push_back(v); }},
+      },
+      args, options);
+  expectPositionals(positionals, 0, "send");
+  if (message.templateName.empty() || message.to.empty()) {
+    throw UsageError("send needs --template and at least one --to");
+  }
+  return {CommandKind::kSend, client::sendRequest(options.credentials, message)};
+}
+
+Command parseStatus(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  const auto positionals = parseWith({}, args, options);
+  expectPositionals(positionals, 1, "status");
+  return {CommandKind::kStatus, client::statusRequest(options.credentials, positionals[0])};
+}
+
+Command parseBare(CommandKind kind, const std::string& name, const std::vector<std::string>& args,
+                  client::ConnectionOptions& options) {
+  expectPositionals(parseWith({}, args, options), 0, name);
+  return {kind, kind == CommandKind::kPing ? client::pingRequest()
+                                           : client::pluginsRequest(options.credentials)};
+}
+
+}  // namespace
+
+Command parseCommand(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  if (args.empty()) {
+    throw UsageError("no command given");
+  }
+  const std::string& name = args.front();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (name == "send") {
+    return parseSend(rest, options);
+  }
+  if (name == "status") {
+    return parseStatus(rest, options);
+  }
+  if (name == "ping") {
+    return parseBare(CommandKind::kPing, name, rest, options);
+  }
+  if (name == "plugins") {
+    return parseBare(CommandKind::kPlugins, name, rest, options);
+  }
+  throw UsageError("unknown command '" + name + "'");
+}
+
+std::string usageText() {
+  return std::string(
+             "usage: notifyctl [options] <command> [arguments]\n"
+             "\n"
+             "commands:\n"
+             "  send --template NAME --to KIND=ADDR [--to ...] [--var K=V ...] [--channel C]\n"
+             "       [--idempotency-key K] [--send-at RFC3339] [--tag T ...]\n"
+             "                     submit one message; prints its status and id\n"
+             "  status MESSAGE_ID  a message's state and its event timeline\n"
+             "  ping               is the daemon there, and which version\n"
+             "  plugins            loaded and refused plugins, configured providers\n"
+             "\n"
+             "options (before or after the command):\n") +
+         client::connectionUsage() +
+         "\n"
+         "exit status: 0 ok, 1 the daemon refused the request, 2 no reply (transport),\n"
+         "64 usage error\n";
+}
+
+}  // namespace notify::tools::ctl

@@ -1,0 +1,129 @@
+#include "tools/notifyctl/render.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "tools/client/replies.hpp"
+
+namespace notify::tools::ctl {
+namespace {
+
+using Row = std::vector<std::string>;
+
+// Missing values print as "-" so columns stay aligned and nothing reads as blank by accident.
+std::string cell(const Poco::JSON::Object& object, const std::string& key) {
+  const auto text = client::textOf(object, key);
+  return text.empty() ? "-" : text;
+}
+
+// Pads every column but the last to its widest cell, two spaces apart.
+void printTable(const std::vector<Row>& rows, const std::string& indent, std::ostream& out) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - row[i].size() + 2, ' ');
+      }
+    }
+    out << line << '\n';
+  }
+}
+
+// One row per element of the array `key`, the given members as columns.
+std::vector<Row> rowsOf(const Poco::JSON::Object& object, const std::string& key,
+                        const std::vector<std::string>& columns) {
+  std::vector<Row> rows;
+  const auto array = object.getArray(key);
+  for (std::size_t i = 0; !array.isNull() && i < array->size(); ++i) {
+    const auto element = array->getObject(static_cast<unsigned>(i));
+    if (element.isNull()) {
+      continue;
+    }
+    Row row;
+    for (const auto& column : columns) {
+      row.push_back(cell(*element, column));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+void printSection(const std::string& title, const std::vector<Row>& rows, std::ostream& out) {
+  out << title << '\n';
+  if (rows.empty()) {
+    out << "  (none)\n";
+  }
+  printTable(rows, "  ", out);
+}
+
+void renderSend(const Poco::JSON::Object& reply, std::ostream& out) {
+  out << cell(reply, "status") << ' ' << cell(reply, "message_id");
+  const auto original = client::textOf(reply, "duplicate_of");
+  if (!original.empty() && original != client::textOf(reply, "message_id")) {
+    out << " (duplicate of " << original << ')';
+  }
+  out << '\n';
+}
+
+void renderStatus(const Poco::JSON::Object& reply, std::ostream& out) {
+  const auto message = reply.getObject("message");
+  if (message.isNull()) {
+    out << "(the reply holds no message)\n";
+    return;
+  }
+  std::vector<Row> summary;
+  for (const auto* key :
+       {"message_id", "state", "provider", "attempts", "template", "channel", "created_at"}) {
+    summary.push_back({std::string(key) + ':', cell(*message, key)});
+  }
+  printTable(summary, "", out);
+  printSection(
+      "events:", rowsOf(*message, "events", {"at", "state", "actor", "provider", "code", "detail"}),
+      out);
+}
+
+// The shape of notifyd's reply: {"plugins": {"loaded": [...], "refused": [...], "providers":
+// [...]}}.
+void renderPlugins(const Poco::JSON::Object& reply, std::ostream& out) {
+  const auto plugins = reply.getObject("plugins");
+  if (plugins.isNull()) {
+    out << "(the reply holds no plugin list)\n";
+    return;
+  }
+  printSection("loaded plugins:", rowsOf(*plugins, "loaded", {"name", "version", "description"}),
+               out);
+  printSection("refused plugins:", rowsOf(*plugins, "refused", {"file", "reason"}), out);
+  printSection("providers:", rowsOf(*plugins, "providers", {"name", "plugin"}), out);
+}
+
+}  // namespace
+
+void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream& out) {
+  switch (kind) {
+    case CommandKind::kSend:
+      renderSend(reply, out);
+      break;
+    case CommandKind::kStatus:
+      renderStatus(reply, out);
+      break;
+    case CommandKind::kPing:
+      out << "pong from notifyd " << cell(reply, "version") << '\n';
+      break;
+    case CommandKind::kPlugins:
+      renderPlugins(reply, out);
+      break;
+  }
+}
+
+}  // namespace notify::tools::ctl
