@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/group_committer.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/common/log.hpp"
@@ -97,19 +98,24 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   }
   batch.transitions = std::move(transitions);
   transitions.clear();
+  // New messages and retries scheduled for later both change when the next claim is due.
+  bool changesSchedule = count > 0 || std::any_of(batch.transitions.begin(), batch.transitions.end(),
+                                                  [](const Transition& t) { return t.readyMs; });
 
   Result<std::vector<InsertOutcome>> result = store_.write(batch);
   if (!result) {
     logError("store", "commit of " + std::to_string(count) + " messages and " +
                           std::to_string(batch.transitions.size()) +
                           " outcomes failed: " + result.error().message);
-    if (!batch.transitions.empty()) {
-      // Outcomes are facts already known; keep them for the next commit instead of losing
-      // them (the lease would expire and the message be sent again).
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      std::lock_guard lock(mutex_);
+    // Outcomes are facts already known; keep them for the next commit instead of losing them
+    // (the lease would expire and the message be sent again). When stopping, the lease expiry
+    // is the fallback.
+    std::unique_lock lock(mutex_);
+    if (!batch.transitions.empty() && !stopping_) {
       transitions_.insert(transitions_.begin(), std::make_move_iterator(batch.transitions.begin()),
                           std::make_move_iterator(batch.transitions.end()));
+      lock.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the store recover
     }
   }
   {
@@ -129,7 +135,7 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     offset += n;
   }
   inserts.clear();
-  if (result && count > 0 && onCommitted_) {
+  if (result && changesSchedule && onCommitted_) {
     onCommitted_();
   }
 }

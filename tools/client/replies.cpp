@@ -4,7 +4,57 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include "tools/client/requests.hpp"
+
 namespace notify::client {
+namespace {
+
+constexpr std::size_t kIndent = 2;
+
+void writePretty(const Poco::Dynamic::Var& value, std::size_t depth, std::string& out);
+
+// Poco's own indenting prints empty containers across lines; this keeps them as {} and [].
+template <typename Container, typename WriteItem>
+void writeContainer(const Container& items, std::size_t count, char open, char close,
+                    std::size_t depth, WriteItem writeItem, std::string& out) {
+  out += open;
+  for (std::size_t i = 0; i < count; ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    out.append((depth + 1) * kIndent, ' ');
+    writeItem(items, i, out);
+  }
+  if (count > 0) {
+    out += '\n';
+    out.append(depth * kIndent, ' ');
+  }
+  out += close;
+}
+
+void writePretty(const Poco::Dynamic::Var& value, std::size_t depth, std::string& out) {
+  if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
+    const auto object = value.extract<Poco::JSON::Object::Ptr>();
+    const auto names = object->getNames();
+    writeContainer(
+        names, names.size(), '{', '}', depth,
+        [&](const auto& keys, std::size_t i, std::string& text) {
+          text += toJson(keys[i]) + ": ";
+          writePretty(object->get(keys[i]), depth + 1, text);
+        },
+        out);
+  } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
+    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    writeContainer(
+        *array, array->size(), '[', ']', depth,
+        [&](const auto& items, std::size_t i, std::string& text) {
+          writePretty(items.get(static_cast<unsigned>(i)), depth + 1, text);
+        },
+        out);
+  } else {
+    out += toJson(value);
+  }
+}
+
+}  // namespace
 
 Poco::JSON::Object::Ptr parseReply(const std::string& frame) {
   try {
@@ -37,6 +87,12 @@ std::string describe(const ReplyError& error) {
     text += " (field: " + error.field + ")";
   }
   return text;
+}
+
+std::string prettyJson(const Poco::JSON::Object::Ptr& object) {
+  std::string out;
+  writePretty(object, 0, out);
+  return out;
 }
 
 std::string textOf(const Poco::JSON::Object& object, const std::string& key) {

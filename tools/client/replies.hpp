@@ -26,6 +26,9 @@ std::optional<ReplyError> replyError(const Poco::JSON::Object& reply);
 // "code: message (field: f)", the field part only when there is one.
 std::string describe(const ReplyError& error);
 
+// Indented two spaces a level, members in the daemon's order, for people to read.
+std::string prettyJson(const Poco::JSON::Object::Ptr& object);
+
 // The member as text ("" when absent or null), so renderers need not care about JSON types.
 std::string textOf(const Poco::JSON::Object& object, const std::string& key);
 

@@ -98,9 +98,9 @@ Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials) {
   return request("plugins", credentials);
 }
 
-std::string toJson(const Poco::JSON::Object::Ptr& object, unsigned indent) {
+std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
-  Poco::JSON::Stringifier::stringify(object, out, indent);
+  Poco::JSON::Stringifier::condense(value, out);
   return out.str();
 }
 

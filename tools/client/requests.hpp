@@ -41,7 +41,7 @@ Poco::JSON::Object::Ptr statusRequest(const Credentials& credentials, const std:
 Poco::JSON::Object::Ptr pingRequest();
 Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials);
 
-// Serializes compactly (indent 0) for the wire, or pretty-printed for people.
-std::string toJson(const Poco::JSON::Object::Ptr& object, unsigned indent = 0);
+// Compact JSON for the wire, of an object or of any JSON value.
+std::string toJson(const Poco::Dynamic::Var& value);
 
 }  // namespace notify::client

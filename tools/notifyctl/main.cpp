@@ -24,7 +24,7 @@ int run(const tools::ctl::Command& command, const client::ConnectionOptions& opt
     return client::kExitTransport;
   }
   if (options.json) {
-    std::cout << client::toJson(result.reply, 2) << '\n';
+    std::cout << client::prettyJson(result.reply) << '\n';
   }
   if (const auto error = client::replyError(*result.reply)) {
     std::cerr << "error: " << client::describe(*error) << '\n';

@@ -137,6 +137,7 @@ TEST_F(FileChannelTest, ConcurrentSendsNeverInterleave) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 100;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&channel, t] {
       for (int i = 0; i < kPerThread; ++i) {

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "support/test_config.hpp"
+
+namespace notify::test {
+
+std::filesystem::path writeDaemonConfig(const TempDir& dir, int port,
+                                        const std::string& webhookUrl, const std::string& extra) {
+  dir.write("test.token", "test-token\n");
+  dir.write("webhook.secret", std::string(kWebhookSecret) + "\n");
+  std::string text = R"(
+[server]
+listen = "tcp://127.0.0.1:)" + std::to_string(port) + R"("
+
+[store]
+path = "notify.db"
+
+[dispatch]
+workers = 4
+lease_ms = 5000
+send_timeout_ms = 2000
+max_attempts = 3
+backoff_base_ms = 50
+backoff_max_ms = 200
+
+[plugins]
+dir = ")" + (buildDir() / "plugins").string() + R"("
+
+[apps.test]
+token = "file:test.token"
+owner = "tests"
+
+[providers.hook]
+plugin = "webhook"
+url = ")" + webhookUrl + R"("
+secret = "file:webhook.secret"
+
+[channels.hooks]
+providers = ["hook"]
+
+[templates.greeting]
+vars = ["name"]
+
+[templates.greeting.content.hooks]
+subject = "Hi {{name}}"
+body = "Hello {{name}}"
+)" + extra;
+  return dir.write("notifyd.toml", text);
+}
+
+}  // namespace notify::test
