@@ -23,7 +23,8 @@ std::int64_t percentile(const std::vector<std::int64_t>& sorted, double fraction
   if (sorted.empty()) {
     return 0;
   }
-  const auto rank = static_cast<std::size_t>(std::ceil(fraction * sorted.size()));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 

@@ -25,15 +25,15 @@ std::string envOr(const char* name, const std::string& fallback) {
 std::vector<std::string> parseOptions(const std::vector<std::string>& args,
                                       const std::vector<OptionSpec>& specs, Positionals mode) {
   std::vector<std::string> positionals;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    const std::string& arg = *it;
     if (arg == "--") {
-      positionals.insert(positionals.end(), args.begin() + i + 1, args.end());
+      positionals.insert(positionals.end(), it + 1, args.end());
       break;
     }
     if (arg.size() < 3 || !arg.starts_with("--")) {
       if (mode == Positionals::kStop) {
-        positionals.insert(positionals.end(), args.begin() + i, args.end());
+        positionals.insert(positionals.end(), it, args.end());
         break;
       }
       positionals.push_back(arg);
@@ -49,8 +49,8 @@ std::vector<std::string> parseOptions(const std::vector<std::string>& args,
       spec.apply("");
     } else if (equals != std::string::npos) {
       spec.apply(arg.substr(equals + 1));
-    } else if (i + 1 < args.size()) {
-      spec.apply(args[++i]);
+    } else if (it + 1 != args.end()) {
+      spec.apply(*++it);
     } else {
       throw UsageError("option --" + name + " needs a value");
     }

@@ -32,7 +32,7 @@ void writeContainer(const Container& items, std::size_t count, char open, char c
 
 void writePretty(const Poco::Dynamic::Var& value, std::size_t depth, std::string& out) {
   if (value.type() == typeid(Poco::JSON::Object::Ptr)) {
-    const auto object = value.extract<Poco::JSON::Object::Ptr>();
+    const auto& object = value.extract<Poco::JSON::Object::Ptr>();
     const auto names = object->getNames();
     writeContainer(
         names, names.size(), '{', '}', depth,
@@ -42,7 +42,7 @@ void writePretty(const Poco::Dynamic::Var& value, std::size_t depth, std::string
         },
         out);
   } else if (value.type() == typeid(Poco::JSON::Array::Ptr)) {
-    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    const auto& array = value.extract<Poco::JSON::Array::Ptr>();
     writeContainer(
         *array, array->size(), '[', ']', depth,
         [&](const auto& items, std::size_t i, std::string& text) {

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+// The clients a newcomer uses first: the Python example and notifyctl, against a real notifyd.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "support/daemon_process.hpp"
+#include "support/test_config.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace notify::test {
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult runCommand(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) {
+    return result;
+  }
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+    result.output.append(buffer.data(), n);
+  }
+  int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+class ClientsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = freeLoopbackPort();
+    daemon_ = std::make_unique<DaemonProcess>(writeDaemonConfig(dir_, port_, receiver_.url()),
+                                              endpointFor(port_));
+    daemon_->start();
+  }
+
+  std::string notifyctl(const std::string& args) const {
+    return (buildDir() / "bin" / "notifyctl").string() + " --endpoint " + endpointFor(port_) +
+           " --app test --token test-token " + args;
+  }
+
+  TempDir dir_;
+  WebhookReceiver receiver_{kWebhookSecret};
+  int port_ = 0;
+  std::unique_ptr<DaemonProcess> daemon_;
+};
+
+TEST_F(ClientsTest, PythonExampleSendsAndFollowsAMessageToDelivery) {
+  std::string script = (sourceDir() / "examples" / "python" / "send.py").string();
+  CommandResult result = runCommand("/usr/bin/python3 " + script + " --endpoint " +
+                                    endpointFor(port_) +
+                                    " --app test --token test-token --template greeting"
+                                    " --to user=py-user --var name=Py");
+  EXPECT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("delivered"), std::string::npos) << result.output;
+  ASSERT_TRUE(receiver_.waitFor(1, 5000));
+  EXPECT_NE(receiver_.received().front().body.find("Hello Py"), std::string::npos);
+}
+
+TEST_F(ClientsTest, NotifyctlSendsAndShowsTheTimeline) {
+  CommandResult sent =
+      runCommand(notifyctl("send --template greeting --to user=u1 --var name=Ctl"));
+  ASSERT_EQ(sent.status, 0) << sent.output;
+  // "queued <id>"
+  std::string id = sent.output.substr(sent.output.find(' ') + 1, 36);
+  ASSERT_TRUE(receiver_.waitFor(1, 5000));
+  CommandResult status;
+  for (int i = 0; i < 50; ++i) {
+    status = runCommand(notifyctl("status " + id));
+    if (status.output.find("delivered") != std::string::npos) {
+      break;
+    }
+  }
+  EXPECT_EQ(status.status, 0) << status.output;
+  for (const char* state : {"accepted", "queued", "sending", "delivered"}) {
+    EXPECT_NE(status.output.find(state), std::string::npos) << state << "\n" << status.output;
+  }
+}
+
+TEST_F(ClientsTest, NotifyctlShowsDaemonErrorsAsTheyAre) {
+  CommandResult result = runCommand(notifyctl("send --template greeting --to user=u1"));
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("missing_variable"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("vars.name"), std::string::npos) << result.output;
+}
+
+TEST_F(ClientsTest, NotifyctlPingAndPlugins) {
+  CommandResult ping = runCommand(notifyctl("ping"));
+  EXPECT_EQ(ping.status, 0) << ping.output;
+  CommandResult plugins = runCommand(notifyctl("plugins"));
+  EXPECT_EQ(plugins.status, 0) << plugins.output;
+  EXPECT_NE(plugins.output.find("webhook"), std::string::npos) << plugins.output;
+  EXPECT_NE(plugins.output.find("hook"), std::string::npos) << plugins.output;
+}
+
+TEST(Notifyctl, ReportsAnUnreachableDaemon) {
+  int port = freeLoopbackPort();
+  CommandResult result = runCommand((buildDir() / "bin" / "notifyctl").string() +
+                                    " --endpoint " + endpointFor(port) +
+                                    " --timeout-ms 300 --app a --token t ping");
+  EXPECT_EQ(result.status, 2) << result.output;
+}
+
+}  // namespace
+}  // namespace notify::test

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "unit/core/store/store_contract.hpp"
+
+#include "core/common/ids.hpp"
+
+namespace notify::test {
+
+using core::ClaimedMessage;
+using core::InsertOutcome;
+using core::MessageEvent;
+using core::MessageRecord;
+using core::MessageState;
+using core::NewMessage;
+using core::Transition;
+
+void StoreContract::SetUp() { reopen(); }
+
+void StoreContract::TearDown() {
+  store_.reset();
+  GetParam().cleanup(dir_.path());
+}
+
+void StoreContract::reopen() {
+  store_.reset();
+  store_ = GetParam().open(dir_.path());
+  ASSERT_NE(store_, nullptr);
+  core::Result<void> migrated = store_->migrate();
+  ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+}
+
+NewMessage StoreContract::message(int64_t createdMs, const std::string& key, int64_t sendAtMs,
+                                  const std::string& app) const {
+  NewMessage m;
+  m.id = core::newMessageId();
+  m.app = app;
+  m.templateName = "welcome";
+  m.channel = "email";
+  m.toJson = R"({"email":"ann@example.com"})";
+  m.varsJson = R"({"name":"Ann"})";
+  m.attrsJson = R"({"format":"text"})";
+  m.subject = "Hi Ann";
+  m.body = "Hello Ann";
+  m.tagsJson = R"(["t1"])";
+  m.reqId = "\"r-1\"";
+  m.idempotencyKey = key;
+  m.createdMs = createdMs;
+  m.sendAtMs = sendAtMs;
+  return m;
+}
+
+std::vector<InsertOutcome> StoreContract::insert(std::vector<NewMessage> messages) {
+  core::WriteBatch batch;
+  batch.inserts = std::move(messages);
+  auto result = store_->write(batch);
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return result.ok() ? result.value() : std::vector<InsertOutcome>{};
+}
+
+std::vector<ClaimedMessage> StoreContract::claim(int64_t nowMs, size_t limit, int64_t leaseMs,
+                                                 const std::string& owner) {
+  auto result = store_->claim(nowMs, limit, leaseMs, owner);
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return result.ok() ? result.value() : std::vector<ClaimedMessage>{};
+}
+
+void StoreContract::apply(Transition transition) {
+  core::WriteBatch batch;
+  batch.transitions.push_back(std::move(transition));
+  auto result = store_->write(batch);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_TRUE(result->empty());
+}
+
+MessageRecord StoreContract::record(const std::string& id) {
+  auto result = store_->find(id);
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  if (!result.ok() || !result->has_value()) {
+    ADD_FAILURE() << "message " << id << " not found";
+    return {};
+  }
+  return **result;
+}
+
+std::optional<int64_t> StoreContract::nextReady() {
+  auto result = store_->nextReadyMs();
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return result.ok() ? *result : std::nullopt;
+}
+
+Transition StoreContract::verdict(const ClaimedMessage& claimed, MessageState state, int64_t atMs,
+                                  std::optional<int64_t> readyMs) {
+  Transition t;
+  t.messageId = claimed.id;
+  t.attempt = claimed.attempt;
+  t.state = state;
+  t.readyMs = readyMs;
+  t.provider = "outbox";
+  t.providerMessageId = "pm-1";
+  t.event = MessageEvent{atMs, state, "plugin:file", "outbox", "0", "appended"};
+  return t;
+}
+
+namespace {
+
+std::vector<MessageState> statesOf(const MessageRecord& r) {
+  std::vector<MessageState> states;
+  for (const auto& e : r.events) {
+    states.push_back(e.state);
+  }
+  return states;
+}
+
+std::vector<std::string> idsOf(const std::vector<ClaimedMessage>& claimed) {
+  std::vector<std::string> ids;
+  for (const auto& c : claimed) {
+    ids.push_back(c.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_P(StoreContract, WriteInsertsWithAcceptedThenQueuedEvents) {
+  NewMessage m = message(kT0);
+  std::vector<InsertOutcome> outcomes = insert({m});
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].inserted);
+  EXPECT_EQ(outcomes[0].duplicateOf, "");
+
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.id, m.id);
+  EXPECT_EQ(r.app, "demo");
+  EXPECT_EQ(r.templateName, "welcome");
+  EXPECT_EQ(r.channel, "email");
+  EXPECT_EQ(r.state, MessageState::kQueued);
+  EXPECT_EQ(r.attempts, 0u);
+  EXPECT_EQ(r.createdMs, kT0);
+  EXPECT_EQ(r.reqId, "\"r-1\"");
+  EXPECT_EQ(r.tagsJson, R"(["t1"])");
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kQueued}));
+  for (const auto& e : r.events) {
+    EXPECT_EQ(e.atMs, kT0);
+    EXPECT_EQ(e.actor, "app:demo");
+  }
+}
+
+TEST_P(StoreContract, FindOfUnknownIdIsEmpty) {
+  auto result = store_->find(core::newMessageId());
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result->has_value());
+}
+
+TEST_P(StoreContract, FutureSendAtIsScheduledAndClaimedOnlyWhenDue) {
+  NewMessage m = message(kT0, "", kT0 + 60000);
+  insert({m});
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kScheduled);
+  EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kScheduled}));
+  EXPECT_EQ(nextReady(), kT0 + 60000);
+  EXPECT_TRUE(claim(kT0 + 59999).empty());
+  EXPECT_EQ(idsOf(claim(kT0 + 60000)), std::vector{m.id});
+}
+
+TEST_P(StoreContract, SameAppAndKeyIsADuplicateOfTheFirst) {
+  NewMessage first = message(kT0, "order-1");
+  NewMessage second = message(kT0 + 1, "order-1");
+  ASSERT_TRUE(insert({first})[0].inserted);
+  std::vector<InsertOutcome> outcomes = insert({second});
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_FALSE(outcomes[0].inserted);
+  EXPECT_EQ(outcomes[0].duplicateOf, first.id);
+  auto found = store_->find(second.id);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+  EXPECT_EQ(record(first.id).events.size(), 2u);
+}
+
+TEST_P(StoreContract, DuplicateWithinOneBatchNamesTheEarlierElement) {
+  NewMessage a = message(kT0, "k");
+  NewMessage b = message(kT0, "other");
+  NewMessage c = message(kT0, "k");
+  std::vector<InsertOutcome> outcomes = insert({a, b, c});
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_TRUE(outcomes[0].inserted);
+  EXPECT_TRUE(outcomes[1].inserted);
+  EXPECT_FALSE(outcomes[2].inserted);
+  EXPECT_EQ(outcomes[2].duplicateOf, a.id);
+}
+
+TEST_P(StoreContract, SameKeyFromDifferentAppsIsNotADuplicate) {
+  NewMessage a = message(kT0, "k", 0, "billing");
+  NewMessage b = message(kT0, "k", 0, "shop");
+  std::vector<InsertOutcome> outcomes = insert({a, b});
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_TRUE(outcomes[0].inserted);
+  EXPECT_TRUE(outcomes[1].inserted);
+  EXPECT_EQ(record(b.id).app, "shop");
+}
+
+TEST_P(StoreContract, MessagesWithoutKeyAreNeverDuplicates) {
+  std::vector<InsertOutcome> outcomes = insert({message(kT0), message(kT0)});
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_TRUE(outcomes[0].inserted);
+  EXPECT_TRUE(outcomes[1].inserted);
+}
+
+TEST_P(StoreContract, ClaimTakesOldestReadyFirstUpToLimit) {
+  NewMessage late = message(kT0 + 2);
+  NewMessage early = message(kT0);
+  NewMessage middle = message(kT0 + 1);
+  NewMessage future = message(kT0, "", kT0 + 500);
+  insert({late, early, middle, future});
+  EXPECT_EQ(idsOf(claim(kT0 + 10, 2)), (std::vector{early.id, middle.id}));
+  EXPECT_EQ(idsOf(claim(kT0 + 10, 2)), std::vector{late.id});
+  EXPECT_TRUE(claim(kT0 + 10, 2).empty());
+}
+
+TEST_P(StoreContract, ClaimMovesToSendingUnderLease) {
+  NewMessage m = message(kT0);
+  insert({m});
+  std::vector<ClaimedMessage> claimed = claim(kT0 + 5, 10, 1000, "worker-1");
+  ASSERT_EQ(claimed.size(), 1u);
+  const ClaimedMessage& c = claimed[0];
+  EXPECT_EQ(c.id, m.id);
+  EXPECT_EQ(c.attempt, 1u);
+  EXPECT_EQ(c.app, m.app);
+  EXPECT_EQ(c.templateName, m.templateName);
+  EXPECT_EQ(c.channel, m.channel);
+  EXPECT_EQ(c.toJson, m.toJson);
+  EXPECT_EQ(c.varsJson, m.varsJson);
+  EXPECT_EQ(c.attrsJson, m.attrsJson);
+  EXPECT_EQ(c.subject, m.subject);
+  EXPECT_EQ(c.body, m.body);
+  EXPECT_EQ(c.createdMs, kT0);
+
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kSending);
+  EXPECT_EQ(r.attempts, 1u);
+  ASSERT_EQ(r.events.size(), 3u);
+  const MessageEvent& sending = r.events.back();
+  EXPECT_EQ(sending.state, MessageState::kSending);
+  EXPECT_EQ(sending.atMs, kT0 + 5);
+  EXPECT_EQ(sending.actor, "dispatcher");
+  EXPECT_EQ(sending.detail, "attempt 1");
+}
+
+TEST_P(StoreContract, LeasedMessageIsReclaimedOnlyAfterExpiry) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ASSERT_EQ(claim(kT0, 10, 1000, "worker-1").size(), 1u);
+  EXPECT_EQ(nextReady(), kT0 + 1000);
+  EXPECT_TRUE(claim(kT0 + 999, 10, 1000, "worker-2").empty());
+
+  std::vector<ClaimedMessage> again = claim(kT0 + 1000, 10, 1000, "worker-2");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, m.id);
+  EXPECT_EQ(again[0].attempt, 2u);
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.attempts, 2u);
+  ASSERT_EQ(r.events.size(), 4u);
+  EXPECT_EQ(r.events.back().state, MessageState::kSending);
+  EXPECT_NE(r.events.back().detail.find("attempt 2"), std::string::npos) << r.events.back().detail;
+  EXPECT_NE(r.events.back().detail.find("worker-1"), std::string::npos) << r.events.back().detail;
+}
+
+TEST_P(StoreContract, FinalTransitionIsRecorded) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage c = claim(kT0).at(0);
+  apply(verdict(c, MessageState::kDelivered, kT0 + 20));
+
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kDelivered);
+  EXPECT_EQ(r.provider, "outbox");
+  EXPECT_EQ(r.providerMessageId, "pm-1");
+  EXPECT_EQ(r.updatedMs, kT0 + 20);
+  ASSERT_EQ(r.events.size(), 4u);
+  const MessageEvent& e = r.events.back();
+  EXPECT_EQ(e.state, MessageState::kDelivered);
+  EXPECT_EQ(e.atMs, kT0 + 20);
+  EXPECT_EQ(e.actor, "plugin:file");
+  EXPECT_EQ(e.provider, "outbox");
+  EXPECT_EQ(e.code, "0");
+  EXPECT_EQ(e.detail, "appended");
+  EXPECT_EQ(nextReady(), std::nullopt);
+  EXPECT_TRUE(claim(kT0 + 10000000).empty());
+}
+
+TEST_P(StoreContract, TransitionWithStaleAttemptIsIgnored) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage first = claim(kT0, 10, 1000, "worker-1").at(0);
+  ClaimedMessage second = claim(kT0 + 1000, 10, 1000, "worker-2").at(0);
+  ASSERT_EQ(second.attempt, 2u);
+
+  apply(verdict(first, MessageState::kDelivered, kT0 + 1001));
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kSending);
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(r.events.size(), 4u);
+
+  apply(verdict(second, MessageState::kFailed, kT0 + 1002));
+  EXPECT_EQ(record(m.id).state, MessageState::kFailed);
+  EXPECT_EQ(record(m.id).events.size(), 5u);
+}
+
+TEST_P(StoreContract, TransitionOnAMessageNotSendingIsIgnored) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage fake;
+  fake.id = m.id;
+  fake.attempt = 0;
+  apply(verdict(fake, MessageState::kDelivered, kT0 + 1));
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kQueued);
+  EXPECT_EQ(r.events.size(), 2u);
+}
+
+TEST_P(StoreContract, RetryTransitionMakesMessageClaimableAtReadyTime) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage c = claim(kT0, 10, 60000).at(0);
+  apply(verdict(c, MessageState::kRetrying, kT0 + 10, kT0 + 5000));
+
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(r.state, MessageState::kRetrying);
+  EXPECT_EQ(r.events.back().state, MessageState::kRetrying);
+  EXPECT_EQ(nextReady(), kT0 + 5000);
+  EXPECT_TRUE(claim(kT0 + 4999).empty());
+  std::vector<ClaimedMessage> again = claim(kT0 + 5000, 10, 1000, "worker-3");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempt, 2u);
+  EXPECT_EQ(record(m.id).events.back().detail, "attempt 2");
+}
+
+TEST_P(StoreContract, NextReadyIsTheEarliestReadyTime) {
+  EXPECT_EQ(nextReady(), std::nullopt);
+  insert({message(kT0, "", kT0 + 900)});
+  EXPECT_EQ(nextReady(), kT0 + 900);
+  insert({message(kT0 + 30), message(kT0 + 10)});
+  EXPECT_EQ(nextReady(), kT0 + 10);
+}
+
+TEST_P(StoreContract, InsertsAndTransitionsCanShareOneWrite) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage c = claim(kT0).at(0);
+  core::WriteBatch batch;
+  NewMessage next = message(kT0 + 1);
+  batch.inserts.push_back(next);
+  batch.transitions.push_back(verdict(c, MessageState::kDelivered, kT0 + 2));
+  auto result = store_->write(batch);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_TRUE((*result)[0].inserted);
+  EXPECT_EQ(record(m.id).state, MessageState::kDelivered);
+  EXPECT_EQ(record(next.id).state, MessageState::kQueued);
+}
+
+TEST_P(StoreContract, DataSurvivesReopening) {
+  NewMessage delivered = message(kT0, "key-1");
+  NewMessage waiting = message(kT0 + 1, "", kT0 + 9000);
+  insert({delivered, waiting});
+  ClaimedMessage c = claim(kT0 + 2).at(0);
+  apply(verdict(c, MessageState::kDelivered, kT0 + 3));
+
+  reopen();
+  MessageRecord r = record(delivered.id);
+  EXPECT_EQ(r.state, MessageState::kDelivered);
+  EXPECT_EQ(r.attempts, 1u);
+  EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kQueued,
+                                      MessageState::kSending, MessageState::kDelivered}));
+  EXPECT_EQ(record(waiting.id).state, MessageState::kScheduled);
+  EXPECT_EQ(nextReady(), kT0 + 9000);
+  std::vector<InsertOutcome> dup = insert({message(kT0 + 4, "key-1")});
+  ASSERT_EQ(dup.size(), 1u);
+  EXPECT_EQ(dup[0].duplicateOf, delivered.id);
+  EXPECT_EQ(idsOf(claim(kT0 + 9000)), std::vector{waiting.id});
+}
+
+}  // namespace notify::test
