@@ -81,8 +81,9 @@ std::string maskAddress(std::string_view address) {
   if (address.size() <= 4) {
     return std::string(address.size(), '*');
   }
-  // Keep a prefix (country code and carrier) and the last four digits.
-  size_t keepTail = 4;
+  // Keep a prefix (country code and carrier) and the last four digits; a short value keeps
+  // less of its tail so that something is always hidden.
+  size_t keepTail = address.size() >= 8 ? 4 : address.size() / 2;
   size_t keepHead = address.size() >= 11 ? address.size() - 8 : 1;
   std::string out(address.substr(0, keepHead));
   out.append(address.size() - keepHead - keepTail, '*');

@@ -2,6 +2,7 @@
 #include "core/templates/renderer.hpp"
 
 #include <functional>
+#include <optional>
 
 namespace notify::core {
 namespace {
@@ -52,7 +53,7 @@ Result<std::string> renderText(std::string_view text, const KeyValues& vars,
                                std::string_view templateName) {
   std::string out;
   out.reserve(text.size() + 32);
-  std::string missing;
+  std::optional<std::string> missing;  // optional: "{{}}" names the empty variable
   scan(
       text, [&](std::string_view literal) { out.append(literal); },
       [&](std::string_view name) {
@@ -65,10 +66,10 @@ Result<std::string> renderText(std::string_view text, const KeyValues& vars,
         missing = std::string(name);
         return false;
       });
-  if (!missing.empty()) {
+  if (missing) {
     return makeError("missing_variable",
-                     "template '" + std::string(templateName) + "' needs variable '" + missing + "'",
-                     "vars." + missing);
+                     "template '" + std::string(templateName) + "' needs variable '" + *missing + "'",
+                     "vars." + *missing);
   }
   return out;
 }

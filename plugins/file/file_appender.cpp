@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <system_error>
 
 #include "notify/channel.hpp"
@@ -23,6 +24,9 @@ std::string errnoText(int error) {
 }  // namespace
 
 FileAppender::FileAppender(std::string path, bool fsync) : path_(std::move(path)), fsync_(fsync) {
+  // A fresh checkout has no var/ yet; the demo must work on first start.
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ignored);
   const int fd = open();
   if (fd < 0) {
     throw sdk::ConfigError("path: cannot open " + path_ + " for appending: " + errnoText(errno));

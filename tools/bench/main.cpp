@@ -31,7 +31,7 @@ Schedule scheduleFor(const BenchOptions& options, unsigned index, Clock::time_po
                                   std::chrono::duration<double>(*options.durationS));
   }
   if (options.rate > 0) {
-    const double period = options.clients * options.batch / options.rate;
+    const double period = static_cast<double>(options.clients) * options.batch / options.rate;
     schedule.interval =
         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(period));
     schedule.start += schedule.interval * index / options.clients;

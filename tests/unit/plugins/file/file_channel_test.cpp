@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The built channel_file.so, loaded and driven through the C ABI: what lands in the file.
+// The built channel_file.so, loaded and driven the way notifyd runs it: what lands in the file.
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -12,9 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
-#include "unit/plugins/plugin_harness.hpp"
+#include "unit/plugins/plugin_support.hpp"
 
 namespace notify::test {
 namespace {
@@ -47,45 +45,46 @@ class FileChannelTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::unique_ptr<PluginInstance> create(std::map<std::string, std::string> config) {
-    return std::make_unique<PluginInstance>(plugin_.descriptor(), services_.api(),
-                                            std::move(config));
+  std::unique_ptr<core::ChannelInstance> create(core::KeyValues config) {
+    auto created = createInstance(library_, std::move(config), kNowMs);
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.ok() ? std::move(created).value() : nullptr;
   }
 
-  LoadedPlugin plugin_{NOTIFY_FILE_PLUGIN_PATH};
-  core::HostServices services_{"audit", std::make_shared<core::HttpClientPool>(),
-                               [] { return kNowMs; }};
+  std::shared_ptr<const core::PluginLibrary> library_ = loadPlugin(NOTIFY_FILE_PLUGIN_PATH);
   fs::path dir_;
   fs::path path_;
 };
 
 TEST_F(FileChannelTest, DescriptorNamesTheLibraryAndAllowsConcurrentSends) {
-  EXPECT_STREQ(plugin_.descriptor().name, "file");
-  EXPECT_NE(plugin_.descriptor().flags & NOTIFY_CHANNEL_THREADSAFE_SEND, 0U);
+  EXPECT_EQ(library_->info().name, "file");
+  EXPECT_NE(library_->info().flags & NOTIFY_CHANNEL_THREADSAFE_SEND, 0U);
 }
 
 TEST_F(FileChannelTest, UnopenablePathFailsCreateAsBadConfig) {
-  auto channel = create({{"path", (dir_ / "missing" / "out.jsonl").string()}});
-  EXPECT_EQ(channel->createStatus(), NOTIFY_BAD_CONFIG);
-  EXPECT_NE(channel->createError().find("path"), std::string::npos);
+  auto created =
+      createInstance(library_, {{"path", (dir_ / "missing" / "out.jsonl").string()}}, kNowMs);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.error().code, "bad_config");
+  EXPECT_NE(created.error().message.find("path"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "missing"));  // parent directories are not created
 }
 
 TEST_F(FileChannelTest, EachSendAppendsExactlyOneParseableLine) {
   { std::ofstream(path_) << "{\"earlier\":true}\n"; }
   auto channel = create({{"path", path_.string()}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  ASSERT_NE(channel, nullptr);
 
-  TestMessage first;
+  core::OutboundMessage first = sampleMessage();
   first.id = "m-1";
   first.body = "multi\nline \"body\"";
-  TestMessage second;
+  core::OutboundMessage second = sampleMessage();
   second.id = "m-2";
   second.attempt = 4;
 
-  const SendResult result = channel->send(first);
-  EXPECT_EQ(result.status, NOTIFY_DELIVERED);
-  EXPECT_EQ(result.detail, "appended to " + path_.string());
+  const core::SendOutcome outcome = channel->send(first);
+  EXPECT_EQ(outcome.status, NOTIFY_DELIVERED);
+  EXPECT_EQ(outcome.detail, "appended to " + path_.string());
   ASSERT_EQ(readLines(path_).size(), 2U);
   EXPECT_EQ(channel->send(second).status, NOTIFY_DELIVERED);
 
@@ -104,18 +103,16 @@ TEST_F(FileChannelTest, EachSendAppendsExactlyOneParseableLine) {
 
 TEST_F(FileChannelTest, FsyncModeAppendsToo) {
   auto channel = create({{"path", path_.string()}, {"fsync", "true"}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
-  TestMessage message;
-  EXPECT_EQ(channel->send(message).status, NOTIFY_DELIVERED);
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->send(sampleMessage()).status, NOTIFY_DELIVERED);
   EXPECT_EQ(readLines(path_).size(), 1U);
 }
 
 TEST_F(FileChannelTest, RecreatesARemovedFile) {
   auto channel = create({{"path", path_.string()}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  ASSERT_NE(channel, nullptr);
   fs::remove(path_);  // as log rotation would
-  TestMessage message;
-  EXPECT_EQ(channel->send(message).status, NOTIFY_DELIVERED);
+  EXPECT_EQ(channel->send(sampleMessage()).status, NOTIFY_DELIVERED);
   EXPECT_EQ(readLines(path_).size(), 1U);
 }
 
@@ -124,16 +121,15 @@ TEST_F(FileChannelTest, WriteErrorIsRetried) {
     GTEST_SKIP() << "no /dev/full to make writes fail";
   }
   auto channel = create({{"path", "/dev/full"}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
-  TestMessage message;
-  const SendResult result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_RETRY);
-  EXPECT_NE(result.detail.find("/dev/full"), std::string::npos);
+  ASSERT_NE(channel, nullptr);
+  const core::SendOutcome outcome = channel->send(sampleMessage());
+  EXPECT_EQ(outcome.status, NOTIFY_RETRY);
+  EXPECT_NE(outcome.detail.find("/dev/full"), std::string::npos);
 }
 
 TEST_F(FileChannelTest, ConcurrentSendsNeverInterleave) {
   auto channel = create({{"path", path_.string()}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
+  ASSERT_NE(channel, nullptr);
   constexpr int kThreads = 4;
   constexpr int kPerThread = 100;
   std::vector<std::thread> threads;
@@ -141,7 +137,7 @@ TEST_F(FileChannelTest, ConcurrentSendsNeverInterleave) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&channel, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        TestMessage message;
+        core::OutboundMessage message = sampleMessage();
         message.id = std::to_string(t) + "-" + std::to_string(i);
         message.body = std::string(2000, static_cast<char>('a' + t));  // big enough to matter
         channel->send(message);

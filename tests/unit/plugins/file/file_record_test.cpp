@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <string>
 
-#include "unit/plugins/test_message.hpp"
+#include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::file {
 namespace {
@@ -15,10 +15,11 @@ namespace {
 using Poco::JSON::Object;
 
 TEST(FileRecordTest, IsOneJsonLineWithEveryField) {
-  test::TestMessage message;
+  core::OutboundMessage message = test::sampleMessage();
   message.to = {{"email", "ann@example.com"}};
   message.attempt = 2;
-  const std::string line = buildRecord(sdk::Message(message.raw()), 1700000000123);
+  const test::RawMessage raw(message);
+  const std::string line = buildRecord(raw.message(), 1700000000123);
 
   ASSERT_FALSE(line.empty());
   EXPECT_EQ(line.back(), '\n');
@@ -37,10 +38,11 @@ TEST(FileRecordTest, IsOneJsonLineWithEveryField) {
 }
 
 TEST(FileRecordTest, MultiLineTextStaysOnOneLine) {
-  test::TestMessage message;
+  core::OutboundMessage message = test::sampleMessage();
   message.subject = "a\r\nb";
   message.body = "first line\nsecond \"line\"\n\ttabbed \\ end\n";
-  const std::string line = buildRecord(sdk::Message(message.raw()), 0);
+  const test::RawMessage raw(message);
+  const std::string line = buildRecord(raw.message(), 0);
 
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
   const auto record = Poco::JSON::Parser().parse(line).extract<Object::Ptr>();

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// The built channel_webhook.so, loaded and driven through the C ABI against a local endpoint:
-// what the receiver gets and what outcome the host is told.
+// The built channel_webhook.so, loaded and driven the way notifyd runs it, against a local
+// endpoint: what the receiver gets and what outcome the host is told.
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <memory>
 #include <string>
 
-#include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
-#include "plugins/webhook/webhook_request.hpp"
-#include "unit/plugins/plugin_harness.hpp"
+#include "support/webhook_receiver.hpp"
+#include "unit/plugins/plugin_support.hpp"
 #include "unit/plugins/webhook/recording_http_server.hpp"
 
 namespace notify::test {
@@ -22,35 +19,37 @@ constexpr int64_t kNowMs = 1700000000123;
 
 class WebhookChannelTest : public ::testing::Test {
  protected:
-  std::unique_ptr<PluginInstance> create(std::map<std::string, std::string> config) {
-    return std::make_unique<PluginInstance>(plugin_.descriptor(), services_.api(),
-                                            std::move(config));
+  std::unique_ptr<core::ChannelInstance> create(core::KeyValues config) {
+    auto created = createInstance(library_, std::move(config), kNowMs);
+    EXPECT_TRUE(created.ok()) << created.error().message;
+    return created.ok() ? std::move(created).value() : nullptr;
   }
 
-  LoadedPlugin plugin_{NOTIFY_WEBHOOK_PLUGIN_PATH};
-  core::HostServices services_{"hooks", std::make_shared<core::HttpClientPool>(),
-                               [] { return kNowMs; }};
+  std::shared_ptr<const core::PluginLibrary> library_ = loadPlugin(NOTIFY_WEBHOOK_PLUGIN_PATH);
   RecordingHttpServer server_;
 };
 
 TEST_F(WebhookChannelTest, DescriptorNamesTheLibraryAndAllowsConcurrentSends) {
-  const notify_channel_v1& descriptor = plugin_.descriptor();
-  EXPECT_STREQ(descriptor.name, "webhook");
-  EXPECT_EQ(descriptor.abi_major, static_cast<uint32_t>(NOTIFY_ABI_MAJOR));
-  EXPECT_NE(descriptor.flags & NOTIFY_CHANNEL_THREADSAFE_SEND, 0U);
-  EXPECT_STREQ(descriptor.params[0].name, "url");
-  EXPECT_EQ(descriptor.params[0].required, 1);
-  EXPECT_EQ(descriptor.params[1].type, NOTIFY_PARAM_SECRET);
+  const core::PluginInfo& info = library_->info();
+  EXPECT_EQ(info.name, "webhook");
+  EXPECT_NE(info.flags & NOTIFY_CHANNEL_THREADSAFE_SEND, 0U);
+  ASSERT_EQ(info.params.size(), 5U);
+  EXPECT_EQ(info.params[0].name, "url");
+  EXPECT_TRUE(info.params[0].required);
+  EXPECT_EQ(info.params[1].type, NOTIFY_PARAM_SECRET);
 }
 
 TEST_F(WebhookChannelTest, BadUrlOrSecretFailsCreateAsBadConfig) {
-  auto badUrl = create({{"url", "ftp://example.com/in"}});
-  EXPECT_EQ(badUrl->createStatus(), NOTIFY_BAD_CONFIG);
-  EXPECT_NE(badUrl->createError().find("url"), std::string::npos);
+  auto badUrl = createInstance(library_, {{"url", "ftp://example.com/in"}}, kNowMs);
+  ASSERT_FALSE(badUrl.ok());
+  EXPECT_EQ(badUrl.error().code, "bad_config");
+  EXPECT_NE(badUrl.error().message.find("url"), std::string::npos);
 
-  auto badSecret = create({{"url", server_.url("/in")}, {"secret", "not-a-whsec"}});
-  EXPECT_EQ(badSecret->createStatus(), NOTIFY_BAD_CONFIG);
-  EXPECT_NE(badSecret->createError().find("secret"), std::string::npos);
+  auto badSecret =
+      createInstance(library_, {{"url", server_.url("/in")}, {"secret", "not-a-whsec"}}, kNowMs);
+  ASSERT_FALSE(badSecret.ok());
+  EXPECT_EQ(badSecret.error().code, "bad_config");
+  EXPECT_NE(badSecret.error().message.find("secret"), std::string::npos);
 }
 
 TEST_F(WebhookChannelTest, PostsASignedEnvelopeAndReportsDelivery) {
@@ -58,13 +57,13 @@ TEST_F(WebhookChannelTest, PostsASignedEnvelopeAndReportsDelivery) {
                          {"secret", kSecret},
                          {"event_type", "order.shipped"},
                          {"headers", "X-Team: ops"}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
-  TestMessage message;
+  ASSERT_NE(channel, nullptr);
+  core::OutboundMessage message = sampleMessage();
   message.body = "Ihr Paket \"A-1\" ist unterwegs \xE2\x9C\x93";
 
-  const SendResult result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_DELIVERED) << result.detail;
-  EXPECT_EQ(result.code, "200");
+  const core::SendOutcome outcome = channel->send(message);
+  EXPECT_EQ(outcome.status, NOTIFY_DELIVERED) << outcome.detail;
+  EXPECT_EQ(outcome.providerCode, "200");
 
   const auto requests = server_.requests();
   ASSERT_EQ(requests.size(), 1U);
@@ -75,11 +74,9 @@ TEST_F(WebhookChannelTest, PostsASignedEnvelopeAndReportsDelivery) {
   EXPECT_EQ(seen.headers.at("webhook-id"), message.id);
   EXPECT_EQ(seen.headers.at("webhook-timestamp"), "1700000000");
   EXPECT_EQ(seen.headers.at("x-team"), "ops");
-  // The receiver's check: recompute over the bytes it received.
-  sdk::Host host(services_.api());
-  const std::string key = plugin::webhook::decodeSecret(kSecret, host);
+  // The receiver's check, by code independent of the plugin's, over the bytes it received.
   EXPECT_EQ(seen.headers.at("webhook-signature"),
-            plugin::webhook::sign(host, key, message.id, "1700000000", seen.body));
+            standardWebhookSignature(kSecret, message.id, "1700000000", seen.body));
 
   const auto root = Poco::JSON::Parser().parse(seen.body).extract<Poco::JSON::Object::Ptr>();
   EXPECT_EQ(root->getValue<std::string>("type"), "order.shipped");
@@ -89,24 +86,24 @@ TEST_F(WebhookChannelTest, PostsASignedEnvelopeAndReportsDelivery) {
 
 TEST_F(WebhookChannelTest, ReceiverAnswersBecomeOutcomes) {
   auto channel = create({{"url", server_.url("/in")}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
-  TestMessage message;
+  ASSERT_NE(channel, nullptr);
+  const core::OutboundMessage message = sampleMessage();
 
   server_.setReply({503, {{"Retry-After", "3"}}, "overloaded"});
-  SendResult result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_RETRY);
-  EXPECT_EQ(result.retryAfterMs, 3000);
-  EXPECT_EQ(result.detail, "HTTP 503: overloaded");
+  core::SendOutcome outcome = channel->send(message);
+  EXPECT_EQ(outcome.status, NOTIFY_RETRY);
+  EXPECT_EQ(outcome.retryAfterMs, 3000);
+  EXPECT_EQ(outcome.detail, "HTTP 503: overloaded");
 
   server_.setReply({429, {{"Retry-After", "20"}}, ""});
-  result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_RATE_LIMITED);
-  EXPECT_EQ(result.retryAfterMs, 20000);
+  outcome = channel->send(message);
+  EXPECT_EQ(outcome.status, NOTIFY_RATE_LIMITED);
+  EXPECT_EQ(outcome.retryAfterMs, 20000);
 
   server_.setReply({410, {}, ""});
-  result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_REJECTED);
-  EXPECT_EQ(result.code, "410");
+  outcome = channel->send(message);
+  EXPECT_EQ(outcome.status, NOTIFY_REJECTED);
+  EXPECT_EQ(outcome.providerCode, "410");
 
   server_.setReply({302, {{"Location", "http://127.0.0.1:1/elsewhere"}}, ""});
   EXPECT_EQ(channel->send(message).status, NOTIFY_REJECTED);
@@ -115,11 +112,10 @@ TEST_F(WebhookChannelTest, ReceiverAnswersBecomeOutcomes) {
 
 TEST_F(WebhookChannelTest, UnreachableEndpointIsRetried) {
   auto channel = create({{"url", "http://127.0.0.1:1/in"}, {"timeout_ms", "2000"}});
-  ASSERT_EQ(channel->createStatus(), NOTIFY_DELIVERED) << channel->createError();
-  TestMessage message;
-  const SendResult result = channel->send(message);
-  EXPECT_EQ(result.status, NOTIFY_RETRY);
-  EXPECT_FALSE(result.detail.empty());
+  ASSERT_NE(channel, nullptr);
+  const core::SendOutcome outcome = channel->send(sampleMessage());
+  EXPECT_EQ(outcome.status, NOTIFY_RETRY);
+  EXPECT_FALSE(outcome.detail.empty());
 }
 
 }  // namespace

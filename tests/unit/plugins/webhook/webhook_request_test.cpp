@@ -12,14 +12,15 @@
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "unit/plugins/config_kv.hpp"
-#include "unit/plugins/test_message.hpp"
+#include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::webhook {
 namespace {
 
 using Poco::JSON::Object;
 using test::ConfigKv;
-using test::TestMessage;
+using test::RawMessage;
+using test::sampleMessage;
 
 // The Standard Webhooks published test vector (spec/standard-webhooks.md).
 constexpr const char* kVectorSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -63,10 +64,11 @@ TEST_F(WebhookRequestTest, SignsThePublishedStandardWebhooksVector) {
 TEST_F(WebhookRequestTest, SignatureHeaderSignsIdTimestampAndTheExactBodySent) {
   const WebhookConfig config =
       configure({{"url", "https://hooks.example.com/in"}, {"secret", kVectorSecret}});
-  TestMessage message;
+  core::OutboundMessage message = sampleMessage();
   message.id = kVectorId;
-  const WebhookRequest request = buildRequest(config, sdk::Message(message.raw()), host_,
-                                              kNowMs + 999);  // still second 1614265330
+  const RawMessage raw(message);
+  const WebhookRequest request =
+      buildRequest(config, raw.message(), host_, kNowMs + 999);  // still second 1614265330
 
   EXPECT_EQ(header(request.headers, "webhook-id"), kVectorId);
   EXPECT_EQ(header(request.headers, "webhook-timestamp"), kVectorTimestamp);
@@ -78,11 +80,12 @@ TEST_F(WebhookRequestTest, SignatureHeaderSignsIdTimestampAndTheExactBodySent) {
 
 TEST_F(WebhookRequestTest, RetryKeepsTheIdButStampsAndSignsTheNewAttempt) {
   const WebhookConfig config = configure({{"url", "http://h/x"}, {"secret", kVectorSecret}});
-  TestMessage message;
-  const WebhookRequest first = buildRequest(config, sdk::Message(message.raw()), host_, kNowMs);
+  core::OutboundMessage message = sampleMessage();
+  const RawMessage firstAttempt(message);
+  const WebhookRequest first = buildRequest(config, firstAttempt.message(), host_, kNowMs);
   message.attempt = 2;
-  const WebhookRequest second =
-      buildRequest(config, sdk::Message(message.raw()), host_, kNowMs + 5000);
+  const RawMessage secondAttempt(message);
+  const WebhookRequest second = buildRequest(config, secondAttempt.message(), host_, kNowMs + 5000);
 
   EXPECT_EQ(header(first.headers, "webhook-id"), header(second.headers, "webhook-id"));
   EXPECT_EQ(header(second.headers, "webhook-timestamp"), "1614265335");
@@ -94,8 +97,8 @@ TEST_F(WebhookRequestTest, RetryKeepsTheIdButStampsAndSignsTheNewAttempt) {
 TEST_F(WebhookRequestTest, UnsignedWithoutSecretAndExtraHeadersAppended) {
   const WebhookConfig config =
       configure({{"url", "http://h/x"}, {"headers", "Authorization: Bearer abc\nX-Team:  ops "}});
-  TestMessage message;
-  const WebhookRequest request = buildRequest(config, sdk::Message(message.raw()), host_, kNowMs);
+  const RawMessage raw(sampleMessage());
+  const WebhookRequest request = buildRequest(config, raw.message(), host_, kNowMs);
 
   EXPECT_EQ(header(request.headers, "webhook-signature"), "<absent>");
   EXPECT_EQ(header(request.headers, "Authorization"), "Bearer abc");
@@ -103,12 +106,12 @@ TEST_F(WebhookRequestTest, UnsignedWithoutSecretAndExtraHeadersAppended) {
 }
 
 TEST_F(WebhookRequestTest, EnvelopeCarriesTypeTimestampAndMessage) {
-  TestMessage message;
+  core::OutboundMessage message = sampleMessage();
   message.to = {{"user", "u-42"}, {"email", "ann@example.com"}};
   message.vars = {{"order", "A-1001"}, {"total", "9.90"}};
   message.attempt = 3;
-  const Object::Ptr root =
-      parseJson(buildBody(sdk::Message(message.raw()), "order.shipped", kNowMs + 7));
+  const RawMessage raw(message);
+  const Object::Ptr root = parseJson(buildBody(raw.message(), "order.shipped", kNowMs + 7));
 
   EXPECT_EQ(root->getValue<std::string>("type"), "order.shipped");
   EXPECT_EQ(root->getValue<std::string>("timestamp"), "2021-02-25T15:02:10.007Z");
@@ -126,12 +129,13 @@ TEST_F(WebhookRequestTest, EnvelopeCarriesTypeTimestampAndMessage) {
 }
 
 TEST_F(WebhookRequestTest, EnvelopeEscapesTextAndKeepsUtf8) {
-  TestMessage message;
+  core::OutboundMessage message = sampleMessage();
   message.subject = "line1\nline2\t\"quoted\"";
   message.body =
       std::string("back\\slash \x01 bell\x07 nul") + '\0' + " end \xE4\xBD\xA0\xE5\xA5\xBD";
   message.vars = {{"we\"ird", "C:\\path\r\n"}};
-  const std::string body = buildBody(sdk::Message(message.raw()), "t", kNowMs);
+  const RawMessage raw(message);
+  const std::string body = buildBody(raw.message(), "t", kNowMs);
 
   EXPECT_EQ(body.find('\n'), std::string::npos);
   EXPECT_NE(body.find(R"(\u0001)"), std::string::npos);

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <latch>
+#include <thread>
+
+#include "core/common/ids.hpp"
+#include "core/store/group_committer.hpp"
+#include "core/store/sqlite_store.hpp"
+#include "unit/core/temp_dir.hpp"
+
+namespace notify::core {
+namespace {
+
+constexpr int64_t kT0 = 1800000000000;
+
+// Passes everything to an inner store; write() can be held at a gate, fails on demand.
+class ControlledStore : public MessageStore {
+ public:
+  explicit ControlledStore(MessageStore& inner) : inner_(inner) {}
+
+  // From now on write() blocks until release(); entered() is ready once a write is blocked.
+  void hold() { held_ = true; }
+  std::future<void> entered() { return entered_.get_future(); }
+  void release() {
+    if (!released_.exchange(true)) {
+      gate_.count_down();
+    }
+  }
+  void failWrites() { fail_ = true; }
+
+  Result<void> migrate() override { return inner_.migrate(); }
+  Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override {
+    if (held_.exchange(false)) {
+      entered_.set_value();
+      gate_.wait();
+    }
+    if (fail_) {
+      return makeError("unavailable", "store: disk full");
+    }
+    return inner_.write(batch);
+  }
+  Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
+                                            const std::string& owner) override {
+    return inner_.claim(nowMs, limit, leaseMs, owner);
+  }
+  Result<std::optional<int64_t>> nextReadyMs() override { return inner_.nextReadyMs(); }
+  Result<std::optional<MessageRecord>> find(const std::string& id) override {
+    return inner_.find(id);
+  }
+
+ private:
+  MessageStore& inner_;
+  std::atomic<bool> held_{false};
+  std::atomic<bool> fail_{false};
+  std::atomic<bool> released_{false};
+  std::promise<void> entered_;
+  std::latch gate_{1};
+};
+
+class GroupCommitterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<void> migrated = sqlite_.migrate();
+    ASSERT_TRUE(migrated.ok()) << migrated.error().message;
+  }
+
+  static NewMessage message(const std::string& key = "") {
+    NewMessage m;
+    m.id = newMessageId();
+    m.app = "demo";
+    m.templateName = "welcome";
+    m.channel = "im";
+    m.toJson = R"({"user":"u1"})";
+    m.varsJson = "{}";
+    m.attrsJson = "{}";
+    m.body = "hi";
+    m.tagsJson = "[]";
+    m.idempotencyKey = key;
+    m.createdMs = kT0;
+    return m;
+  }
+
+  std::optional<MessageRecord> find(const std::string& id) {
+    Result<std::optional<MessageRecord>> found = sqlite_.find(id);
+    EXPECT_TRUE(found.ok());
+    return found.ok() ? *found : std::nullopt;
+  }
+
+  test::TempDir dir_;
+  SqliteStore sqlite_{dir_.path() / "notify.db", true};
+};
+
+TEST_F(GroupCommitterTest, ConcurrentSubmitsAreEachAnsweredOnceAndStored) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 25;
+  struct Slot {
+    std::vector<NewMessage> messages;
+    std::atomic<int> calls{0};
+    size_t outcomes = 0;
+    size_t inserted = 0;
+  };
+  std::vector<Slot> slots(kThreads * kPerThread);
+  for (size_t i = 0; i < slots.size(); ++i) {
+    for (size_t n = 0; n < 1 + i % 3; ++n) {
+      slots[i].messages.push_back(message());
+    }
+  }
+  GroupCommitter committer(sqlite_, 1000000, {});
+  committer.start();
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int k = 0; k < kPerThread; ++k) {
+        Slot& slot = slots[static_cast<size_t>(t * kPerThread + k)];
+        bool queued = committer.submitInserts(
+            slot.messages, [&slot](Result<std::vector<InsertOutcome>> result) {
+              slot.calls.fetch_add(1);
+              if (result) {
+                slot.outcomes = result->size();
+                for (const auto& o : *result) {
+                  slot.inserted += o.inserted ? 1 : 0;
+                }
+              }
+            });
+        refused += queued ? 0 : 1;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  committer.stop();  // writes everything queued before returning
+
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(committer.pendingMessages(), 0u);
+  for (const Slot& slot : slots) {
+    EXPECT_EQ(slot.calls.load(), 1);
+    EXPECT_EQ(slot.outcomes, slot.messages.size());
+    EXPECT_EQ(slot.inserted, slot.messages.size());
+    for (const NewMessage& m : slot.messages) {
+      std::optional<MessageRecord> r = find(m.id);
+      ASSERT_TRUE(r.has_value()) << m.id;
+      EXPECT_EQ(r->state, MessageState::kQueued);
+    }
+  }
+}
+
+TEST_F(GroupCommitterTest, RefusesWhenPendingWouldExceedTheLimit) {
+  ControlledStore store(sqlite_);
+  store.hold();
+  std::future<void> writing = store.entered();
+  GroupCommitter committer(store, 3, {});
+  struct ReleaseOnExit {  // an early test failure must not leave the committer blocked
+    ControlledStore& store;
+    ~ReleaseOnExit() { store.release(); }
+  } releaseOnExit{store};
+  committer.start();
+  std::atomic<int> calls{0};
+  auto done = [&](Result<std::vector<InsertOutcome>> result) {
+    EXPECT_TRUE(result.ok());
+    ++calls;
+  };
+  NewMessage a = message(), b = message(), c = message(), d = message();
+  ASSERT_TRUE(committer.submitInserts({a, b}, done));
+  // The committer now sits inside write() with a and b (the wait bound only guards a hang).
+  ASSERT_EQ(writing.wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  EXPECT_EQ(committer.pendingMessages(), 2u);
+  EXPECT_TRUE(committer.submitInserts({c}, done));
+  EXPECT_FALSE(committer.submitInserts({d}, [](auto) { ADD_FAILURE() << "refused yet answered"; }));
+  EXPECT_EQ(committer.pendingMessages(), 3u);
+
+  store.release();
+  committer.stop();
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_TRUE(find(a.id).has_value());
+  EXPECT_TRUE(find(c.id).has_value());
+  EXPECT_FALSE(find(d.id).has_value());
+}
+
+TEST_F(GroupCommitterTest, RequestLargerThanTheLimitIsRefused) {
+  GroupCommitter committer(sqlite_, 2, {});
+  committer.start();
+  NewMessage a = message();
+  EXPECT_FALSE(committer.submitInserts({a, message(), message()}, [](auto) {}));
+  committer.stop();
+  EXPECT_FALSE(find(a.id).has_value());
+}
+
+TEST_F(GroupCommitterTest, SubmitAfterStopIsRefused) {
+  GroupCommitter committer(sqlite_, 100, {});
+  committer.start();
+  committer.stop();
+  EXPECT_FALSE(committer.submitInserts({message()}, [](auto) {}));
+}
+
+TEST_F(GroupCommitterTest, DuplicatesAcrossRequestsNameTheFirst) {
+  NewMessage first = message("key-1");
+  NewMessage second = message("key-1");
+  std::vector<InsertOutcome> firstOutcome;
+  std::vector<InsertOutcome> secondOutcome;
+  GroupCommitter committer(sqlite_, 100, {});
+  committer.start();
+  ASSERT_TRUE(committer.submitInserts({first}, [&](auto r) { firstOutcome = *r; }));
+  ASSERT_TRUE(committer.submitInserts({second}, [&](auto r) { secondOutcome = *r; }));
+  committer.stop();
+  ASSERT_EQ(firstOutcome.size(), 1u);
+  EXPECT_TRUE(firstOutcome[0].inserted);
+  ASSERT_EQ(secondOutcome.size(), 1u);
+  EXPECT_FALSE(secondOutcome[0].inserted);
+  EXPECT_EQ(secondOutcome[0].duplicateOf, first.id);
+}
+
+TEST_F(GroupCommitterTest, TransitionsAreApplied) {
+  NewMessage m = message();
+  ASSERT_TRUE(sqlite_.write(WriteBatch{{m}, {}}).ok());
+  Result<std::vector<ClaimedMessage>> claimed = sqlite_.claim(kT0, 10, 60000, "w");
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+
+  std::atomic<int> commits{0};
+  GroupCommitter committer(sqlite_, 100, [&] { ++commits; });
+  committer.start();
+  Transition t;
+  t.messageId = m.id;
+  t.attempt = (*claimed)[0].attempt;
+  t.state = MessageState::kDelivered;
+  t.provider = "outbox";
+  t.event = {kT0 + 1, MessageState::kDelivered, "plugin:file", "outbox", "", "ok"};
+  committer.submitTransition(t);
+  committer.stop();
+
+  std::optional<MessageRecord> r = find(m.id);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, MessageState::kDelivered);
+  EXPECT_EQ(r->events.back().detail, "ok");
+  EXPECT_EQ(commits.load(), 0) << "onCommitted is for new messages only";
+}
+
+TEST_F(GroupCommitterTest, OnCommittedRunsAfterNewMessagesAreDurable) {
+  NewMessage m = message();
+  std::atomic<int> commits{0};
+  std::atomic<bool> visibleAtCallback{false};
+  GroupCommitter committer(sqlite_, 100, [&] {
+    ++commits;
+    visibleAtCallback = find(m.id).has_value();
+  });
+  committer.start();
+  ASSERT_TRUE(committer.submitInserts({m}, [](auto) {}));
+  committer.stop();
+  EXPECT_EQ(commits.load(), 1);
+  EXPECT_TRUE(visibleAtCallback.load());
+}
+
+TEST_F(GroupCommitterTest, StoreFailureIsReportedToEveryCaller) {
+  ControlledStore store(sqlite_);
+  store.failWrites();
+  std::atomic<int> commits{0};
+  GroupCommitter committer(store, 100, [&] { ++commits; });
+  committer.start();
+  std::string code;
+  NewMessage m = message();
+  ASSERT_TRUE(committer.submitInserts({m}, [&](Result<std::vector<InsertOutcome>> r) {
+    code = r.ok() ? "ok" : r.error().code;
+  }));
+  committer.stop();
+  EXPECT_EQ(code, "unavailable");
+  EXPECT_EQ(commits.load(), 0);
+  EXPECT_EQ(committer.pendingMessages(), 0u);
+  EXPECT_FALSE(find(m.id).has_value());
+}
+
+}  // namespace
+}  // namespace notify::core
