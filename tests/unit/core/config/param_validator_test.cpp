@@ -20,7 +20,7 @@ class ParamValidatorTest : public ::testing::Test {
  protected:
   // Validates a [providers.p] table against params; errors land in errors_.
   KeyValues validate(const std::string& toml, const std::vector<ParamSpec>& params) {
-    toml::table table = toml::parse(toml, "provider.toml");
+    toml::table table = toml::parse(toml, std::string("provider.toml"));
     SecretResolver secrets(dir_.path());
     return validateParams(table, "providers.p", params, {"plugin", "send_timeout_ms"}, secrets,
                           errors_);
