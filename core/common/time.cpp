@@ -21,7 +21,7 @@ std::string formatRfc3339Ms(int64_t unixMs) {
   }
   struct tm tm{};
   gmtime_r(&seconds, &tm);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return buf;

@@ -67,9 +67,10 @@ Result<std::string> renderText(std::string_view text, const KeyValues& vars,
         return false;
       });
   if (missing) {
-    return makeError("missing_variable",
-                     "template '" + std::string(templateName) + "' needs variable '" + *missing + "'",
-                     "vars." + *missing);
+    return makeError(
+        "missing_variable",
+        "template '" + std::string(templateName) + "' needs variable '" + *missing + "'",
+        "vars." + *missing);
   }
   return out;
 }

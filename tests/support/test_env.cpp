@@ -14,13 +14,13 @@
 namespace notify::test {
 
 std::filesystem::path buildDir() {
-  const char* dir = std::getenv("NOTIFY_BUILD_DIR");
-  return dir != nullptr ? dir : "build";
+  const char* dir = std::getenv("NOTIFY_BUILD_DIR");  // overrides the tree this was built in
+  return dir != nullptr ? dir : NOTIFY_TEST_BUILD_DIR;
 }
 
 std::filesystem::path sourceDir() {
   const char* dir = std::getenv("NOTIFY_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
+  return dir != nullptr ? dir : NOTIFY_TEST_SOURCE_DIR;
 }
 
 TempDir::TempDir() {

@@ -6,7 +6,8 @@
 
 namespace notify::test {
 
-// The build and source trees, from NOTIFY_BUILD_DIR / NOTIFY_SOURCE_DIR (set by ctest).
+// The build and source trees this test was built from (NOTIFY_BUILD_DIR / NOTIFY_SOURCE_DIR
+// in the environment override them).
 std::filesystem::path buildDir();
 std::filesystem::path sourceDir();
 

@@ -169,7 +169,8 @@ typedef struct notify_host_api {
   uint32_t abi_minor;
   void* ctx;                 /* pass as the first argument of every service */
 
-  /* Perform one HTTP(S) exchange on a kept-alive connection. On NOTIFY_HOST_OK the callback
+  /* Perform one HTTP(S) exchange on a kept-alive connection. Redirects are never followed: a
+   * 3xx is returned like any other response. On NOTIFY_HOST_OK the callback
    * has been called exactly once with the response, whatever its HTTP status. Otherwise it was
    * not called and a reason is written to err (NUL-terminated, truncated to err_cap). */
   int32_t (*http_send)(void* ctx, const notify_http_request* request,

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <system_error>
-
-#include <unistd.h>
 
 namespace notify::test {
 
@@ -31,7 +31,8 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
 
   // Writes text to a file below this directory, creating parent directories.
-  std::filesystem::path write(const std::filesystem::path& relative, const std::string& text) const {
+  std::filesystem::path write(const std::filesystem::path& relative,
+                              const std::string& text) const {
     std::filesystem::path file = path_ / relative;
     std::filesystem::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary) << text;

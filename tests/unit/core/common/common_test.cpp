@@ -26,7 +26,7 @@ TEST(Ids, HaveTheCanonicalUuidV7Form) {
   for (size_t i : {8u, 13u, 18u, 23u}) {
     EXPECT_EQ(id[i], '-') << id;
   }
-  EXPECT_EQ(id[14], '7') << id;  // version nibble
+  EXPECT_EQ(id[14], '7') << id;                                          // version nibble
   EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 9562 variant
   EXPECT_TRUE(std::all_of(id.begin(), id.end(), [](char c) {
     return c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -73,9 +73,10 @@ TEST(Ids, TimestampIsExtracted) {
 }
 
 TEST(Ids, MalformedIdsAreRecognised) {
-  for (const char* bad : {"", "not-an-id", "0190a3b4-c5d6-4e8f-9a0b-1c2d3e4f5a6b",
-                          "0190A3B4-C5D6-7E8F-9A0B-1C2D3E4F5A6B",
-                          "0190a3b4c5d6-7e8f-9a0b-1c2d3e4f5a6b-", "0190a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6"}) {
+  for (const char* bad :
+       {"", "not-an-id", "0190a3b4-c5d6-4e8f-9a0b-1c2d3e4f5a6b",
+        "0190A3B4-C5D6-7E8F-9A0B-1C2D3E4F5A6B", "0190a3b4c5d6-7e8f-9a0b-1c2d3e4f5a6b-",
+        "0190a3b4-c5d6-7e8f-9a0b-1c2d3e4f5a6"}) {
     EXPECT_FALSE(isMessageId(bad)) << bad;
     EXPECT_EQ(messageIdTimestampMs(bad), -1) << bad;
   }
@@ -108,12 +109,12 @@ TEST(Rfc3339, AcceptsLeapDaysOnlyInLeapYears) {
 }
 
 TEST(Rfc3339, RefusesInvalidText) {
-  for (const char* bad : {"2026-02-30T09:00:00Z", "2026-04-31T09:00:00Z", "2026-13-01T00:00:00Z",
-                          "2026-00-10T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T23:60:00Z",
-                          "2026-11-26T09:00:00", "2026-11-26", "2026-11-26T09:00Z",
-                          "2026-11-26T09:00:00+0800", "2026-11-26T09:00:00+08", "2026-11-26T09:00:00.Z",
-                          "2026-11-26T09:00:00Z ", "2026-11-26T09:00:00+24:00", "26-11-26T09:00:00Z",
-                          "2026/11/26T09:00:00Z", ""}) {
+  for (const char* bad :
+       {"2026-02-30T09:00:00Z", "2026-04-31T09:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-00-10T00:00:00Z", "2026-11-26T24:00:00Z", "2026-11-26T23:60:00Z",
+        "2026-11-26T09:00:00", "2026-11-26", "2026-11-26T09:00Z", "2026-11-26T09:00:00+0800",
+        "2026-11-26T09:00:00+08", "2026-11-26T09:00:00.Z", "2026-11-26T09:00:00Z ",
+        "2026-11-26T09:00:00+24:00", "26-11-26T09:00:00Z", "2026/11/26T09:00:00Z", ""}) {
     EXPECT_EQ(parseRfc3339(bad), std::nullopt) << bad;
   }
 }
@@ -125,7 +126,8 @@ TEST(Rfc3339, FormatsUtcWithMilliseconds) {
 }
 
 TEST(Rfc3339, FormatAndParseRoundTrip) {
-  for (int64_t ms : {int64_t{0}, k20261126T0100Z + 7, int64_t{951782400999}, int64_t{4102444800000}}) {
+  for (int64_t ms :
+       {int64_t{0}, k20261126T0100Z + 7, int64_t{951782400999}, int64_t{4102444800000}}) {
     EXPECT_EQ(parseRfc3339(formatRfc3339Ms(ms)), ms) << ms;
   }
 }

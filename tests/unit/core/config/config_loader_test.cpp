@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/config/config_loader.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
-#include "core/config/config_loader.hpp"
 #include "unit/core/temp_dir.hpp"
 
 namespace notify::core {
@@ -125,11 +126,12 @@ TEST_F(ConfigLoaderTest, DefaultsApplyWhenSectionsAreAbsent) {
 }
 
 TEST_F(ConfigLoaderTest, UnknownKeySuggestsTheClosestAndListsValidKeys) {
-  std::string errors = errorsOf("[apps.demo]\ntokn = \"env:X\"\n" + kProviders + kChannels +
-                                kTemplates);
+  std::string errors =
+      errorsOf("[apps.demo]\ntokn = \"env:X\"\n" + kProviders + kChannels + kTemplates);
   EXPECT_CONTAINS(errors, file_.string() + ":2:");
-  EXPECT_CONTAINS(errors,
-                  "apps.demo.tokn: unknown key 'tokn' (did you mean 'token'?); valid keys: token, owner");
+  EXPECT_CONTAINS(
+      errors,
+      "apps.demo.tokn: unknown key 'tokn' (did you mean 'token'?); valid keys: token, owner");
 
   std::string server = errorsOf("[server]\nmax_bach = 5\n" + valid());
   EXPECT_CONTAINS(server, "server.max_bach: unknown key 'max_bach' (did you mean 'max_batch'?)");
@@ -138,14 +140,17 @@ TEST_F(ConfigLoaderTest, UnknownKeySuggestsTheClosestAndListsValidKeys) {
 
 TEST_F(ConfigLoaderTest, UnknownKeyFarFromAnyGivesNoSuggestion) {
   std::string errors = errorsOf("[store]\ncompletely_different = 1\n" + valid());
-  EXPECT_CONTAINS(errors, "store.completely_different: unknown key 'completely_different'; valid "
-                          "keys: kind, path, synchronous");
+  EXPECT_CONTAINS(errors,
+                  "store.completely_different: unknown key 'completely_different'; valid "
+                  "keys: kind, path, synchronous");
   EXPECT_EQ(errors.find("did you mean"), std::string::npos);
 }
 
 TEST_F(ConfigLoaderTest, WrongTypesAreReported) {
-  std::string errors = errorsOf("[server]\nmax_batch = \"ten\"\nlisten = 5\n[node]\nroles = "
-                                "\"ingress\"\n" + valid());
+  std::string errors = errorsOf(
+      "[server]\nmax_batch = \"ten\"\nlisten = 5\n[node]\nroles = "
+      "\"ingress\"\n" +
+      valid());
   EXPECT_CONTAINS(errors, "server.max_batch: must be an integer");
   EXPECT_CONTAINS(errors, "server.listen: must be a string");
   EXPECT_CONTAINS(errors, "node.roles: must be an array of strings");
@@ -175,8 +180,8 @@ subject = "Hi {{name}}"
 }
 
 TEST_F(ConfigLoaderTest, LiteralSecretIsRefusedWithoutEchoingIt) {
-  std::string errors = errorsOf("[apps.demo]\ntoken = \"hunter2-literal\"\n" + kProviders +
-                                kChannels + kTemplates);
+  std::string errors =
+      errorsOf("[apps.demo]\ntoken = \"hunter2-literal\"\n" + kProviders + kChannels + kTemplates);
   EXPECT_CONTAINS(errors, "apps.demo.token: a secret must be a reference");
   EXPECT_EQ(errors.find("hunter2-literal"), std::string::npos) << errors;
 }
@@ -185,7 +190,8 @@ TEST_F(ConfigLoaderTest, UnsetEnvironmentVariableIsReported) {
   ::unsetenv("NOTIFY_UNIT_UNSET_TOKEN");
   std::string errors = errorsOf("[apps.demo]\ntoken = \"env:NOTIFY_UNIT_UNSET_TOKEN\"\n" +
                                 kProviders + kChannels + kTemplates);
-  EXPECT_CONTAINS(errors, "apps.demo.token: environment variable NOTIFY_UNIT_UNSET_TOKEN is not set");
+  EXPECT_CONTAINS(errors,
+                  "apps.demo.token: environment variable NOTIFY_UNIT_UNSET_TOKEN is not set");
 }
 
 TEST_F(ConfigLoaderTest, EnvironmentSecretIsResolved) {
@@ -197,17 +203,19 @@ TEST_F(ConfigLoaderTest, EnvironmentSecretIsResolved) {
 }
 
 TEST_F(ConfigLoaderTest, MissingSecretFileIsReported) {
-  std::string errors = errorsOf("[apps.demo]\ntoken = \"file:secrets/none.token\"\n" +
-                                kProviders + kChannels + kTemplates);
+  std::string errors = errorsOf("[apps.demo]\ntoken = \"file:secrets/none.token\"\n" + kProviders +
+                                kChannels + kTemplates);
   EXPECT_CONTAINS(errors, "apps.demo.token: cannot read secret file");
   EXPECT_CONTAINS(errors, "none.token");
 }
 
 TEST_F(ConfigLoaderTest, ResolvedSecretNeverAppearsInErrors) {
   ::setenv("NOTIFY_UNIT_OTHER_TOKEN", "env-secret-4242", 1);
-  std::string errors = errorsOf(kApps + "[apps.other]\ntoken = \"env:NOTIFY_UNIT_OTHER_TOKEN\"\n"
-                                "tokn = 1\n" + kProviders + kChannels + kTemplates +
-                                "[server]\nmax_batch = \"x\"\n");
+  std::string errors =
+      errorsOf(kApps +
+               "[apps.other]\ntoken = \"env:NOTIFY_UNIT_OTHER_TOKEN\"\n"
+               "tokn = 1\n" +
+               kProviders + kChannels + kTemplates + "[server]\nmax_batch = \"x\"\n");
   ::unsetenv("NOTIFY_UNIT_OTHER_TOKEN");
   EXPECT_CONTAINS(errors, "apps.other.tokn");
   EXPECT_EQ(errors.find(kSecret), std::string::npos) << errors;
@@ -228,7 +236,8 @@ vars = ["name"]
 [templates.welcome.content.im]
 body = "Welcome {{nmae}}"
 )");
-  EXPECT_CONTAINS(errors, "templates.welcome.content.im: uses {{nmae}} but vars does not declare it");
+  EXPECT_CONTAINS(errors,
+                  "templates.welcome.content.im: uses {{nmae}} but vars does not declare it");
 }
 
 TEST_F(ConfigLoaderTest, TemplateContentForUnknownChannelIsReported) {
@@ -274,8 +283,8 @@ TEST_F(ConfigLoaderTest, UnknownTopLevelSectionIsReported) {
 }
 
 TEST_F(ConfigLoaderTest, RelativePathsAreTakenFromTheConfigDirectory) {
-  DaemonConfig c = parse("[store]\npath = \"data/n.db\"\n[plugins]\ndir = \"../plugins\"\n" +
-                         valid());
+  DaemonConfig c =
+      parse("[store]\npath = \"data/n.db\"\n[plugins]\ndir = \"../plugins\"\n" + valid());
   EXPECT_EQ(c.baseDir, dir_.path());
   EXPECT_EQ(c.store.path, dir_.path() / "data/n.db");
   EXPECT_EQ(c.pluginDir, dir_.path() / "../plugins");
@@ -288,8 +297,8 @@ TEST_F(ConfigLoaderTest, DefaultPathsAreTakenFromTheConfigDirectory) {
 }
 
 TEST_F(ConfigLoaderTest, AbsolutePathsStayAsGiven) {
-  DaemonConfig c = parse("[store]\npath = \"/srv/notify/n.db\"\n[plugins]\ndir = \"/opt/p\"\n" +
-                         valid());
+  DaemonConfig c =
+      parse("[store]\npath = \"/srv/notify/n.db\"\n[plugins]\ndir = \"/opt/p\"\n" + valid());
   EXPECT_EQ(c.store.path, std::filesystem::path("/srv/notify/n.db"));
   EXPECT_EQ(c.pluginDir, std::filesystem::path("/opt/p"));
 }

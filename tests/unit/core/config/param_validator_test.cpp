@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/config/param_validator.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
-#include "core/config/param_validator.hpp"
 #include "unit/core/temp_dir.hpp"
 
 namespace notify::core {
@@ -12,8 +13,12 @@ namespace {
 
 ParamSpec param(std::string name, notify_param_type type, bool required = false,
                 const char* defaultValue = nullptr) {
-  return ParamSpec{std::move(name), type, required, defaultValue != nullptr,
-                   defaultValue != nullptr ? defaultValue : "", "the help"};
+  return ParamSpec{std::move(name),
+                   type,
+                   required,
+                   defaultValue != nullptr,
+                   defaultValue != nullptr ? defaultValue : "",
+                   "the help"};
 }
 
 class ParamValidatorTest : public ::testing::Test {
@@ -45,7 +50,8 @@ retries = 3
                            {param("url", NOTIFY_PARAM_STRING), param("retries", NOTIFY_PARAM_INT),
                             param("verbose", NOTIFY_PARAM_BOOL)});
   EXPECT_TRUE(errors_.empty()) << errors();
-  EXPECT_EQ(out, (KeyValues{{"url", "https://example.com"}, {"retries", "3"}, {"verbose", "true"}}));
+  EXPECT_EQ(out,
+            (KeyValues{{"url", "https://example.com"}, {"retries", "3"}, {"verbose", "true"}}));
 }
 
 TEST_F(ParamValidatorTest, UnknownKeyListsValidAndReservedKeys) {
@@ -89,8 +95,8 @@ TEST_F(ParamValidatorTest, WrongTypeIsReportedPerType) {
 }
 
 TEST_F(ParamValidatorTest, MissingRequiredIsReportedWithHelp) {
-  validate("plugin = \"x\"\n", {param("token", NOTIFY_PARAM_SECRET, true),
-                                param("optional", NOTIFY_PARAM_STRING)});
+  validate("plugin = \"x\"\n",
+           {param("token", NOTIFY_PARAM_SECRET, true), param("optional", NOTIFY_PARAM_STRING)});
   ASSERT_EQ(errors_.list().size(), 1u) << errors();
   EXPECT_CONTAINS(errors(), "providers.p.token: missing required secret (the help)");
 }
@@ -121,10 +127,11 @@ TEST_F(ParamValidatorTest, SecretFromFileIsResolvedRelativeToBaseDir) {
 
 TEST_F(ParamValidatorTest, BadSecretReferencesAreReportedWithoutTheValue) {
   ::unsetenv("NOTIFY_UNIT_PARAM_UNSET");
-  validate("a = \"plain-literal-99\"\nb = \"env:NOTIFY_UNIT_PARAM_UNSET\"\nc = \"file:nope\"\n"
-           "d = \"env:\"\n",
-           {param("a", NOTIFY_PARAM_SECRET), param("b", NOTIFY_PARAM_SECRET),
-            param("c", NOTIFY_PARAM_SECRET), param("d", NOTIFY_PARAM_SECRET)});
+  validate(
+      "a = \"plain-literal-99\"\nb = \"env:NOTIFY_UNIT_PARAM_UNSET\"\nc = \"file:nope\"\n"
+      "d = \"env:\"\n",
+      {param("a", NOTIFY_PARAM_SECRET), param("b", NOTIFY_PARAM_SECRET),
+       param("c", NOTIFY_PARAM_SECRET), param("d", NOTIFY_PARAM_SECRET)});
   ASSERT_EQ(errors_.list().size(), 4u) << errors();
   EXPECT_CONTAINS(errors_.list()[0], "providers.p.a: a secret must be a reference");
   EXPECT_CONTAINS(errors_.list()[1], "providers.p.b: environment variable NOTIFY_UNIT_PARAM_UNSET");
@@ -144,13 +151,13 @@ TEST_F(ParamValidatorTest, PathIsMadeAbsoluteAgainstBaseDir) {
   KeyValues out = validate("rel = \"out/../box.jsonl\"\nabs = \"/var/x.jsonl\"\n",
                            {param("rel", NOTIFY_PARAM_PATH), param("abs", NOTIFY_PARAM_PATH)});
   EXPECT_TRUE(errors_.empty()) << errors();
-  EXPECT_EQ(out, (KeyValues{{"rel", (dir_.path() / "box.jsonl").string()},
-                            {"abs", "/var/x.jsonl"}}));
+  EXPECT_EQ(out,
+            (KeyValues{{"rel", (dir_.path() / "box.jsonl").string()}, {"abs", "/var/x.jsonl"}}));
 }
 
 TEST_F(ParamValidatorTest, EveryProblemIsReportedAtOnce) {
-  validate("x = 1\nn = \"one\"\n", {param("n", NOTIFY_PARAM_INT),
-                                    param("req", NOTIFY_PARAM_STRING, true)});
+  validate("x = 1\nn = \"one\"\n",
+           {param("n", NOTIFY_PARAM_INT), param("req", NOTIFY_PARAM_STRING, true)});
   EXPECT_EQ(errors_.list().size(), 3u) << errors();
 }
 

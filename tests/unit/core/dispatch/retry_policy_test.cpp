@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/dispatch/retry_policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "core/dispatch/retry_policy.hpp"
 
 namespace notify::core {
 namespace {
@@ -123,8 +123,8 @@ TEST(DecideNext, ShorterRetryAfterLosesToBackoff) {
 }
 
 TEST(DecideNext, FailsAfterMaxAttempts) {
-  for (notify_status status : {NOTIFY_RETRY, NOTIFY_RATE_LIMITED, NOTIFY_BAD_CONFIG,
-                               NOTIFY_INTERNAL_ERROR}) {
+  for (notify_status status :
+       {NOTIFY_RETRY, NOTIFY_RATE_LIMITED, NOTIFY_BAD_CONFIG, NOTIFY_INTERNAL_ERROR}) {
     SCOPED_TRACE(statusName(status));
     Transition t = decide(status, 3, 60000);
     EXPECT_EQ(t.state, MessageState::kFailed);
@@ -148,8 +148,8 @@ TEST(DecideNext, FinalAnswersOnTheLastAttemptKeepTheirState) {
 }
 
 TEST(DecideNext, JitterIsApplied) {
-  Transition t = decideNext(claimed(1), outcome(NOTIFY_RETRY), "outbox", "file", kPolicy, kNow,
-                            0.5);
+  Transition t =
+      decideNext(claimed(1), outcome(NOTIFY_RETRY), "outbox", "file", kPolicy, kNow, 0.5);
   EXPECT_EQ(t.readyMs, kNow + 750);
 }
 

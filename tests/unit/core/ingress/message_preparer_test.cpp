@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/ingress/message_preparer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 
 #include "core/common/ids.hpp"
 #include "core/common/json_writer.hpp"
-#include "core/ingress/message_preparer.hpp"
 
 namespace notify::core {
 namespace {
@@ -62,9 +63,12 @@ class MessagePreparerTest : public ::testing::Test {
 
 TEST_F(MessagePreparerTest, AuthenticateAcceptsOnlyTheRightToken) {
   EXPECT_TRUE(preparer_.authenticate("demo", "demo-secret").ok());
-  for (const auto& [app, token] : std::vector<std::pair<std::string, std::string>>{
-           {"demo", "demo-secreT"}, {"demo", "demo-secret-and-more"}, {"demo", "demo"},
-           {"demo", ""}, {"ghost", "demo-secret"}}) {
+  for (const auto& [app, token] :
+       std::vector<std::pair<std::string, std::string>>{{"demo", "demo-secreT"},
+                                                        {"demo", "demo-secret-and-more"},
+                                                        {"demo", "demo"},
+                                                        {"demo", ""},
+                                                        {"ghost", "demo-secret"}}) {
     Result<void> r = preparer_.authenticate(app, token);
     ASSERT_FALSE(r.ok()) << app << "/" << token;
     EXPECT_EQ(r.error().code, "unauthorized");

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/protocol/reply.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <string>
-
-#include "core/protocol/reply.hpp"
 
 namespace notify::core {
 namespace {

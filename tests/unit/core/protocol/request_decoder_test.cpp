@@ -111,7 +111,8 @@ TEST(RequestDecoder, WrongTypesAreBadRequestNamingTheField) {
   EXPECT_EQ(to.code, "bad_request");
   EXPECT_EQ(to.field, "to");
 
-  Error toValue = refused(R"({"op": "send", )" + kAuth + R"(, "template": "w", "to": {"phone": 1}})");
+  Error toValue =
+      refused(R"({"op": "send", )" + kAuth + R"(, "template": "w", "to": {"phone": 1}})");
   EXPECT_EQ(toValue.code, "bad_request");
   EXPECT_EQ(toValue.field, "to.phone");
 
@@ -271,17 +272,27 @@ TEST(RequestDecoder, StatusAndPluginsOps) {
 }
 
 TEST(RequestDecoder, NumbersAndBooleansInVarsBecomeText) {
-  DecodedRequest d = decode(send(R"(, "vars": {"n": 42, "neg": -3, "ok": true, "no": false, "s": "x"})"));
+  DecodedRequest d =
+      decode(send(R"(, "vars": {"n": 42, "neg": -3, "ok": true, "no": false, "s": "x"})"));
   ASSERT_TRUE(d.request.ok()) << d.request.error().message;
   KeyValues vars = d.request->send.vars;
   std::sort(vars.begin(), vars.end());
-  EXPECT_EQ(vars, (KeyValues{{"n", "42"}, {"neg", "-3"}, {"no", "false"}, {"ok", "true"}, {"s", "x"}}));
+  EXPECT_EQ(vars,
+            (KeyValues{{"n", "42"}, {"neg", "-3"}, {"no", "false"}, {"ok", "true"}, {"s", "x"}}));
 }
 
 TEST(RequestDecoder, NullVarIsRefused) {
   Error e = refused(send(R"(, "vars": {"name": null})"));
   EXPECT_EQ(e.code, "bad_request");
   EXPECT_EQ(e.field, "vars.name");
+}
+
+TEST(RequestDecoder, DeeplyNestedJsonIsRefusedNotACrash) {
+  std::string deep =
+      R"({"op": "ping", "x": )" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  DecodedRequest d = decode(deep);
+  ASSERT_FALSE(d.request.ok());
+  EXPECT_EQ(d.request.error().code, "bad_json");
 }
 
 }  // namespace

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/store/group_committer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,7 +10,6 @@
 #include <thread>
 
 #include "core/common/ids.hpp"
-#include "core/store/group_committer.hpp"
 #include "core/store/sqlite_store.hpp"
 #include "unit/core/temp_dir.hpp"
 
@@ -117,16 +118,16 @@ TEST_F(GroupCommitterTest, ConcurrentSubmitsAreEachAnsweredOnceAndStored) {
     threads.emplace_back([&, t] {
       for (int k = 0; k < kPerThread; ++k) {
         Slot& slot = slots[static_cast<size_t>(t * kPerThread + k)];
-        bool queued = committer.submitInserts(
-            slot.messages, [&slot](Result<std::vector<InsertOutcome>> result) {
-              slot.calls.fetch_add(1);
-              if (result) {
-                slot.outcomes = result->size();
-                for (const auto& o : *result) {
-                  slot.inserted += o.inserted ? 1 : 0;
-                }
-              }
-            });
+        bool queued = committer.submitInserts(slot.messages,
+                                              [&slot](Result<std::vector<InsertOutcome>> result) {
+                                                slot.calls.fetch_add(1);
+                                                if (result) {
+                                                  slot.outcomes = result->size();
+                                                  for (const auto& o : *result) {
+                                                    slot.inserted += o.inserted ? 1 : 0;
+                                                  }
+                                                }
+                                              });
         refused += queued ? 0 : 1;
       }
     });
@@ -264,9 +265,8 @@ TEST_F(GroupCommitterTest, StoreFailureIsReportedToEveryCaller) {
   committer.start();
   std::string code;
   NewMessage m = message();
-  ASSERT_TRUE(committer.submitInserts({m}, [&](Result<std::vector<InsertOutcome>> r) {
-    code = r.ok() ? "ok" : r.error().code;
-  }));
+  ASSERT_TRUE(committer.submitInserts(
+      {m}, [&](Result<std::vector<InsertOutcome>> r) { code = r.ok() ? "ok" : r.error().code; }));
   committer.stop();
   EXPECT_EQ(code, "unavailable");
   EXPECT_EQ(commits.load(), 0);

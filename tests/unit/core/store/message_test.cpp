@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <gtest/gtest.h>
-
 #include "core/store/message.hpp"
+
+#include <gtest/gtest.h>
 
 namespace notify::core {
 namespace {
 
 const MessageState kAll[] = {
-    MessageState::kAccepted,  MessageState::kDuplicate,        MessageState::kScheduled,
-    MessageState::kQueued,    MessageState::kSending,          MessageState::kProviderAccepted,
-    MessageState::kDelivered, MessageState::kRetrying,         MessageState::kRateLimited,
-    MessageState::kSuppressed, MessageState::kCanceled,        MessageState::kFailed};
+    MessageState::kAccepted,   MessageState::kDuplicate, MessageState::kScheduled,
+    MessageState::kQueued,     MessageState::kSending,   MessageState::kProviderAccepted,
+    MessageState::kDelivered,  MessageState::kRetrying,  MessageState::kRateLimited,
+    MessageState::kSuppressed, MessageState::kCanceled,  MessageState::kFailed};
 
 TEST(MessageState, NamesRoundTrip) {
   for (MessageState state : kAll) {

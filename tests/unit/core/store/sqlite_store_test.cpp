@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "core/store/sqlite_store.hpp"
+
 #include <gtest/gtest.h>
 
-#include "core/store/sqlite_store.hpp"
 #include "unit/core/store/store_contract.hpp"
 
 namespace notify::test {
 namespace {
 
 StoreFactory sqliteFactory(bool synchronousFull) {
-  return StoreFactory{
-      synchronousFull ? "SqliteFull" : "SqliteNormal",
-      [synchronousFull](const std::filesystem::path& scratch) {
-        return std::make_unique<core::SqliteStore>(scratch / "db" / "notify.db", synchronousFull);
-      }};
+  return StoreFactory{synchronousFull ? "SqliteFull" : "SqliteNormal",
+                      [synchronousFull](const std::filesystem::path& scratch) {
+                        return std::make_unique<core::SqliteStore>(scratch / "db" / "notify.db",
+                                                                   synchronousFull);
+                      }};
 }
 
 // Every store implementation registers here; a PostgreSQL factory joins this list.

@@ -13,7 +13,9 @@ using core::MessageState;
 using core::NewMessage;
 using core::Transition;
 
-void StoreContract::SetUp() { reopen(); }
+void StoreContract::SetUp() {
+  reopen();
+}
 
 void StoreContract::TearDown() {
   store_.reset();

@@ -42,12 +42,11 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   void reopen();
 
   // A valid message created at createdMs; idempotency key and send_at as given.
-  core::NewMessage message(int64_t createdMs, const std::string& key = "",
-                           int64_t sendAtMs = 0, const std::string& app = "demo") const;
+  core::NewMessage message(int64_t createdMs, const std::string& key = "", int64_t sendAtMs = 0,
+                           const std::string& app = "demo") const;
 
   std::vector<core::InsertOutcome> insert(std::vector<core::NewMessage> messages);
-  std::vector<core::ClaimedMessage> claim(int64_t nowMs, size_t limit = 100,
-                                          int64_t leaseMs = 1000,
+  std::vector<core::ClaimedMessage> claim(int64_t nowMs, size_t limit = 100, int64_t leaseMs = 1000,
                                           const std::string& owner = "worker-1");
   void apply(core::Transition transition);
   core::MessageRecord record(const std::string& id);

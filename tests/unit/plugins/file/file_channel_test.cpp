@@ -62,12 +62,20 @@ TEST_F(FileChannelTest, DescriptorNamesTheLibraryAndAllowsConcurrentSends) {
 }
 
 TEST_F(FileChannelTest, UnopenablePathFailsCreateAsBadConfig) {
+  { std::ofstream(dir_ / "plain") << "not a directory\n"; }
   auto created =
-      createInstance(library_, {{"path", (dir_ / "missing" / "out.jsonl").string()}}, kNowMs);
+      createInstance(library_, {{"path", (dir_ / "plain" / "out.jsonl").string()}}, kNowMs);
   ASSERT_FALSE(created.ok());
   EXPECT_EQ(created.error().code, "bad_config");
   EXPECT_NE(created.error().message.find("path"), std::string::npos);
-  EXPECT_FALSE(fs::exists(dir_ / "missing"));  // parent directories are not created
+}
+
+TEST_F(FileChannelTest, CreatesMissingParentDirectories) {
+  const fs::path nested = dir_ / "var" / "spool" / "out.jsonl";
+  auto channel = create({{"path", nested.string()}});
+  ASSERT_NE(channel, nullptr);
+  EXPECT_EQ(channel->send(sampleMessage()).status, NOTIFY_DELIVERED);
+  EXPECT_EQ(readLines(nested).size(), 1U);
 }
 
 TEST_F(FileChannelTest, EachSendAppendsExactlyOneParseableLine) {
