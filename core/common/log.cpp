@@ -54,7 +54,9 @@ void logLine(LogLevel level, std::string_view component, std::string_view text) 
   log.log(Poco::Message("notifyd", line, priority));
 }
 
-void setLogLevel(LogLevel level) { logger().setLevel(toPriority(level)); }
+void setLogLevel(LogLevel level) {
+  logger().setLevel(toPriority(level));
+}
 
 bool parseLogLevel(std::string_view name, LogLevel& out) {
   if (name == "debug") {
@@ -75,7 +77,8 @@ std::string maskAddress(std::string_view address) {
   size_t at = address.find('@');
   if (at != std::string_view::npos) {
     std::string local(address.substr(0, at));
-    std::string masked = local.empty() ? "" : local.substr(0, 1) + std::string(local.size() - 1, '*');
+    std::string masked =
+        local.empty() ? "" : local.substr(0, 1) + std::string(local.size() - 1, '*');
     return masked + std::string(address.substr(at));
   }
   if (address.size() <= 4) {

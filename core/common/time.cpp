@@ -19,7 +19,7 @@ std::string formatRfc3339Ms(int64_t unixMs) {
     millis += 1000;
     seconds -= 1;
   }
-  struct tm tm{};
+  struct tm tm {};
   gmtime_r(&seconds, &tm);
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
@@ -46,7 +46,8 @@ bool readDigits(std::string_view text, size_t& pos, size_t count, int& out) {
 }
 
 bool expect(std::string_view text, size_t& pos, char c) {
-  if (pos < text.size() && (text[pos] == c || (c == 'T' && (text[pos] == 't' || text[pos] == ' ')))) {
+  if (pos < text.size() &&
+      (text[pos] == c || (c == 'T' && (text[pos] == 't' || text[pos] == ' ')))) {
     ++pos;
     return true;
   }

@@ -126,8 +126,8 @@ void readNode(const toml::table& root, DaemonConfig& config, ConfigErrors& error
     r.string("log_level", config.logLevel);
     for (const auto& role : config.roles) {
       if (role != "ingress" && role != "dispatcher") {
-        errors.add(node->source(), "node.roles", "unknown role '" + role +
-                                                     "'; valid roles: ingress, dispatcher");
+        errors.add(node->source(), "node.roles",
+                   "unknown role '" + role + "'; valid roles: ingress, dispatcher");
       }
     }
     const std::vector<std::string> levels = {"debug", "info", "warn", "error"};
@@ -163,8 +163,8 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
     }
     config.store.synchronousFull = synchronous == "full";
     if (config.store.kind != "sqlite") {
-      errors.add(t->source(), "store.kind", "unknown store '" + config.store.kind +
-                                                "'; available: sqlite");
+      errors.add(t->source(), "store.kind",
+                 "unknown store '" + config.store.kind + "'; available: sqlite");
     }
   }
   if (config.store.path.is_relative()) {
@@ -208,55 +208,55 @@ void readPlugins(const toml::table& root, DaemonConfig& config, ConfigErrors& er
 
 void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   SecretResolver secrets(config.baseDir);
-  eachNamed(root, "apps", errors, [&](const std::string& name, const toml::table& t,
-                                      const std::string& path) {
-    checkKnownKeys(t, path, {"token", "owner"}, errors);
-    AppConfig app{name, "", ""};
-    std::string reference;
-    Reader r(t, path, errors);
-    r.string("token", reference, true);
-    r.string("owner", app.owner);
-    if (!reference.empty()) {
-      Result<std::string> token = secrets.resolve(reference);
-      if (!token) {
-        errors.add(t.source(), path + ".token", token.error().message);
-      } else if (token->empty()) {
-        errors.add(t.source(), path + ".token", "resolves to an empty token");
-      } else {
-        app.token = std::move(token).value();
-      }
-    }
-    config.apps.emplace(name, std::move(app));
-  });
+  eachNamed(root, "apps", errors,
+            [&](const std::string& name, const toml::table& t, const std::string& path) {
+              checkKnownKeys(t, path, {"token", "owner"}, errors);
+              AppConfig app{name, "", ""};
+              std::string reference;
+              Reader r(t, path, errors);
+              r.string("token", reference, true);
+              r.string("owner", app.owner);
+              if (!reference.empty()) {
+                Result<std::string> token = secrets.resolve(reference);
+                if (!token) {
+                  errors.add(t.source(), path + ".token", token.error().message);
+                } else if (token->empty()) {
+                  errors.add(t.source(), path + ".token", "resolves to an empty token");
+                } else {
+                  app.token = std::move(token).value();
+                }
+              }
+              config.apps.emplace(name, std::move(app));
+            });
 }
 
-void readChannelsAndProviders(const toml::table& root, DaemonConfig& config,
-                              ConfigErrors& errors) {
-  eachNamed(root, "providers", errors, [&](const std::string& name, const toml::table& t,
-                                           const std::string& path) {
-    ProviderConfig provider{name, "", 0, std::make_shared<toml::table>(t)};
-    Reader r(t, path, errors);
-    r.string("plugin", provider.plugin, true);
-    r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
-    config.providers.emplace(name, std::move(provider));
-  });
-  eachNamed(root, "channels", errors, [&](const std::string& name, const toml::table& t,
-                                          const std::string& path) {
-    checkKnownKeys(t, path, {"providers", "recipient"}, errors);
-    ChannelConfig channel{name, "", {}};
-    Reader r(t, path, errors);
-    r.strings("providers", channel.providers, true);
-    r.string("recipient", channel.recipient);
-    for (const auto& provider : channel.providers) {
-      if (config.providers.count(provider) == 0) {
-        errors.add(t.source(), path + ".providers", "unknown provider '" + provider + "'");
-      }
-    }
-    if (channel.providers.empty() && t.get("providers") != nullptr) {
-      errors.add(t.source(), path + ".providers", "needs at least one provider");
-    }
-    config.channels.emplace(name, std::move(channel));
-  });
+void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
+  eachNamed(root, "providers", errors,
+            [&](const std::string& name, const toml::table& t, const std::string& path) {
+              ProviderConfig provider{name, "", 0, std::make_shared<toml::table>(t)};
+              Reader r(t, path, errors);
+              r.string("plugin", provider.plugin, true);
+              r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
+              config.providers.emplace(name, std::move(provider));
+            });
+  eachNamed(root, "channels", errors,
+            [&](const std::string& name, const toml::table& t, const std::string& path) {
+              checkKnownKeys(t, path, {"providers", "recipient"}, errors);
+              ChannelConfig channel{name, "", {}};
+              Reader r(t, path, errors);
+              r.strings("providers", channel.providers, true);
+              r.string("recipient", channel.recipient);
+              for (const auto& provider : channel.providers) {
+                if (config.providers.count(provider) == 0) {
+                  errors.add(t.source(), path + ".providers",
+                             "unknown provider '" + provider + "'");
+                }
+              }
+              if (channel.providers.empty() && t.get("providers") != nullptr) {
+                errors.add(t.source(), path + ".providers", "needs at least one provider");
+              }
+              config.channels.emplace(name, std::move(channel));
+            });
 }
 
 void readTemplate(const std::string& name, const toml::table& t, const std::string& path,
@@ -266,36 +266,37 @@ void readTemplate(const std::string& name, const toml::table& t, const std::stri
   Reader r(t, path, errors);
   r.strings("vars", tpl.vars);
   r.string("default_channel", tpl.defaultChannel);
-  eachNamed(t, "content", errors, [&](const std::string& channel, const toml::table& c,
-                                      const std::string& contentPath) {
-    std::string full = path + "." + contentPath;
-    checkKnownKeys(c, full, {"subject", "body", "attrs"}, errors);
-    TemplateContent content;
-    Reader cr(c, full, errors);
-    cr.string("subject", content.subject);
-    cr.string("body", content.body, true);
-    if (const toml::table* attrs = cr.table("attrs")) {
-      for (const auto& [key, value] : *attrs) {
-        if (const auto* s = value.as_string()) {
-          content.attrs.emplace_back(std::string(key.str()), s->get());
-        } else {
-          errors.add(value.source(), full + ".attrs." + std::string(key.str()),
-                     "must be a string");
-        }
-      }
-    }
-    for (const std::string* text : {&content.subject, &content.body}) {
-      for (const auto& name : placeholdersOf(*text)) {
-        if (std::find(tpl.vars.begin(), tpl.vars.end(), name) == tpl.vars.end()) {
-          errors.add(c.source(), full, "uses {{" + name + "}} but vars does not declare it");
-        }
-      }
-    }
-    if (config.channels.count(channel) == 0) {
-      errors.add(c.source(), full, "unknown channel '" + channel + "'");
-    }
-    tpl.content.emplace(channel, std::move(content));
-  });
+  eachNamed(t, "content", errors,
+            [&](const std::string& channel, const toml::table& c, const std::string& contentPath) {
+              std::string full = path + "." + contentPath;
+              checkKnownKeys(c, full, {"subject", "body", "attrs"}, errors);
+              TemplateContent content;
+              Reader cr(c, full, errors);
+              cr.string("subject", content.subject);
+              cr.string("body", content.body, true);
+              if (const toml::table* attrs = cr.table("attrs")) {
+                for (const auto& [key, value] : *attrs) {
+                  if (const auto* s = value.as_string()) {
+                    content.attrs.emplace_back(std::string(key.str()), s->get());
+                  } else {
+                    errors.add(value.source(), full + ".attrs." + std::string(key.str()),
+                               "must be a string");
+                  }
+                }
+              }
+              for (const std::string* text : {&content.subject, &content.body}) {
+                for (const auto& name : placeholdersOf(*text)) {
+                  if (std::find(tpl.vars.begin(), tpl.vars.end(), name) == tpl.vars.end()) {
+                    errors.add(c.source(), full,
+                               "uses {{" + name + "}} but vars does not declare it");
+                  }
+                }
+              }
+              if (config.channels.count(channel) == 0) {
+                errors.add(c.source(), full, "unknown channel '" + channel + "'");
+              }
+              tpl.content.emplace(channel, std::move(content));
+            });
   if (tpl.content.empty()) {
     errors.add(t.source(), path + ".content", "needs content for at least one channel");
   }
@@ -331,8 +332,8 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   }
   ConfigErrors errors;
   checkKnownKeys(root, "",
-                 {"node", "server", "store", "dispatch", "plugins", "apps", "templates",
-                  "channels", "providers"},
+                 {"node", "server", "store", "dispatch", "plugins", "apps", "templates", "channels",
+                  "providers"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -8,8 +10,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace notify::core {
 
@@ -64,7 +64,7 @@ struct ChannelConfig {
 struct ProviderConfig {
   std::string name;
   std::string plugin;
-  int64_t sendTimeoutMs = 0;  // 0: [dispatch] send_timeout_ms
+  int64_t sendTimeoutMs = 0;                 // 0: [dispatch] send_timeout_ms
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later
 };
 

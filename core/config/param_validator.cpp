@@ -86,8 +86,9 @@ KeyValues validateParams(const toml::table& table, const std::string& path,
       if (p.hasDefault) {
         config.emplace_back(p.name, p.defaultValue);
       } else if (p.required) {
-        errors.add(table.source(), key, std::string("missing required ") + paramTypeName(p.type) +
-                                            (p.help.empty() ? "" : " (" + p.help + ")"));
+        errors.add(table.source(), key,
+                   std::string("missing required ") + paramTypeName(p.type) +
+                       (p.help.empty() ? "" : " (" + p.help + ")"));
       }
       continue;
     }

@@ -21,8 +21,8 @@ std::string nodeName() {
 
 void logCatalog(const PluginCatalog& catalog) {
   for (const auto& [name, library] : catalog.loaded()) {
-    logInfo("plugins", "loaded " + name + " " + library->info().version + " from " +
-                           library->info().path);
+    logInfo("plugins",
+            "loaded " + name + " " + library->info().version + " from " + library->info().path);
   }
   for (const auto& refused : catalog.refused()) {
     logWarn("plugins", "refused " + refused.path + ": " + refused.reason);
@@ -35,7 +35,9 @@ Daemon::Daemon(DaemonConfig config)
     : config_(std::make_shared<const DaemonConfig>(std::move(config))),
       http_(std::make_shared<HttpClientPool>()) {}
 
-Daemon::~Daemon() { stop(); }
+Daemon::~Daemon() {
+  stop();
+}
 
 void Daemon::checkConfig(const DaemonConfig& config) {
   PluginCatalog catalog = PluginCatalog::scan(config.pluginDir);
@@ -106,7 +108,9 @@ void Daemon::stop() {
   logInfo("notifyd", "stopped");
 }
 
-std::string Daemon::endpoint() const { return server_ ? server_->boundEndpoint() : ""; }
+std::string Daemon::endpoint() const {
+  return server_ ? server_->boundEndpoint() : "";
+}
 
 std::string Daemon::pluginsJson() const {
   JsonWriter w;
@@ -132,7 +136,12 @@ std::string Daemon::pluginsJson() const {
   }
   w.endArray().key("providers").beginArray();
   for (const auto& [name, instance] : providers_->all()) {
-    w.beginObject().key("name").value(name).key("plugin").value(instance->plugin().name).endObject();
+    w.beginObject()
+        .key("name")
+        .value(name)
+        .key("plugin")
+        .value(instance->plugin().name)
+        .endObject();
   }
   w.endArray().endObject();
   return w.take();

@@ -3,7 +3,6 @@
 
 #include <memory>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "core/config/daemon_config.hpp"

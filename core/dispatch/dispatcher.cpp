@@ -34,7 +34,9 @@ Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore&
       retry_{static_cast<uint32_t>(config_->dispatch.maxAttempts), config_->dispatch.backoffBaseMs,
              config_->dispatch.backoffMaxMs} {}
 
-Dispatcher::~Dispatcher() { stop(); }
+Dispatcher::~Dispatcher() {
+  stop();
+}
 
 void Dispatcher::start() {
   for (int i = 0; i < config_->dispatch.workers; ++i) {
@@ -111,8 +113,8 @@ void Dispatcher::claimLoop() {
 void Dispatcher::waitForWork(std::optional<int64_t> nextReadyMs) {
   std::unique_lock lock(mutex_);
   int64_t now = clock_();
-  int64_t waitMs = nextReadyMs ? std::clamp<int64_t>(*nextReadyMs - now, 0, kMaxIdleWaitMs)
-                               : kMaxIdleWaitMs;
+  int64_t waitMs =
+      nextReadyMs ? std::clamp<int64_t>(*nextReadyMs - now, 0, kMaxIdleWaitMs) : kMaxIdleWaitMs;
   if (waitMs == 0) {
     return;
   }
@@ -159,8 +161,8 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   } else {
     plugin = instance->plugin().name;
     const ProviderConfig& provider = config_->providers.at(providerName);
-    int64_t timeout = provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs
-                                                 : config_->dispatch.sendTimeoutMs;
+    int64_t timeout =
+        provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs : config_->dispatch.sendTimeoutMs;
     OutboundMessage out;
     out.id = message.id;
     out.app = message.app;

@@ -64,8 +64,8 @@ Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
   }
   int64_t wait = std::max(backoffMs(policy, message.attempt, jitter01), outcome.retryAfterMs);
   t.readyMs = nowMs + wait;
-  t.event.detail = reason + ": " + outcome.detail + " (next attempt in " +
-                   std::to_string(wait) + " ms)";
+  t.event.detail =
+      reason + ": " + outcome.detail + " (next attempt in " + std::to_string(wait) + " ms)";
   return t;
 }
 

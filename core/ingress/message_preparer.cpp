@@ -39,8 +39,9 @@ Result<std::string> chooseChannel(const TemplateConfig& tpl, const SendRequest& 
     return tpl.content.begin()->first;
   }
   return makeError("unknown_channel",
-                   "template '" + tpl.name + "' has several channels and no default_channel; "
-                   "name one in 'channel'",
+                   "template '" + tpl.name +
+                       "' has several channels and no default_channel; "
+                       "name one in 'channel'",
                    "channel");
 }
 
@@ -52,8 +53,8 @@ MessagePreparer::MessagePreparer(std::shared_ptr<const DaemonConfig> config)
 Result<void> MessagePreparer::authenticate(const std::string& app, const std::string& token) const {
   auto it = config_->apps.find(app);
   // Compare even for an unknown app so timing does not reveal which apps exist.
-  bool ok = constantTimeEquals(token, it == config_->apps.end() ? std::string(32, '\0')
-                                                                : it->second.token);
+  bool ok = constantTimeEquals(
+      token, it == config_->apps.end() ? std::string(32, '\0') : it->second.token);
   if (it == config_->apps.end() || !ok) {
     return makeError("unauthorized", "unknown app or wrong token", "token");
   }
@@ -101,10 +102,10 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
     bool present = std::any_of(request.to.begin(), request.to.end(),
                                [&](const auto& kv) { return kv.first == channel.recipient; });
     if (!present) {
-      return makeError("invalid_recipient",
-                       "channel '" + channel.name + "' needs a '" + channel.recipient +
-                           "' address in 'to'",
-                       "to." + channel.recipient);
+      return makeError(
+          "invalid_recipient",
+          "channel '" + channel.name + "' needs a '" + channel.recipient + "' address in 'to'",
+          "to." + channel.recipient);
     }
   }
   const TemplateContent& content = tpl.content.at(*channelName);

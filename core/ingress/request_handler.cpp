@@ -76,8 +76,7 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
   std::vector<NewMessage> messages;
   messages.push_back(std::move(message).value());
   bool queued = committer_.submitInserts(
-      std::move(messages),
-      [reqId, pending, reply](Result<std::vector<InsertOutcome>> result) {
+      std::move(messages), [reqId, pending, reply](Result<std::vector<InsertOutcome>> result) {
         if (!result) {
           reply(encodeError(reqId, result.error()));
           return;
@@ -89,8 +88,7 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
   }
 }
 
-void RequestHandler::handleBatch(const std::string& reqId, const Request& request,
-                                 ReplyFn reply) {
+void RequestHandler::handleBatch(const std::string& reqId, const Request& request, ReplyFn reply) {
   int64_t now = context_.clock();
   // Slots in request order; valid elements point at their position in the stored batch.
   auto items = std::make_shared<std::vector<Result<Accepted>>>();
@@ -129,8 +127,7 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
   }
 }
 
-void RequestHandler::handleStatus(const std::string& reqId, const Request& request,
-                                  ReplyFn reply) {
+void RequestHandler::handleStatus(const std::string& reqId, const Request& request, ReplyFn reply) {
   Result<std::optional<MessageRecord>> record = store_.find(request.messageId);
   if (!record) {
     reply(encodeError(reqId, record.error()));
@@ -138,8 +135,8 @@ void RequestHandler::handleStatus(const std::string& reqId, const Request& reque
   }
   // Another app's message answers exactly like a missing one.
   if (!record->has_value() || (*record)->app != request.app) {
-    reply(encodeError(reqId, makeError("not_found", "no message " + request.messageId,
-                                       "message_id")));
+    reply(encodeError(reqId,
+                      makeError("not_found", "no message " + request.messageId, "message_id")));
     return;
   }
   reply(encodeStatus(reqId, **record));

@@ -6,7 +6,9 @@
 namespace notify::core {
 namespace {
 
-notify_str view(const std::string& s) { return notify_str{s.data(), s.size()}; }
+notify_str view(const std::string& s) {
+  return notify_str{s.data(), s.size()};
+}
 
 std::vector<notify_kv> toKv(const KeyValues& pairs) {
   std::vector<notify_kv> kv;
@@ -127,8 +129,8 @@ SendOutcome ChannelInstance::send(const OutboundMessage& message) {
   code.back() = providerId.back() = detail.back() = '\0';
   outcome.providerCode = code.data();
   outcome.providerMessageId = providerId.data();
-  outcome.detail = known ? detail.data()
-                         : "plugin returned unknown status " + std::to_string(out.status);
+  outcome.detail =
+      known ? detail.data() : "plugin returned unknown status " + std::to_string(out.status);
   outcome.retryAfterMs = out.retry_after_ms > 0 ? out.retry_after_ms : 0;
   return outcome;
 }

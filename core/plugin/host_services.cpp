@@ -27,9 +27,13 @@ class Sha256Engine : public Poco::SHA2Engine {
   Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
 };
 
-HostServices& self(void* ctx) { return *static_cast<HostServices*>(ctx); }
+HostServices& self(void* ctx) {
+  return *static_cast<HostServices*>(ctx);
+}
 
-std::string toString(notify_str s) { return s.size == 0 ? std::string() : std::string(s.data, s.size); }
+std::string toString(notify_str s) {
+  return s.size == 0 ? std::string() : std::string(s.data, s.size);
+}
 
 int64_t writeOut(const std::string& text, char* out, size_t cap) {
   if (out == nullptr || cap < text.size() + 1) {
@@ -162,7 +166,8 @@ int64_t base64Decode(void*, notify_str in, char* out, size_t cap) noexcept {
   try {
     std::istringstream stream(toString(in));
     Poco::Base64Decoder decoder(stream);
-    std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+    std::string decoded((std::istreambuf_iterator<char>(decoder)),
+                        std::istreambuf_iterator<char>());
     if (decoder.bad()) {
       return -1;
     }
@@ -214,7 +219,9 @@ void logText(void* ctx, int32_t level, notify_str text) noexcept {
   }
 }
 
-int64_t nowMs(void* ctx) noexcept { return self(ctx).now(); }
+int64_t nowMs(void* ctx) noexcept {
+  return self(ctx).now();
+}
 
 }  // namespace
 
@@ -222,7 +229,9 @@ CallDeadlineScope::CallDeadlineScope(int64_t deadlineUnixMs) : previous_(tCallDe
   tCallDeadlineMs = deadlineUnixMs;
 }
 
-CallDeadlineScope::~CallDeadlineScope() { tCallDeadlineMs = previous_; }
+CallDeadlineScope::~CallDeadlineScope() {
+  tCallDeadlineMs = previous_;
+}
 
 HostServices::HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http,
                            Clock clock)
@@ -243,6 +252,8 @@ HostServices::HostServices(std::string instanceName, std::shared_ptr<HttpClientP
 
 HostServices::~HostServices() = default;
 
-int64_t HostServices::now() const { return clock_ ? clock_() : nowUnixMs(); }
+int64_t HostServices::now() const {
+  return clock_ ? clock_() : nowUnixMs();
+}
 
 }  // namespace notify::core

@@ -31,8 +31,7 @@ class HostServices {
  public:
   using Clock = std::function<int64_t()>;  // Unix milliseconds
 
-  HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http,
-               Clock clock = {});
+  HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http, Clock clock = {});
   HostServices(const HostServices&) = delete;
   HostServices& operator=(const HostServices&) = delete;
   ~HostServices();

@@ -27,8 +27,7 @@ Poco::Net::Context::Ptr makeTlsContext() {
   std::call_once(once, [] { Poco::Net::initializeSSL(); });
   // Verify peers against the system's CA store.
   return Poco::Net::Context::Ptr(new Poco::Net::Context(
-      Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9,
-      true));
+      Poco::Net::Context::TLS_CLIENT_USE, "", "", "", Poco::Net::Context::VERIFY_RELAXED, 9, true));
 }
 
 // Errors that mean a kept-alive connection went stale before the request was answered; one

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <Poco/Net/Context.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -8,8 +10,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <Poco/Net/Context.h>
 
 namespace Poco::Net {
 class HTTPClientSession;

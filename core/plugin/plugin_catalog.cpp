@@ -17,7 +17,8 @@ PluginCatalog PluginCatalog::scan(const std::filesystem::path& directory) {
     }
   }
   if (ec) {
-    catalog.refused_.push_back({directory.string(), "cannot read plugin directory: " + ec.message()});
+    catalog.refused_.push_back(
+        {directory.string(), "cannot read plugin directory: " + ec.message()});
     return catalog;
   }
   std::sort(files.begin(), files.end());  // deterministic: the same directory, the same result

@@ -23,7 +23,9 @@ bool isValidName(const char* name) {
   return true;
 }
 
-Error abiError(std::string message) { return makeError("plugin_abi", std::move(message)); }
+Error abiError(std::string message) {
+  return makeError("plugin_abi", std::move(message));
+}
 
 Result<std::vector<ParamSpec>> readParams(const notify_param_spec* specs) {
   std::vector<ParamSpec> params;
@@ -92,11 +94,11 @@ Result<void> checkDescriptor(const notify_channel_v1* d, const std::string& file
                     "' is not [a-z][a-z0-9_]*");
   }
   if (fileStem != std::string("channel_") + d->name) {
-    return abiError("file " + fileStem + ".so declares plugin '" + d->name + "': expected channel_" +
-                    d->name + ".so");
+    return abiError("file " + fileStem + ".so declares plugin '" + d->name +
+                    "': expected channel_" + d->name + ".so");
   }
-  const char* missing = d->create == nullptr ? "create"
-                        : d->send == nullptr ? "send"
+  const char* missing = d->create == nullptr    ? "create"
+                        : d->send == nullptr    ? "send"
                         : d->destroy == nullptr ? "destroy"
                                                 : nullptr;
   if (missing != nullptr) {
@@ -123,8 +125,7 @@ Result<std::shared_ptr<const PluginLibrary>> PluginLibrary::load(
     return makeError("plugin_load", "cannot load: " + ec.message());
   }
   if (!library.has(NOTIFY_CHANNEL_ENTRY_SYMBOL)) {
-    return makeError("plugin_abi",
-                     std::string("does not export ") + NOTIFY_CHANNEL_ENTRY_SYMBOL);
+    return makeError("plugin_abi", std::string("does not export ") + NOTIFY_CHANNEL_ENTRY_SYMBOL);
   }
   auto entry = library.get<const notify_channel_v1*()>(NOTIFY_CHANNEL_ENTRY_SYMBOL);
   const notify_channel_v1* descriptor = entry();

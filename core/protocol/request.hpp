@@ -32,9 +32,9 @@ struct Request {
   Op op = Op::kPing;
   std::string app;
   std::string token;
-  SendRequest send;                         // op == kSend
-  std::vector<Result<SendRequest>> batch;   // op == kSendBatch: each element judged alone
-  std::string messageId;                    // op == kStatus
+  SendRequest send;                        // op == kSend
+  std::vector<Result<SendRequest>> batch;  // op == kSendBatch: each element judged alone
+  std::string messageId;                   // op == kStatus
 };
 
 // A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even

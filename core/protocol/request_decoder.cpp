@@ -21,8 +21,12 @@ Error badRequest(std::string message, std::string field) {
   return makeError("bad_request", std::move(message), std::move(field));
 }
 
-bool isObject(const Var& v) { return v.type() == typeid(Object::Ptr); }
-bool isArray(const Var& v) { return v.type() == typeid(Array::Ptr); }
+bool isObject(const Var& v) {
+  return v.type() == typeid(Object::Ptr);
+}
+bool isArray(const Var& v) {
+  return v.type() == typeid(Array::Ptr);
+}
 
 std::optional<Error> checkFields(const Object& object, const std::vector<std::string>& allowed,
                                  const std::string& prefix) {
@@ -53,8 +57,7 @@ std::optional<Error> readString(const Object& object, const std::string& key,
 }
 
 std::optional<Error> readStringMap(const Object& object, const std::string& key,
-                                   const std::string& prefix, bool scalarsAllowed,
-                                   KeyValues& out) {
+                                   const std::string& prefix, bool scalarsAllowed, KeyValues& out) {
   Var value = object.get(key);
   if (!isObject(value)) {
     return badRequest("'" + key + "' must be an object", prefix + key);
@@ -67,8 +70,7 @@ std::optional<Error> readStringMap(const Object& object, const std::string& key,
     } else if (scalarsAllowed && (item.isNumeric() || item.isBoolean())) {
       out.emplace_back(name, item.convert<std::string>());
     } else {
-      return badRequest(scalarsAllowed ? "must be a string, number or boolean"
-                                       : "must be a string",
+      return badRequest(scalarsAllowed ? "must be a string, number or boolean" : "must be a string",
                         field);
     }
   }
@@ -77,8 +79,8 @@ std::optional<Error> readStringMap(const Object& object, const std::string& key,
 
 Result<SendRequest> decodeSend(const Object& o, const std::string& prefix,
                                const std::vector<std::string>& envelopeFields) {
-  std::vector<std::string> allowed = {"template", "to", "vars", "channel", "idempotency_key",
-                                      "send_at", "tags"};
+  std::vector<std::string> allowed = {"template",        "to",      "vars", "channel",
+                                      "idempotency_key", "send_at", "tags"};
   allowed.insert(allowed.end(), envelopeFields.begin(), envelopeFields.end());
   if (auto e = checkFields(o, allowed, prefix)) {
     return *e;
@@ -160,7 +162,8 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
     std::string prefix = "messages[" + std::to_string(i) + "].";
     Var item = array.get(static_cast<unsigned>(i));
     if (!isObject(item)) {
-      request.batch.emplace_back(badRequest("must be an object", prefix.substr(0, prefix.size() - 1)));
+      request.batch.emplace_back(
+          badRequest("must be an object", prefix.substr(0, prefix.size() - 1)));
       continue;
     }
     request.batch.push_back(decodeSend(*item.extract<Object::Ptr>(), prefix, {}));
@@ -240,9 +243,8 @@ DecodedRequest decodeRequest(std::string_view frame, const DecodeLimits& limits)
   DecodedRequest decoded;
   if (frame.size() > limits.maxFrameBytes) {
     decoded.request = makeError("frame_too_large",
-                                "request is " + std::to_string(frame.size()) +
-                                    " bytes; at most " + std::to_string(limits.maxFrameBytes) +
-                                    " are allowed");
+                                "request is " + std::to_string(frame.size()) + " bytes; at most " +
+                                    std::to_string(limits.maxFrameBytes) + " are allowed");
     return decoded;
   }
   Var root;

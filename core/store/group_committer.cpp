@@ -18,9 +18,13 @@ GroupCommitter::GroupCommitter(MessageStore& store, size_t maxPendingMessages,
                                std::function<void()> onCommitted)
     : store_(store), maxPending_(maxPendingMessages), onCommitted_(std::move(onCommitted)) {}
 
-GroupCommitter::~GroupCommitter() { stop(); }
+GroupCommitter::~GroupCommitter() {
+  stop();
+}
 
-void GroupCommitter::start() { thread_ = std::thread([this] { run(); }); }
+void GroupCommitter::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void GroupCommitter::stop() {
   {
@@ -99,8 +103,9 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   batch.transitions = std::move(transitions);
   transitions.clear();
   // New messages and retries scheduled for later both change when the next claim is due.
-  bool changesSchedule = count > 0 || std::any_of(batch.transitions.begin(), batch.transitions.end(),
-                                                  [](const Transition& t) { return t.readyMs; });
+  bool changesSchedule =
+      count > 0 || std::any_of(batch.transitions.begin(), batch.transitions.end(),
+                               [](const Transition& t) { return t.readyMs; });
 
   Result<std::vector<InsertOutcome>> result = store_.write(batch);
   if (!result) {

@@ -21,8 +21,7 @@ class GroupCommitter {
   using InsertDone = std::function<void(Result<std::vector<InsertOutcome>>)>;
 
   // onCommitted runs on the committer thread after each commit that stored new messages.
-  GroupCommitter(MessageStore& store, size_t maxPendingMessages,
-                 std::function<void()> onCommitted);
+  GroupCommitter(MessageStore& store, size_t maxPendingMessages, std::function<void()> onCommitted);
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;

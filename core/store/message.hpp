@@ -49,7 +49,7 @@ struct NewMessage {
   std::string attrsJson;  // the template's per-channel attributes
   std::string subject;
   std::string body;
-  std::string tagsJson;   // ["tag", ...]
+  std::string tagsJson;  // ["tag", ...]
   std::string reqId;
   std::string idempotencyKey;  // empty: none
   int64_t createdMs = 0;

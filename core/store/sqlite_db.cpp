@@ -12,7 +12,9 @@ SqliteStatement::SqliteStatement(sqlite3* db, std::string_view sql) : db_(db) {
   }
 }
 
-SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() {
+  sqlite3_finalize(stmt_);
+}
 
 SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
   sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -59,11 +61,14 @@ void SqliteStatement::reset() {
 
 std::string SqliteStatement::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return data == nullptr ? std::string()
-                         : std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  return data == nullptr
+             ? std::string()
+             : std::string(data, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
-int64_t SqliteStatement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+int64_t SqliteStatement::integer(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
 bool SqliteStatement::isNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
@@ -78,7 +83,9 @@ SqliteDb::SqliteDb(const std::string& path) {
   }
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  sqlite3_close_v2(db_);
+}
 
 void SqliteDb::exec(std::string_view sql) {
   char* error = nullptr;
@@ -90,9 +97,13 @@ void SqliteDb::exec(std::string_view sql) {
   }
 }
 
-int SqliteDb::changes() const { return sqlite3_changes(db_); }
+int SqliteDb::changes() const {
+  return sqlite3_changes(db_);
+}
 
-SqliteTransaction::SqliteTransaction(SqliteDb& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+SqliteTransaction::SqliteTransaction(SqliteDb& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 SqliteTransaction::~SqliteTransaction() {
   if (!done_) {

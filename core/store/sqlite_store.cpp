@@ -197,8 +197,8 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
   }
 }
 
-Result<std::vector<ClaimedMessage>> SqliteStore::claim(int64_t nowMs, size_t limit,
-                                                       int64_t leaseMs, const std::string& owner) {
+Result<std::vector<ClaimedMessage>> SqliteStore::claim(int64_t nowMs, size_t limit, int64_t leaseMs,
+                                                       const std::string& owner) {
   std::lock_guard lock(writeMutex_);
   try {
     Statements& s = *statements_;

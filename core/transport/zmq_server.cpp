@@ -29,7 +29,9 @@ ZmqServer::ZmqServer(zmq::context_t& context, std::string endpoint, size_t maxFr
   replyEndpoint_ = name.str();
 }
 
-ZmqServer::~ZmqServer() { stop(); }
+ZmqServer::~ZmqServer() {
+  stop();
+}
 
 void ZmqServer::start() {
   router_.set(zmq::sockopt::linger, 0);
@@ -71,8 +73,8 @@ void ZmqServer::run() {
         // Drain a bounded number of requests so replies are never starved.
         for (int i = 0; i < 256; ++i) {
           frames.clear();
-          auto received = zmq::recv_multipart(router_, std::back_inserter(frames),
-                                              zmq::recv_flags::dontwait);
+          auto received =
+              zmq::recv_multipart(router_, std::back_inserter(frames), zmq::recv_flags::dontwait);
           if (!received) {
             break;
           }
@@ -107,7 +109,8 @@ void ZmqServer::onRequest(std::vector<zmq::message_t>& frames) {
     handler_.handle(frame, reply);
   } catch (const std::exception& e) {
     logError("transport", std::string("handler failed: ") + e.what());
-    sendReply(envelope, encodeError("", makeError("internal", "internal error; nothing was stored")));
+    sendReply(envelope,
+              encodeError("", makeError("internal", "internal error; nothing was stored")));
   }
 }
 

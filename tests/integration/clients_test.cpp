@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The clients a newcomer uses first: the Python example and notifyctl, against a real notifyd.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <array>
@@ -57,10 +56,10 @@ class ClientsTest : public ::testing::Test {
 
 TEST_F(ClientsTest, PythonExampleSendsAndFollowsAMessageToDelivery) {
   std::string script = (sourceDir() / "examples" / "python" / "send.py").string();
-  CommandResult result = runCommand("/usr/bin/python3 " + script + " --endpoint " +
-                                    endpointFor(port_) +
-                                    " --app test --token test-token --template greeting"
-                                    " --to user=py-user --var name=Py");
+  CommandResult result =
+      runCommand("/usr/bin/python3 " + script + " --endpoint " + endpointFor(port_) +
+                 " --app test --token test-token --template greeting"
+                 " --to user=py-user --var name=Py");
   EXPECT_EQ(result.status, 0) << result.output;
   EXPECT_NE(result.output.find("delivered"), std::string::npos) << result.output;
   ASSERT_TRUE(receiver_.waitFor(1, 5000));
@@ -105,9 +104,8 @@ TEST_F(ClientsTest, NotifyctlPingAndPlugins) {
 
 TEST(Notifyctl, ReportsAnUnreachableDaemon) {
   int port = freeLoopbackPort();
-  CommandResult result = runCommand((buildDir() / "bin" / "notifyctl").string() +
-                                    " --endpoint " + endpointFor(port) +
-                                    " --timeout-ms 300 --app a --token t ping");
+  CommandResult result = runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
+                                    endpointFor(port) + " --timeout-ms 300 --app a --token t ping");
   EXPECT_EQ(result.status, 2) << result.output;
 }
 

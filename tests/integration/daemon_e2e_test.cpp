@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // A real notifyd on a loopback port, a real ZeroMQ client, the webhook plugin posting to a local
 // receiver that checks Standard Webhooks signatures.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
@@ -138,8 +137,8 @@ TEST_F(DaemonE2E, MalformedInputGetsStructuredErrorsAndServiceContinues) {
        "token"},
       {sendFrame("nope", R"({"user":"u"})", "{}"), "unknown_template", "template"},
       {sendFrame("greeting", R"({"user":"u"})", "{}"), "missing_variable", "vars.name"},
-      {sendFrame("greeting", R"({"user":"u"})", R"({"name":"x","extra":"y"})"),
-       "unknown_variable", "vars.extra"},
+      {sendFrame("greeting", R"({"user":"u"})", R"({"name":"x","extra":"y"})"), "unknown_variable",
+       "vars.extra"},
       {sendFrame("greeting", R"("u")", R"({"name":"x"})"), "bad_request", "to"},
       {sendFrame("greeting", R"({"user":"u"})", R"({"name":"x"})", R"(,"send_at":"tomorrow")"),
        "invalid_send_at", "send_at"},
@@ -179,12 +178,13 @@ TEST_F(DaemonE2E, BatchStoresValidElementsAndExplainsInvalidOnes) {
 }
 
 TEST_F(DaemonE2E, IdempotencyKeyReturnsTheOriginalMessage) {
-  std::string frame =
-      sendFrame("greeting", R"({"user":"u"})", R"({"name":"E"})", R"(,"idempotency_key":"order-1")");
+  std::string frame = sendFrame("greeting", R"({"user":"u"})", R"({"name":"E"})",
+                                R"(,"idempotency_key":"order-1")");
   Object::Ptr first = client_->request(frame);
   Object::Ptr second = client_->request(frame);
   EXPECT_EQ(second->getValue<std::string>("status"), "duplicate");
-  EXPECT_EQ(second->getValue<std::string>("duplicate_of"), first->getValue<std::string>("message_id"));
+  EXPECT_EQ(second->getValue<std::string>("duplicate_of"),
+            first->getValue<std::string>("message_id"));
   ASSERT_TRUE(receiver_.waitFor(1, 10000));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(receiver_.received().size(), 1u);
@@ -196,7 +196,9 @@ TEST_F(DaemonE2E, StatusOfAnotherAppsMessageIsNotFound) {
   EXPECT_EQ(reply->getObject("error")->getValue<std::string>("code"), "not_found");
 }
 
-TEST_F(DaemonE2E, SigtermStopsCleanly) { EXPECT_EQ(daemon_->terminate(), 0); }
+TEST_F(DaemonE2E, SigtermStopsCleanly) {
+  EXPECT_EQ(daemon_->terminate(), 0);
+}
 
 }  // namespace
 }  // namespace notify::test

@@ -25,8 +25,8 @@ TEST(Durability, AckedMessagesSurviveKill9AndAreDeliveredExactlyOnce) {
     ingress.start();
     TestClient client(endpointFor(port));
     for (int i = 0; i < 200; ++i) {
-      auto reply = client.request(sendFrame("greeting", R"({"user":"u)" + std::to_string(i) + "\"}",
-                                            R"({"name":"N"})"));
+      auto reply = client.request(
+          sendFrame("greeting", R"({"user":"u)" + std::to_string(i) + "\"}", R"({"name":"N"})"));
       ASSERT_TRUE(reply->getValue<bool>("ok"));
       acked.insert(reply->getValue<std::string>("message_id"));
     }

@@ -82,6 +82,8 @@ int DaemonProcess::terminate() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string DaemonProcess::log() const { return readFile(logFile_); }
+std::string DaemonProcess::log() const {
+  return readFile(logFile_);
+}
 
 }  // namespace notify::test

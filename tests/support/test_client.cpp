@@ -7,7 +7,9 @@
 
 namespace notify::test {
 
-TestClient::TestClient(const std::string& endpoint) : endpoint_(endpoint) { connect(); }
+TestClient::TestClient(const std::string& endpoint) : endpoint_(endpoint) {
+  connect();
+}
 
 void TestClient::connect() {
   socket_ = zmq::socket_t(context_, zmq::socket_type::dealer);

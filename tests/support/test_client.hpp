@@ -5,7 +5,6 @@
 
 #include <optional>
 #include <string>
-
 #include <zmq.hpp>
 
 namespace notify::test {

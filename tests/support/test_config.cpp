@@ -3,13 +3,14 @@
 
 namespace notify::test {
 
-std::filesystem::path writeDaemonConfig(const TempDir& dir, int port,
-                                        const std::string& webhookUrl, const std::string& extra) {
+std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std::string& webhookUrl,
+                                        const std::string& extra) {
   dir.write("test.token", "test-token\n");
   dir.write("webhook.secret", std::string(kWebhookSecret) + "\n");
   std::string text = R"(
 [server]
-listen = "tcp://127.0.0.1:)" + std::to_string(port) + R"("
+listen = "tcp://127.0.0.1:)" +
+                     std::to_string(port) + R"("
 
 [store]
 path = "notify.db"
@@ -23,7 +24,8 @@ backoff_base_ms = 50
 backoff_max_ms = 200
 
 [plugins]
-dir = ")" + (buildDir() / "plugins").string() + R"("
+dir = ")" + (buildDir() / "plugins").string() +
+                     R"("
 
 [apps.test]
 token = "file:test.token"
@@ -31,7 +33,8 @@ owner = "tests"
 
 [providers.hook]
 plugin = "webhook"
-url = ")" + webhookUrl + R"("
+url = ")" + webhookUrl +
+                     R"("
 secret = "file:webhook.secret"
 
 [channels.hooks]

@@ -14,10 +14,11 @@ inline constexpr const char* kWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2L
 // (webhook plugin to webhookUrl, signed with kWebhookSecret), channel "hooks", template
 // "greeting" (var name). Fast retries so tests do not wait. extra is appended verbatim.
 // Returns the config file path; the ZeroMQ endpoint is tcp://127.0.0.1:port.
-std::filesystem::path writeDaemonConfig(const TempDir& dir, int port,
-                                        const std::string& webhookUrl,
+std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std::string& webhookUrl,
                                         const std::string& extra = "");
 
-inline std::string endpointFor(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
+inline std::string endpointFor(int port) {
+  return "tcp://127.0.0.1:" + std::to_string(port);
+}
 
 }  // namespace notify::test

@@ -38,8 +38,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     webhook.timestamp = request.get("webhook-timestamp", "");
     webhook.signature = request.get("webhook-signature", "");
     webhook.signatureValid =
-        webhook.signature == standardWebhookSignature(receiver_.secret(), webhook.id,
-                                                      webhook.timestamp, webhook.body);
+        webhook.signature ==
+        standardWebhookSignature(receiver_.secret(), webhook.id, webhook.timestamp, webhook.body);
     int status = receiver_.record(std::move(webhook));
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentLength(2);
@@ -92,7 +92,9 @@ WebhookReceiver::WebhookReceiver(std::string secret) : secret_(std::move(secret)
   server_->start();
 }
 
-WebhookReceiver::~WebhookReceiver() { server_->stopAll(true); }
+WebhookReceiver::~WebhookReceiver() {
+  server_->stopAll(true);
+}
 
 std::string WebhookReceiver::url() const {
   return "http://127.0.0.1:" + std::to_string(port_) + "/hook";

@@ -30,7 +30,9 @@ inline std::string_view view(notify_str s) {
   return s.size == 0 ? std::string_view{} : std::string_view(s.data, s.size);
 }
 
-inline notify_str str(std::string_view s) { return notify_str{s.data(), s.size()}; }
+inline notify_str str(std::string_view s) {
+  return notify_str{s.data(), s.size()};
+}
 
 inline std::string_view findKv(const notify_kv* kv, size_t count, std::string_view key) {
   for (size_t i = 0; i < count; ++i) {
@@ -109,7 +111,9 @@ class Message {
   std::string_view subject() const { return view(raw_->subject); }
   std::string_view body() const { return view(raw_->body); }
   // The recipient address of a kind ("phone", "email", "user", ...), empty when absent.
-  std::string_view to(std::string_view kind) const { return findKv(raw_->to, raw_->to_count, kind); }
+  std::string_view to(std::string_view kind) const {
+    return findKv(raw_->to, raw_->to_count, kind);
+  }
   std::string_view var(std::string_view name) const {
     return findKv(raw_->vars, raw_->vars_count, name);
   }
@@ -204,8 +208,8 @@ class Host {
     request.timeout_ms = timeoutMs;
     HttpResult result;
     char err[512] = {0};
-    result.hostCode = api_->http_send(api_->ctx, &request, &Host::collect, &result.response, err,
-                                      sizeof(err));
+    result.hostCode =
+        api_->http_send(api_->ctx, &request, &Host::collect, &result.response, err, sizeof(err));
     result.error = err;
     return result;
   }
@@ -339,21 +343,21 @@ struct Adapter {
 }  // namespace notify::sdk
 
 // Defines the plugin's descriptor and its one exported entry point for channel class TYPE.
-#define NOTIFY_DEFINE_CHANNEL(TYPE, NAME, VERSION, DESCRIPTION, PARAMS, FLAGS)           \
-  extern "C" NOTIFY_EXPORT const notify_channel_v1* notify_channel_entry(void) {         \
-    static const notify_channel_v1 kDescriptor = {                                       \
-        NOTIFY_ABI_MAJOR,                                                                \
-        NOTIFY_ABI_MINOR,                                                                \
-        sizeof(notify_channel_v1),                                                       \
-        (FLAGS),                                                                         \
-        (NAME),                                                                          \
-        (VERSION),                                                                       \
-        (DESCRIPTION),                                                                   \
-        (PARAMS),                                                                        \
-        nullptr,                                                                         \
-        &::notify::sdk::detail::Adapter<TYPE>::create,                                   \
-        &::notify::sdk::detail::Adapter<TYPE>::send,                                     \
-        &::notify::sdk::detail::Adapter<TYPE>::destroy,                                  \
-    };                                                                                   \
-    return &kDescriptor;                                                                 \
+#define NOTIFY_DEFINE_CHANNEL(TYPE, NAME, VERSION, DESCRIPTION, PARAMS, FLAGS)   \
+  extern "C" NOTIFY_EXPORT const notify_channel_v1* notify_channel_entry(void) { \
+    static const notify_channel_v1 kDescriptor = {                               \
+        NOTIFY_ABI_MAJOR,                                                        \
+        NOTIFY_ABI_MINOR,                                                        \
+        sizeof(notify_channel_v1),                                               \
+        (FLAGS),                                                                 \
+        (NAME),                                                                  \
+        (VERSION),                                                               \
+        (DESCRIPTION),                                                           \
+        (PARAMS),                                                                \
+        nullptr,                                                                 \
+        &::notify::sdk::detail::Adapter<TYPE>::create,                           \
+        &::notify::sdk::detail::Adapter<TYPE>::send,                             \
+        &::notify::sdk::detail::Adapter<TYPE>::destroy,                          \
+    };                                                                           \
+    return &kDescriptor;                                                         \
   }

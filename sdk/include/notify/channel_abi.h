@@ -57,24 +57,24 @@ typedef struct notify_kv {
 
 /* Outcome of one send. Values are frozen; new ones are only appended. */
 typedef enum notify_status {
-  NOTIFY_DELIVERED = 0,      /* the provider confirmed delivery */
-  NOTIFY_ACCEPTED = 1,       /* the provider took it; a receipt may follow later */
-  NOTIFY_RETRY = 2,          /* transient failure; the host retries (retry_after_ms is a hint) */
-  NOTIFY_RATE_LIMITED = 3,   /* the provider throttled us; retry_after_ms when it said so */
-  NOTIFY_REJECTED = 4,       /* permanent for this message: bad recipient, template, signature */
-  NOTIFY_BAD_CONFIG = 5,     /* the instance's configuration or credentials are wrong */
-  NOTIFY_INTERNAL_ERROR = 6  /* a bug in the plugin; the host counts it */
+  NOTIFY_DELIVERED = 0,     /* the provider confirmed delivery */
+  NOTIFY_ACCEPTED = 1,      /* the provider took it; a receipt may follow later */
+  NOTIFY_RETRY = 2,         /* transient failure; the host retries (retry_after_ms is a hint) */
+  NOTIFY_RATE_LIMITED = 3,  /* the provider throttled us; retry_after_ms when it said so */
+  NOTIFY_REJECTED = 4,      /* permanent for this message: bad recipient, template, signature */
+  NOTIFY_BAD_CONFIG = 5,    /* the instance's configuration or credentials are wrong */
+  NOTIFY_INTERNAL_ERROR = 6 /* a bug in the plugin; the host counts it */
 } notify_status;
 
 /* Types of configuration parameters. The host checks the operator's TOML against them. */
 typedef enum notify_param_type {
   NOTIFY_PARAM_STRING = 1,
-  NOTIFY_PARAM_INT = 2,     /* decimal integer, passed as its decimal text */
-  NOTIFY_PARAM_BOOL = 3,    /* passed as "true" or "false" */
-  NOTIFY_PARAM_SECRET = 4,  /* configured as env:NAME or file:PATH; the resolved value is passed */
-  NOTIFY_PARAM_LIST = 5,    /* TOML array of strings, passed joined with '\n' */
-  NOTIFY_PARAM_PATH = 6     /* a file path; the host makes a relative one absolute, taken from
-                               the directory of the configuration file that names it */
+  NOTIFY_PARAM_INT = 2,    /* decimal integer, passed as its decimal text */
+  NOTIFY_PARAM_BOOL = 3,   /* passed as "true" or "false" */
+  NOTIFY_PARAM_SECRET = 4, /* configured as env:NAME or file:PATH; the resolved value is passed */
+  NOTIFY_PARAM_LIST = 5,   /* TOML array of strings, passed joined with '\n' */
+  NOTIFY_PARAM_PATH = 6    /* a file path; the host makes a relative one absolute, taken from
+                              the directory of the configuration file that names it */
 } notify_param_type;
 
 /* One declared configuration parameter. A table of them ends with an entry whose name is NULL.
@@ -89,36 +89,36 @@ typedef struct notify_param_spec {
 
 /* One message to send. OWNERSHIP: host. LIFETIME: the send call. */
 typedef struct notify_message {
-  uint32_t struct_size;      /* sizeof(notify_message) as the host knows it */
-  notify_str message_id;     /* stable across retries: use it as the provider's client reference */
-  notify_str app;            /* the calling application */
+  uint32_t struct_size;  /* sizeof(notify_message) as the host knows it */
+  notify_str message_id; /* stable across retries: use it as the provider's client reference */
+  notify_str app;        /* the calling application */
   notify_str template_name;
-  notify_str channel;        /* the logical channel routed to, e.g. the name in [channels.X] */
-  const notify_kv* to;       /* recipient addresses by kind, e.g. {"phone", "+86..."} */
+  notify_str channel;  /* the logical channel routed to, e.g. the name in [channels.X] */
+  const notify_kv* to; /* recipient addresses by kind, e.g. {"phone", "+86..."} */
   size_t to_count;
-  notify_str subject;        /* rendered; may be empty */
-  notify_str body;           /* rendered */
-  const notify_kv* vars;     /* the caller's template variables, as text */
+  notify_str subject;    /* rendered; may be empty */
+  notify_str body;       /* rendered */
+  const notify_kv* vars; /* the caller's template variables, as text */
   size_t vars_count;
-  const notify_kv* attrs;    /* per-channel template attributes, e.g. provider template ids */
+  const notify_kv* attrs; /* per-channel template attributes, e.g. provider template ids */
   size_t attrs_count;
-  uint32_t attempt;          /* 1 for the first try */
-  int64_t deadline_unix_ms;  /* do not block past this; the HTTP service enforces it too */
+  uint32_t attempt;         /* 1 for the first try */
+  int64_t deadline_unix_ms; /* do not block past this; the HTTP service enforces it too */
 } notify_message;
 
 /* Where a plugin writes the outcome of a send. The host owns the buffers; write at most
  * *_cap - 1 bytes plus a NUL and set *_len. OWNERSHIP: host. LIFETIME: the send call. */
 typedef struct notify_result {
   uint32_t struct_size;
-  int32_t status;            /* notify_status; the host pre-sets NOTIFY_INTERNAL_ERROR */
-  int64_t retry_after_ms;    /* 0 when unknown */
-  char* provider_code;       /* the provider's own code, e.g. "0", "LimitExceeded" */
+  int32_t status;         /* notify_status; the host pre-sets NOTIFY_INTERNAL_ERROR */
+  int64_t retry_after_ms; /* 0 when unknown */
+  char* provider_code;    /* the provider's own code, e.g. "0", "LimitExceeded" */
   size_t provider_code_cap;
   size_t provider_code_len;
   char* provider_message_id; /* the provider's id for this message, when it gave one */
   size_t provider_message_id_cap;
   size_t provider_message_id_len;
-  char* detail;              /* human-readable text: the provider's message or the error */
+  char* detail; /* human-readable text: the provider's message or the error */
   size_t detail_cap;
   size_t detail_len;
 } notify_result;
@@ -126,19 +126,19 @@ typedef struct notify_result {
 /* An HTTP request made through the host. OWNERSHIP: plugin. LIFETIME: the http_send call. */
 typedef struct notify_http_request {
   uint32_t struct_size;
-  notify_str method;         /* "GET", "POST", ... */
-  notify_str url;            /* http:// or https:// */
+  notify_str method; /* "GET", "POST", ... */
+  notify_str url;    /* http:// or https:// */
   const notify_kv* headers;
   size_t header_count;
   notify_str body;
-  uint32_t timeout_ms;       /* 0: the host's default; never beyond the message deadline */
+  uint32_t timeout_ms; /* 0: the host's default; never beyond the message deadline */
 } notify_http_request;
 
 /* An HTTP response. OWNERSHIP: host. LIFETIME: the callback it is passed to. */
 typedef struct notify_http_response {
   uint32_t struct_size;
-  int32_t status;            /* HTTP status code */
-  const notify_kv* headers;  /* names in lower case */
+  int32_t status;           /* HTTP status code */
+  const notify_kv* headers; /* names in lower case */
   size_t header_count;
   notify_str body;
 } notify_http_response;
@@ -147,10 +147,10 @@ typedef void (*notify_http_response_fn)(void* user, const notify_http_response* 
 
 /* Results of host services. */
 #define NOTIFY_HOST_OK 0
-#define NOTIFY_HOST_TIMEOUT 1          /* no answer within the timeout */
-#define NOTIFY_HOST_CONNECT_FAILED 2   /* refused, unreachable, DNS, TLS handshake */
-#define NOTIFY_HOST_IO_ERROR 3         /* the connection broke mid-exchange */
-#define NOTIFY_HOST_BAD_ARGUMENT 4     /* malformed URL, unknown algorithm, buffer too small */
+#define NOTIFY_HOST_TIMEOUT 1        /* no answer within the timeout */
+#define NOTIFY_HOST_CONNECT_FAILED 2 /* refused, unreachable, DNS, TLS handshake */
+#define NOTIFY_HOST_IO_ERROR 3       /* the connection broke mid-exchange */
+#define NOTIFY_HOST_BAD_ARGUMENT 4   /* malformed URL, unknown algorithm, buffer too small */
 
 #define NOTIFY_HASH_SHA1 1
 #define NOTIFY_HASH_SHA256 2
@@ -167,15 +167,14 @@ typedef void (*notify_http_response_fn)(void* user, const notify_http_response* 
 typedef struct notify_host_api {
   uint32_t struct_size;
   uint32_t abi_minor;
-  void* ctx;                 /* pass as the first argument of every service */
+  void* ctx; /* pass as the first argument of every service */
 
   /* Perform one HTTP(S) exchange on a kept-alive connection. Redirects are never followed: a
    * 3xx is returned like any other response. On NOTIFY_HOST_OK the callback
    * has been called exactly once with the response, whatever its HTTP status. Otherwise it was
    * not called and a reason is written to err (NUL-terminated, truncated to err_cap). */
   int32_t (*http_send)(void* ctx, const notify_http_request* request,
-                       notify_http_response_fn on_response, void* user, char* err,
-                       size_t err_cap);
+                       notify_http_response_fn on_response, void* user, char* err, size_t err_cap);
 
   /* HMAC with NOTIFY_HASH_*. Writes the raw digest to out; returns its length, or a negative
    * value when out_cap is too small or the algorithm unknown. */
@@ -205,13 +204,13 @@ typedef struct notify_host_api {
 /* The channel descriptor. The first four fields are read and checked before anything else.
  * OWNERSHIP/LIFETIME: plugin, static storage while the library is loaded. */
 typedef struct notify_channel_v1 {
-  uint32_t abi_major;        /* NOTIFY_ABI_MAJOR the plugin was built with */
-  uint32_t abi_minor;        /* NOTIFY_ABI_MINOR the plugin was built with */
-  uint32_t struct_size;      /* sizeof(notify_channel_v1) the plugin was built with */
-  uint32_t flags;            /* NOTIFY_CHANNEL_* */
-  const char* name;          /* [a-z][a-z0-9_]*; the library file is channel_<name>.so */
-  const char* version;       /* the plugin's own version, free-form */
-  const char* description;   /* one line */
+  uint32_t abi_major;              /* NOTIFY_ABI_MAJOR the plugin was built with */
+  uint32_t abi_minor;              /* NOTIFY_ABI_MINOR the plugin was built with */
+  uint32_t struct_size;            /* sizeof(notify_channel_v1) the plugin was built with */
+  uint32_t flags;                  /* NOTIFY_CHANNEL_* */
+  const char* name;                /* [a-z][a-z0-9_]*; the library file is channel_<name>.so */
+  const char* version;             /* the plugin's own version, free-form */
+  const char* description;         /* one line */
   const notify_param_spec* params; /* NULL-name terminated; may be NULL for none */
 
   /* Optional (may be NULL): semantic checks of a configuration, without side effects. Return

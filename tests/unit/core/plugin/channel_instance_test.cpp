@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Creating providers from checked configuration and classifying what plugins answer.
+#include "core/plugin/channel_instance.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/config/config_loader.hpp"
-#include "core/plugin/channel_instance.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
@@ -85,7 +86,8 @@ TEST_F(ChannelInstanceTest, InstanceKeepsItsLibraryAlive) {
   {
     PluginCatalog catalog = PluginCatalog::scan(test::buildDir() / "test_plugins");
     weak = catalog.find("fixture_ok");
-    auto created = ChannelInstance::create(catalog.find("fixture_ok"), "p", {{"target", "t"}}, http_);
+    auto created =
+        ChannelInstance::create(catalog.find("fixture_ok"), "p", {{"target", "t"}}, http_);
     ASSERT_TRUE(created.ok());
     instance = std::move(created).value();
   }
@@ -125,7 +127,8 @@ TEST(ProviderSet, BuildsProvidersFromCheckedConfiguration) {
 }
 
 TEST(ProviderSet, ReportsEveryConfigurationProblemBeforeThePluginSeesIt) {
-  std::string errors = providerErrors("plugin = \"fixture_ok\"\ntarrget = \"x\"\nretries = \"3\"\n");
+  std::string errors =
+      providerErrors("plugin = \"fixture_ok\"\ntarrget = \"x\"\nretries = \"3\"\n");
   EXPECT_NE(errors.find("providers.p1.tarrget: unknown key 'tarrget' (did you mean 'target'?)"),
             std::string::npos)
       << errors;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The host services table plugins get: crypto and encoders against published vectors, and the
 // HTTP client against a local server (keep-alive reuse, timeouts, refused connections).
-#include <gtest/gtest.h>
+#include "core/plugin/host_services.hpp"
 
 #include <Poco/Net/ServerSocket.h>
+#include <gtest/gtest.h>
 
-#include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "notify/channel.hpp"
 #include "support/test_env.hpp"
@@ -50,7 +50,9 @@ TEST_F(HostServicesTest, EncodersReportTheSpaceTheyNeed) {
   EXPECT_EQ(services_.api()->hex_encode(services_.api()->ctx, in, small, sizeof(small)), -11);
 }
 
-TEST_F(HostServicesTest, ClockIsInjectable) { EXPECT_EQ(host_.nowUnixMs(), 1614265330000); }
+TEST_F(HostServicesTest, ClockIsInjectable) {
+  EXPECT_EQ(host_.nowUnixMs(), 1614265330000);
+}
 
 TEST_F(HostServicesTest, HttpReusesKeptAliveConnections) {
   test::WebhookReceiver receiver("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");

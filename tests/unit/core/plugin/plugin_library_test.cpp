@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ABI checks, against fixture plugins that each carry one defect.
+#include "core/plugin/plugin_library.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "core/plugin/plugin_catalog.hpp"
-#include "core/plugin/plugin_library.hpp"
 #include "support/test_env.hpp"
 
 namespace notify::core {
