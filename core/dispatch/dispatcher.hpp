@@ -38,8 +38,8 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   void start();
-  // Stops claiming, lets workers finish what they hold, and joins. Unstarted claims keep their
-  // lease and are taken again after it expires.
+  // Stops claiming, lets workers send what was already claimed (at most 2 x workers messages),
+  // and joins. Anything whose outcome is not recorded is claimed again after its lease.
   void stop();
   // New messages were committed: claim now.
   void wake();
