@@ -35,30 +35,11 @@ class DaemonE2E : public ::testing::Test {
     }
   }
 
-  // Polls status until the message reaches state or the timeout passes; returns the message.
-  Object::Ptr waitForState(const std::string& id, const std::string& state, int timeoutMs = 10000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    Object::Ptr message;
-    while (std::chrono::steady_clock::now() < deadline) {
-      Object::Ptr reply = client_->request(
-          R"({"op":"status","app":"test","token":"test-token","message_id":")" + id + "\"}");
-      message = reply->getObject("message");
-      if (message && message->getValue<std::string>("state") == state) {
-        return message;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "message " << id << " did not reach " << state;
+  Object::Ptr waitForState(const std::string& id, const std::string& state) {
+    Object::Ptr message = test::waitForState(*client_, id, state);
+    EXPECT_TRUE(message && message->getValue<std::string>("state") == state)
+        << "message " << id << " did not reach " << state;
     return message;
-  }
-
-  static std::vector<std::string> eventStates(const Object::Ptr& message) {
-    std::vector<std::string> states;
-    Array::Ptr events = message->getArray("events");
-    for (size_t i = 0; i < events->size(); ++i) {
-      states.push_back(events->getObject(static_cast<unsigned>(i))->getValue<std::string>("state"));
-    }
-    return states;
   }
 
   TempDir dir_;

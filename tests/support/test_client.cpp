@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/test_client.hpp"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+
+#include <chrono>
+#include <thread>
 
 #include <stdexcept>
 
@@ -37,6 +41,31 @@ Poco::JSON::Object::Ptr TestClient::request(const std::string& frame, int timeou
   }
   Poco::JSON::Parser parser;
   return parser.parse(*reply).extract<Poco::JSON::Object::Ptr>();
+}
+
+Poco::JSON::Object::Ptr waitForState(TestClient& client, const std::string& messageId,
+                                     const std::string& state, int timeoutMs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+  Poco::JSON::Object::Ptr message;
+  while (std::chrono::steady_clock::now() < deadline) {
+    Poco::JSON::Object::Ptr reply = client.request(
+        R"({"op":"status","app":"test","token":"test-token","message_id":")" + messageId + "\"}");
+    message = reply->getObject("message");
+    if (message && message->getValue<std::string>("state") == state) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return message;
+}
+
+std::vector<std::string> eventStates(const Poco::JSON::Object::Ptr& message) {
+  std::vector<std::string> states;
+  Poco::JSON::Array::Ptr events = message->getArray("events");
+  for (size_t i = 0; i < events->size(); ++i) {
+    states.push_back(events->getObject(static_cast<unsigned>(i))->getValue<std::string>("state"));
+  }
+  return states;
 }
 
 std::string sendFrame(const std::string& templateName, const std::string& toJson,

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 #include <zmq.hpp>
 
 namespace notify::test {
@@ -26,6 +27,14 @@ class TestClient {
   zmq::context_t context_{1};
   zmq::socket_t socket_;
 };
+
+// Polls status (app "test") until the message reaches state or timeoutMs passes; returns the
+// last message object seen (check its "state"), or null if status never answered with one.
+Poco::JSON::Object::Ptr waitForState(TestClient& client, const std::string& messageId,
+                                     const std::string& state, int timeoutMs = 10000);
+
+// The "state" of every event of a status message object, in order.
+std::vector<std::string> eventStates(const Poco::JSON::Object::Ptr& message);
 
 // A send request for app "test" with token "test-token", as the test configs declare.
 std::string sendFrame(const std::string& templateName, const std::string& toJson,
