@@ -177,6 +177,11 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     out.deadlineUnixMs = started + timeout;
     outcome = instance->send(out);
   }
+  if (outcome.status == NOTIFY_BAD_CONFIG) {
+    // The operator has to act (credentials, keys, allow-lists): say so where they look.
+    logError("provider " + (providerName.empty() ? std::string("(none)") : providerName),
+             "configuration problem: " + outcome.providerCode + " " + outcome.detail);
+  }
   Transition next = decideNext(message, outcome, providerName, plugin, retry_, clock_(), jitter());
   logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
                              providerName + ": " + stateName(next.state));
