@@ -125,6 +125,47 @@ JsonWriter& JsonWriter::endObject() {
   return *this;
 }
 
+JsonWriter& JsonWriter::beginArray() {
+  separate();
+  out_ += '[';
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::beginArray(std::string_view name) {
+  key(name);
+  out_ += '[';
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::endArray() {
+  out_ += ']';
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::element(std::string_view value) {
+  separate();
+  appendJsonString(out_, value);
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::rawField(std::string_view name, std::string_view json) {
+  key(name);
+  out_.append(json);
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolField(std::string_view name, bool value) {
+  key(name);
+  out_ += value ? "true" : "false";
+  needComma_ = true;
+  return *this;
+}
+
 JsonWriter& JsonWriter::field(std::string_view name, std::string_view value) {
   key(name);
   appendJsonString(out_, value);
