@@ -7,6 +7,7 @@
 
 #include "core/config/key_check.hpp"
 #include "core/config/secret_resolver.hpp"
+#include "core/dispatch/rate_limiter.hpp"
 #include "core/templates/renderer.hpp"
 
 namespace notify::core {
@@ -233,10 +234,21 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
 void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   eachNamed(root, "providers", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              ProviderConfig provider{name, "", 0, std::make_shared<toml::table>(t)};
+              ProviderConfig provider;
+              provider.name = name;
+              provider.table = std::make_shared<toml::table>(t);
               Reader r(t, path, errors);
               r.string("plugin", provider.plugin, true);
               r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
+              r.strings("rate_limits", provider.rateLimits);
+              for (const auto& limit : provider.rateLimits) {
+                Result<RateWindow> window = parseRateWindow(limit);
+                if (!window) {
+                  errors.add(t.source(), path + ".rate_limits", window.error().message);
+                }
+              }
+              r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
+              r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               config.providers.emplace(name, std::move(provider));
             });
   eachNamed(root, "channels", errors,
@@ -314,7 +326,8 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 }
 
 const std::vector<std::string>& providerReservedKeys() {
-  static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms"};
+  static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms", "rate_limits",
+                                                 "circuit_failures", "circuit_cooldown_ms"};
   return kKeys;
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
@@ -14,6 +15,11 @@ namespace {
 // due time; this bounds the damage of a missed wake-up (e.g. another node's write).
 constexpr int64_t kMaxIdleWaitMs = 5000;
 constexpr int64_t kStoreErrorBackoffMs = 200;
+// Waits for a rate permit up to this long stay in the worker (smooth high rates); longer ones
+// go back to the store as rate_limited.
+constexpr int64_t kMaxInlineWaitMs = 50;
+// How soon to look again while another message probes a half-open provider.
+constexpr int64_t kProbeWaitMs = 1000;
 
 double jitter() {
   thread_local std::mt19937 random{std::random_device{}()};
@@ -32,7 +38,8 @@ Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore&
       owner_(std::move(owner)),
       clock_(std::move(clock)),
       retry_{static_cast<uint32_t>(config_->dispatch.maxAttempts), config_->dispatch.backoffBaseMs,
-             config_->dispatch.backoffMaxMs} {}
+             config_->dispatch.backoffMaxMs},
+      guards_(*config_) {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -145,37 +152,33 @@ void Dispatcher::workerLoop() {
 }
 
 void Dispatcher::deliver(const ClaimedMessage& message) {
-  std::shared_ptr<ChannelInstance> instance;
-  std::string providerName;
   auto channel = config_->channels.find(message.channel);
-  if (channel != config_->channels.end() && !channel->second.providers.empty()) {
-    providerName = channel->second.providers.front();
-    instance = providers_->find(providerName);
+  static const std::vector<std::string> kNoProviders;
+  const std::vector<std::string>& chain =
+      channel == config_->channels.end() ? kNoProviders : channel->second.providers;
+  int64_t now = clock_();
+  ProviderGuards::Choice choice = guards_.choose(chain, message.attempt, now);
+  if (choice.provider.empty() && !chain.empty()) {
+    committer_.submitTransition(
+        waitTransition(message, MessageState::kRetrying, choice.retryAtMs, "",
+                       "every provider of channel '" + message.channel + "' has an open circuit",
+                       now));
+    return;
   }
+  const std::string& providerName = choice.provider;
+  if (!providerName.empty() && !awaitPermit(message, providerName)) {
+    return;
+  }
+  std::shared_ptr<ChannelInstance> instance = providers_->find(providerName);
   SendOutcome outcome;
   std::string plugin = "none";
-  int64_t started = clock_();
   if (!instance) {
     outcome.status = NOTIFY_BAD_CONFIG;
     outcome.detail = "no provider configured for channel '" + message.channel + "'";
   } else {
     plugin = instance->plugin().name;
-    const ProviderConfig& provider = config_->providers.at(providerName);
-    int64_t timeout =
-        provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs : config_->dispatch.sendTimeoutMs;
-    OutboundMessage out;
-    out.id = message.id;
-    out.app = message.app;
-    out.templateName = message.templateName;
-    out.channel = message.channel;
-    out.to = parseJsonObjectOfStrings(message.toJson);
-    out.vars = parseJsonObjectOfStrings(message.varsJson);
-    out.attrs = parseJsonObjectOfStrings(message.attrsJson);
-    out.subject = message.subject;
-    out.body = message.body;
-    out.attempt = message.attempt;
-    out.deadlineUnixMs = started + timeout;
-    outcome = instance->send(out);
+    outcome = instance->send(outboundOf(message, providerName));
+    guards_.record(providerName, outcome.status, clock_());
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
     // The operator has to act (credentials, keys, allow-lists): say so where they look.
@@ -186,6 +189,54 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
                              providerName + ": " + stateName(next.state));
   committer_.submitTransition(std::move(next));
+}
+
+bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& provider) {
+  for (;;) {
+    int64_t now = clock_();
+    int64_t next = guards_.acquire(provider, now);
+    if (next == 0) {
+      break;
+    }
+    if (next - now > kMaxInlineWaitMs) {
+      // A long wait (a per-minute window) goes back to the store, not into a worker.
+      committer_.submitTransition(waitTransition(
+          message, MessageState::kRateLimited, next, provider,
+          "provider '" + provider + "' is at its limit (" + guards_.describeLimits(provider) +
+              "); next permit in " + std::to_string(next - now) + " ms",
+          now));
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(next - now));
+  }
+  int64_t now = clock_();
+  if (!guards_.admit(provider, now)) {
+    committer_.submitTransition(waitTransition(
+        message, MessageState::kRetrying, now + kProbeWaitMs, provider,
+        "provider '" + provider + "' is being probed after its circuit opened", now));
+    return false;
+  }
+  return true;
+}
+
+OutboundMessage Dispatcher::outboundOf(const ClaimedMessage& message,
+                                       const std::string& providerName) const {
+  const ProviderConfig& provider = config_->providers.at(providerName);
+  int64_t timeout =
+      provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs : config_->dispatch.sendTimeoutMs;
+  OutboundMessage out;
+  out.id = message.id;
+  out.app = message.app;
+  out.templateName = message.templateName;
+  out.channel = message.channel;
+  out.to = parseJsonObjectOfStrings(message.toJson);
+  out.vars = parseJsonObjectOfStrings(message.varsJson);
+  out.attrs = parseJsonObjectOfStrings(message.attrsJson);
+  out.subject = message.subject;
+  out.body = message.body;
+  out.attempt = message.attempt;
+  out.deadlineUnixMs = clock_() + timeout;
+  return out;
 }
 
 }  // namespace notify::core

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/config/daemon_config.hpp"
+#include "core/dispatch/provider_guards.hpp"
 #include "core/dispatch/retry_policy.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
@@ -48,6 +49,10 @@ class Dispatcher {
   void claimLoop();
   void workerLoop();
   void deliver(const ClaimedMessage& message);
+  // Takes a rate permit for the provider, waiting briefly if one is due soon. False when the
+  // message was handed back to the store instead (long wait, or a probe in flight).
+  bool awaitPermit(const ClaimedMessage& message, const std::string& provider);
+  OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider) const;
   void waitForWork(std::optional<int64_t> nextReadyMs);
 
   std::shared_ptr<const DaemonConfig> config_;
@@ -57,6 +62,7 @@ class Dispatcher {
   std::string owner_;
   Clock clock_;
   RetryPolicy retry_;
+  ProviderGuards guards_;
 
   std::mutex mutex_;
   std::condition_variable claimerWake_;

@@ -69,4 +69,17 @@ Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
   return t;
 }
 
+Transition waitTransition(const ClaimedMessage& message, MessageState state, int64_t readyMs,
+                          const std::string& provider, std::string detail, int64_t nowMs) {
+  Transition t;
+  t.messageId = message.id;
+  t.attempt = message.attempt;
+  t.state = state;
+  t.readyMs = readyMs;
+  t.refundAttempt = true;
+  t.provider = provider;
+  t.event = {nowMs, state, "dispatcher", provider, "", std::move(detail)};
+  return t;
+}
+
 }  // namespace notify::core

@@ -26,4 +26,9 @@ Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
                       const std::string& provider, const std::string& plugin,
                       const RetryPolicy& policy, int64_t nowMs, double jitter01);
 
+// A message that could not be sent yet for a reason of the provider's, not the message's (a
+// rate limit, an open circuit): back to the queue at readyMs, the attempt given back.
+Transition waitTransition(const ClaimedMessage& message, MessageState state, int64_t readyMs,
+                          const std::string& provider, std::string detail, int64_t nowMs);
+
 }  // namespace notify::core

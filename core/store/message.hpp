@@ -69,6 +69,7 @@ struct Transition {
   uint32_t attempt = 0;
   MessageState state = MessageState::kFailed;
   std::optional<int64_t> readyMs;  // when to try again; none for a final state
+  bool refundAttempt = false;      // the attempt never reached a provider (limit, circuit)
   std::string provider;
   std::string providerMessageId;
   MessageEvent event;

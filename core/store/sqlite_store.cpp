@@ -68,7 +68,7 @@ struct SqliteStore::Statements {
         applyTransition(db.handle(),
                         "UPDATE messages SET state = ?, ready_ms = ?, lease_owner = NULL, "
                         "provider = ?, provider_message_id = CASE WHEN ? = '' THEN "
-                        "provider_message_id ELSE ? END, updated_ms = ? "
+                        "provider_message_id ELSE ? END, updated_ms = ?, attempts = attempts - ? "
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
@@ -183,8 +183,9 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
           .bind(4, t.providerMessageId)
           .bind(5, t.providerMessageId)
           .bind(6, t.event.atMs)
-          .bind(7, t.messageId)
-          .bind(8, static_cast<int64_t>(t.attempt))
+          .bind(7, static_cast<int64_t>(t.refundAttempt ? 1 : 0))
+          .bind(8, t.messageId)
+          .bind(9, static_cast<int64_t>(t.attempt))
           .run();
       if (writer_->changes() == 1) {
         s.event(t.messageId, t.event);

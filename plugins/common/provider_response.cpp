@@ -129,4 +129,12 @@ sdk::Outcome httpStatusOutcome(const sdk::HttpResponse& response) {
   return sdk::Outcome::rejected(detail).withCode(code);
 }
 
+sdk::Outcome unlistedCodeOutcome(const sdk::HttpResponse& response, std::string detail,
+                                 std::string code) {
+  if (response.status >= 500 && response.status <= 599) {
+    return sdk::Outcome::retry(std::move(detail)).withCode(std::move(code));
+  }
+  return sdk::Outcome::rejected(std::move(detail)).withCode(std::move(code));
+}
+
 }  // namespace notify::plugin::common

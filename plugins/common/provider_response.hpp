@@ -44,4 +44,9 @@ sdk::Outcome transportOutcome(const sdk::HttpResult& result);
 // (both honouring Retry-After), 2xx and everything else rejected. The code is the HTTP status.
 sdk::Outcome httpStatusOutcome(const sdk::HttpResponse& response);
 
+// A business code a plugin does not list: retried when the HTTP status is 5xx (the provider's
+// own trouble), rejected otherwise.
+sdk::Outcome unlistedCodeOutcome(const sdk::HttpResponse& response, std::string detail,
+                                 std::string code);
+
 }  // namespace notify::plugin::common

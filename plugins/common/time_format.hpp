@@ -10,4 +10,10 @@ namespace notify::plugin::common {
 // "2021-02-26T03:42:10.123Z". Pure: no time zone database, no locale.
 std::string formatRfc3339Ms(int64_t unixMs);
 
+// The same instant to the second, "2017-07-12T02:42:19Z" (ISO 8601 as signed APIs want it).
+std::string formatIso8601Seconds(int64_t unixMs);
+
+// The UTC calendar date, "2019-02-25" (TC3 credential scopes). Never local time.
+std::string formatUtcDate(int64_t unixMs);
+
 }  // namespace notify::plugin::common

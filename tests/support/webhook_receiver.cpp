@@ -106,6 +106,9 @@ void WebhookReceiver::respondWith(std::vector<int> statuses) {
 }
 
 int WebhookReceiver::record(ReceivedWebhook webhook) {
+  webhook.receivedAtMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
   std::lock_guard lock(mutex_);
   int status = 200;
   if (!statuses_.empty()) {

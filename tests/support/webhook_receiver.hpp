@@ -22,6 +22,7 @@ struct ReceivedWebhook {
   std::string timestamp;  // webhook-timestamp
   std::string signature;  // webhook-signature
   bool signatureValid = false;
+  int64_t receivedAtMs = 0;  // steady clock, for measuring rates
 };
 
 // A local HTTP endpoint that receives Standard Webhooks and checks their signature on its own

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/dispatch/provider_guards.hpp"
+
+#include <algorithm>
+
+namespace notify::core {
+namespace {
+
+constexpr int64_t kMaxCooldownFactor = 20;
+
+}  // namespace
+
+ProviderGuards::ProviderGuards(const DaemonConfig& config) {
+  for (const auto& [name, provider] : config.providers) {
+    Guards guards;
+    std::vector<RateWindow> windows;
+    for (const auto& text : provider.rateLimits) {
+      if (Result<RateWindow> window = parseRateWindow(text)) {
+        windows.push_back(window.value());
+      }
+    }
+    if (!windows.empty()) {
+      guards.limiter = std::make_unique<RateLimiter>(std::move(windows));
+    }
+    guards.breaker = std::make_unique<CircuitBreaker>(
+        provider.circuitFailures, provider.circuitCooldownMs,
+        provider.circuitCooldownMs * kMaxCooldownFactor);
+    byProvider_.emplace(name, std::move(guards));
+  }
+}
+
+const ProviderGuards::Guards* ProviderGuards::find(const std::string& provider) const {
+  auto it = byProvider_.find(provider);
+  return it == byProvider_.end() ? nullptr : &it->second;
+}
+
+ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& chain,
+                                              uint32_t attempt, int64_t nowMs) const {
+  Choice choice;
+  if (chain.empty()) {
+    return choice;
+  }
+  size_t first = (attempt == 0 ? 0 : attempt - 1) % chain.size();
+  int64_t soonest = INT64_MAX;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const std::string& name = chain[(first + i) % chain.size()];
+    const Guards* guards = find(name);
+    if (guards == nullptr || guards->breaker->state(nowMs) != CircuitState::kOpen) {
+      choice.provider = name;
+      return choice;
+    }
+    soonest = std::min(soonest, guards->breaker->retryAtMs(nowMs));
+  }
+  choice.retryAtMs = soonest;
+  return choice;
+}
+
+int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {
+  const Guards* guards = find(provider);
+  return guards == nullptr || !guards->limiter ? 0 : guards->limiter->tryAcquire(nowMs);
+}
+
+bool ProviderGuards::admit(const std::string& provider, int64_t nowMs) {
+  const Guards* guards = find(provider);
+  return guards == nullptr || guards->breaker->allow(nowMs);
+}
+
+void ProviderGuards::record(const std::string& provider, notify_status status, int64_t nowMs) {
+  const Guards* guards = find(provider);
+  if (guards == nullptr) {
+    return;
+  }
+  switch (status) {
+    case NOTIFY_DELIVERED:
+    case NOTIFY_ACCEPTED:
+    case NOTIFY_REJECTED:
+      guards->breaker->recordSuccess();
+      break;
+    case NOTIFY_RETRY:
+    case NOTIFY_BAD_CONFIG:
+    case NOTIFY_INTERNAL_ERROR:
+      guards->breaker->recordFailure(nowMs);
+      break;
+    case NOTIFY_RATE_LIMITED:
+      break;
+  }
+}
+
+CircuitState ProviderGuards::circuit(const std::string& provider, int64_t nowMs) const {
+  const Guards* guards = find(provider);
+  return guards == nullptr ? CircuitState::kClosed : guards->breaker->state(nowMs);
+}
+
+std::string ProviderGuards::describeLimits(const std::string& provider) const {
+  const Guards* guards = find(provider);
+  if (guards == nullptr || !guards->limiter) {
+    return "unlimited";
+  }
+  std::string text;
+  for (const auto& w : guards->limiter->windows()) {
+    text += (text.empty() ? "" : ", ") + std::to_string(w.limit) + " per " +
+            std::to_string(w.windowMs) + " ms";
+  }
+  return text;
+}
+
+}  // namespace notify::core

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/daemon_config.hpp"
+#include "core/dispatch/circuit_breaker.hpp"
+#include "core/dispatch/rate_limiter.hpp"
+#include "notify/channel_abi.h"
+
+namespace notify::core {
+
+// The per-provider protections the core applies the same way to every channel: a rate limiter
+// (when the provider has rate_limits) and a circuit breaker, and the choice of provider along a
+// channel's chain. Thread-safe.
+class ProviderGuards {
+ public:
+  explicit ProviderGuards(const DaemonConfig& config);
+
+  struct Choice {
+    std::string provider;   // empty when every provider's circuit is open
+    int64_t retryAtMs = 0;  // then: when the first one may be tried again
+  };
+
+  // Attempt n goes to the chain's provider (n - 1) mod size — a failed attempt fails over to
+  // the next provider — skipping providers whose circuit is open.
+  Choice choose(const std::vector<std::string>& chain, uint32_t attempt, int64_t nowMs) const;
+
+  // 0: a permit was granted; otherwise the time the next one is due. No limits: always 0.
+  int64_t acquire(const std::string& provider, int64_t nowMs);
+  // The half-open gate: false while another probe to this provider is in flight.
+  bool admit(const std::string& provider, int64_t nowMs);
+  // Feeds the breaker: transient failures and configuration errors count against the provider;
+  // answers about the message (delivered, rejected) or throttling do not.
+  void record(const std::string& provider, notify_status status, int64_t nowMs);
+
+  CircuitState circuit(const std::string& provider, int64_t nowMs) const;
+  std::string describeLimits(const std::string& provider) const;
+
+ private:
+  struct Guards {
+    std::unique_ptr<RateLimiter> limiter;  // null: unlimited
+    std::unique_ptr<CircuitBreaker> breaker;
+  };
+
+  const Guards* find(const std::string& provider) const;
+
+  std::map<std::string, Guards> byProvider_;
+};
+
+}  // namespace notify::core
