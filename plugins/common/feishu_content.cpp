@@ -2,18 +2,14 @@
 #include "plugins/common/feishu_content.hpp"
 
 #include "plugins/common/json_writer.hpp"
+#include "plugins/common/message_text.hpp"
 #include "plugins/common/provider_response.hpp"
 
 namespace notify::plugin::common::feishu {
 namespace {
 
 std::string textContent(const sdk::Message& message) {
-  std::string text;
-  if (!message.subject().empty()) {
-    text.append(message.subject()).append("\n");
-  }
-  text.append(message.body());
-  return JsonWriter().beginObject().field("text", text).endObject().take();
+  return JsonWriter().beginObject().field("text", chatText(message, false)).endObject().take();
 }
 
 std::string postContent(const sdk::Message& message) {

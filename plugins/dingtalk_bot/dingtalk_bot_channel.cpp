@@ -20,7 +20,8 @@ class DingTalkBotChannel : public sdk::Channel {
     }
     return classify(host_.http("POST", request.url,
                                {{"Content-Type", "application/json;charset=utf-8"}}, request.body,
-                               config_.timeoutMs));
+                               config_.timeoutMs),
+                    config_);
   }
 
  private:

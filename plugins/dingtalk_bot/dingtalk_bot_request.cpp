@@ -2,14 +2,21 @@
 #include "plugins/dingtalk_bot/dingtalk_bot_request.hpp"
 
 #include "plugins/common/config_values.hpp"
+#include "plugins/common/errcode_reply.hpp"
 #include "plugins/common/json_writer.hpp"
-#include "plugins/common/provider_response.hpp"
+#include "plugins/common/message_text.hpp"
 
 namespace notify::plugin::dingtalk_bot {
 namespace {
 
-// 130101: past 20 messages a minute the robot is blocked for 10 minutes.
-constexpr int64_t kBlockedRetryMs = 10 * 60 * 1000;
+// 130101: past 20 messages a minute the robot is blocked for 10 minutes. Every other non-zero
+// errcode is rejected.
+constexpr common::ErrcodeRule kRules[] = {
+    {130101, NOTIFY_RATE_LIMITED, 10 * 60 * 1000},
+    {310000, NOTIFY_BAD_CONFIG},  // sign not match / invalid timestamp / keywords / IP list
+    {300005, NOTIFY_BAD_CONFIG},  // token is not exist
+    {40035, NOTIFY_BAD_CONFIG},   // access_token missing
+};
 
 // The title markdown and action cards show in notifications: attr title, the subject, or the
 // body's first line.
@@ -25,16 +32,11 @@ std::string titleOf(const sdk::Message& message) {
 }
 
 std::string textBody(const sdk::Message& message) {
-  std::string text;
-  if (!message.subject().empty()) {
-    text.append(message.subject()).append("\n");
-  }
-  text.append(message.body());
   return common::JsonWriter()
       .beginObject()
       .field("msgtype", "text")
       .beginObject("text")
-      .field("content", text)
+      .field("content", common::chatText(message, false))
       .endObject()
       .endObject()
       .take();
@@ -117,31 +119,20 @@ RobotRequest buildRequest(const RobotConfig& config, const sdk::Message& message
   return request;
 }
 
-sdk::Outcome classify(const sdk::HttpResult& result) {
-  if (!result.ok()) {
-    return common::transportOutcome(result);
+sdk::Outcome classify(const sdk::HttpResult& result, const RobotConfig& config) {
+  const std::optional<common::ErrcodeReply> reply =
+      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
+  if (!reply || !reply->json->has("errcode")) {
+    return common::noErrcodeOutcome(result, {config.accessToken, config.secret});
   }
-  const Poco::JSON::Object::Ptr root = common::parseJsonObject(result.response.body);
-  const std::optional<int64_t> errcode = common::jsonInt(root, "errcode");
-  if (!errcode) {
-    return common::httpStatusOutcome(result.response);
+  if (reply->errcode == 0) {
+    return sdk::Outcome::delivered({}, reply->errmsg).withCode("0");
   }
-  const std::string code = std::to_string(*errcode);
-  const std::string errmsg = common::jsonString(root, "errmsg");
-  const std::string detail = errmsg.empty() ? "errcode " + code : errmsg;
-  switch (*errcode) {
-    case 0:
-      return sdk::Outcome::delivered({}, detail).withCode(code);
-    case 130101:
-      return sdk::Outcome::rateLimited(detail + " (robot blocked for 10 minutes)", kBlockedRetryMs)
-          .withCode(code);
-    case 310000:  // sign not match / invalid timestamp / keywords / ip not in whitelist
-    case 300005:  // token is not exist
-    case 40035:   // access_token missing
-      return sdk::Outcome::badConfig(detail).withCode(code);
-    default:
-      return common::unlistedCodeOutcome(result.response, detail, code);
+  sdk::Outcome outcome = common::errcodeOutcome(*reply, kRules);
+  if (outcome.status == NOTIFY_RATE_LIMITED) {
+    outcome.detail += " (the robot is blocked for 10 minutes)";
   }
+  return outcome;
 }
 
 }  // namespace notify::plugin::dingtalk_bot

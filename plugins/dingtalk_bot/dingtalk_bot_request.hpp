@@ -38,7 +38,8 @@ RobotRequest buildRequest(const RobotConfig& config, const sdk::Message& message
 // The body for attr msg_type text (default), markdown or action_card; error set otherwise.
 RobotRequest buildBody(const sdk::Message& message);
 
-// What an exchange means for the message (see README.md for the table).
-sdk::Outcome classify(const sdk::HttpResult& result);
+// What an exchange means for the message (see README.md for the table). The credentials are
+// redacted from any detail that might quote the URL.
+sdk::Outcome classify(const sdk::HttpResult& result, const RobotConfig& config);
 
 }  // namespace notify::plugin::dingtalk_bot
