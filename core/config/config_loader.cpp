@@ -177,7 +177,7 @@ void readDispatch(const toml::table& root, DaemonConfig& config, ConfigErrors& e
   if (const toml::table* t = Reader(root, "", errors).table("dispatch")) {
     checkKnownKeys(*t, "dispatch",
                    {"workers", "claim_batch", "lease_ms", "send_timeout_ms", "max_attempts",
-                    "backoff_base_ms", "backoff_max_ms"},
+                    "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
                    errors);
     Reader r(*t, "dispatch", errors);
     DispatchConfig& d = config.dispatch;
@@ -186,6 +186,7 @@ void readDispatch(const toml::table& root, DaemonConfig& config, ConfigErrors& e
     r.integer("lease_ms", d.leaseMs, 1000, 86400000);
     r.integer("send_timeout_ms", d.sendTimeoutMs, 100, 3600000);
     r.integer("max_attempts", d.maxAttempts, 1, 1000);
+    r.integer("max_age_ms", d.maxAgeMs, 1000, 30 * 86400000LL);
     r.integer("backoff_base_ms", d.backoffBaseMs, 1, 86400000);
     r.integer("backoff_max_ms", d.backoffMaxMs, 1, 7 * 86400000LL);
     if (d.sendTimeoutMs >= d.leaseMs) {
@@ -193,6 +194,29 @@ void readDispatch(const toml::table& root, DaemonConfig& config, ConfigErrors& e
                  "must be shorter than lease_ms, or a slow send would be claimed twice");
     }
   }
+}
+
+void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
+  const DispatchConfig& d = config.dispatch;
+  auto laneFromDefaults = [&](const std::string& name) {
+    return LaneConfig{name, d.workers, d.maxAttempts, d.maxAgeMs, d.backoffBaseMs, d.backoffMaxMs};
+  };
+  config.lanes.emplace(kDefaultLane, laneFromDefaults(kDefaultLane));
+  eachNamed(root, "lanes", errors,
+            [&](const std::string& name, const toml::table& t, const std::string& path) {
+              checkKnownKeys(
+                  t, path,
+                  {"workers", "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
+                  errors);
+              LaneConfig lane = laneFromDefaults(name);
+              Reader r(t, path, errors);
+              r.integer("workers", lane.workers, 1, 1024);
+              r.integer("max_attempts", lane.maxAttempts, 1, 1000);
+              r.integer("max_age_ms", lane.maxAgeMs, 1000, 30 * 86400000LL);
+              r.integer("backoff_base_ms", lane.backoffBaseMs, 1, 86400000);
+              r.integer("backoff_max_ms", lane.backoffMaxMs, 1, 7 * 86400000LL);
+              config.lanes[name] = lane;
+            });
 }
 
 void readPlugins(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
@@ -273,9 +297,14 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
 
 void readTemplate(const std::string& name, const toml::table& t, const std::string& path,
                   DaemonConfig& config, ConfigErrors& errors) {
-  checkKnownKeys(t, path, {"vars", "default_channel", "content"}, errors);
-  TemplateConfig tpl{name, {}, "", {}};
+  checkKnownKeys(t, path, {"vars", "default_channel", "lane", "content"}, errors);
+  TemplateConfig tpl;
+  tpl.name = name;
   Reader r(t, path, errors);
+  r.string("lane", tpl.lane);
+  if (config.lanes.count(tpl.lane) == 0) {
+    errors.add(t.source(), path + ".lane", "unknown lane '" + tpl.lane + "'");
+  }
   r.strings("vars", tpl.vars);
   r.string("default_channel", tpl.defaultChannel);
   eachNamed(t, "content", errors,
@@ -345,13 +374,14 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   }
   ConfigErrors errors;
   checkKnownKeys(root, "",
-                 {"node", "server", "store", "dispatch", "plugins", "apps", "templates", "channels",
-                  "providers"},
+                 {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
+                  "channels", "providers"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
   readStore(root, config, errors);
   readDispatch(root, config, errors);
+  readLanes(root, config, errors);
   readPlugins(root, config, errors);
   readApps(root, config, errors);
   readChannelsAndProviders(root, config, errors);

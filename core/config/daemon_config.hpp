@@ -32,9 +32,23 @@ struct DispatchConfig {
   int64_t leaseMs = 60000;
   int64_t sendTimeoutMs = 30000;
   int maxAttempts = 5;
+  int64_t maxAgeMs = 86400000;  // a message still not sent after this fails
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
 };
+
+// A lane: its own queue and workers, so a marketing backlog never delays a login code. Values
+// not set in [lanes.NAME] come from [dispatch].
+struct LaneConfig {
+  std::string name;
+  int workers = 16;
+  int maxAttempts = 5;
+  int64_t maxAgeMs = 86400000;
+  int64_t backoffBaseMs = 1000;
+  int64_t backoffMaxMs = 300000;
+};
+
+inline constexpr const char* kDefaultLane = "default";
 
 struct AppConfig {
   std::string name;
@@ -53,6 +67,7 @@ struct TemplateConfig {
   std::vector<std::string> vars;
   std::string defaultChannel;
   std::map<std::string, TemplateContent> content;  // by channel name
+  std::string lane = kDefaultLane;
 };
 
 struct ChannelConfig {
@@ -80,6 +95,7 @@ struct DaemonConfig {
   ServerConfig server;
   StoreConfig store;
   DispatchConfig dispatch;
+  std::map<std::string, LaneConfig> lanes;  // always has kDefaultLane
   std::map<std::string, AppConfig> apps;
   std::map<std::string, TemplateConfig> templates;
   std::map<std::string, ChannelConfig> channels;

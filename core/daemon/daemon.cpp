@@ -61,17 +61,21 @@ void Daemon::start() {
                                                        : " (synchronous=NORMAL: relaxed)"));
 
   committer_ = std::make_unique<GroupCommitter>(*store_, config_->server.maxPending, [this] {
-    if (dispatcher_) {
-      dispatcher_->wake();
+    for (auto& dispatcher : dispatchers_) {
+      dispatcher->wake();
     }
   });
+  guards_ = std::make_unique<ProviderGuards>(*config_);
   if (config_->hasRole("dispatcher")) {
-    dispatcher_ = std::make_unique<Dispatcher>(config_, *store_, *committer_, providers_,
-                                               nodeName(), [] { return nowUnixMs(); });
+    for (const auto& [name, lane] : config_->lanes) {
+      dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,
+                                                          providers_, *guards_, nodeName(),
+                                                          [] { return nowUnixMs(); }));
+    }
   }
   committer_->start();
-  if (dispatcher_) {
-    dispatcher_->start();
+  for (auto& dispatcher : dispatchers_) {
+    dispatcher->start();
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
@@ -98,8 +102,8 @@ void Daemon::stop() {
   if (server_) {
     server_->drain();
   }
-  if (dispatcher_) {
-    dispatcher_->stop();
+  for (auto& dispatcher : dispatchers_) {
+    dispatcher->stop();
   }
   committer_->stop();  // writes what is queued, answering those callers
   if (server_) {

@@ -47,7 +47,8 @@ class Daemon {
   std::shared_ptr<const ProviderSet> providers_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<ProviderGuards> guards_;
+  std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZmqServer> server_;

@@ -28,25 +28,27 @@ double jitter() {
 
 }  // namespace
 
-Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
-                       GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
+Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane,
+                       MessageStore& store, GroupCommitter& committer,
+                       std::shared_ptr<const ProviderSet> providers, ProviderGuards& guards,
                        std::string owner, Clock clock)
     : config_(std::move(config)),
+      lane_(std::move(lane)),
       store_(store),
       committer_(committer),
       providers_(std::move(providers)),
       owner_(std::move(owner)),
       clock_(std::move(clock)),
-      retry_{static_cast<uint32_t>(config_->dispatch.maxAttempts), config_->dispatch.backoffBaseMs,
-             config_->dispatch.backoffMaxMs},
-      guards_(*config_) {}
+      retry_{static_cast<uint32_t>(lane_.maxAttempts), lane_.backoffBaseMs, lane_.backoffMaxMs,
+             lane_.maxAgeMs},
+      guards_(guards) {}
 
 Dispatcher::~Dispatcher() {
   stop();
 }
 
 void Dispatcher::start() {
-  for (int i = 0; i < config_->dispatch.workers; ++i) {
+  for (int i = 0; i < lane_.workers; ++i) {
     workers_.emplace_back([this] { workerLoop(); });
   }
   claimer_ = std::thread([this] { claimLoop(); });
@@ -80,7 +82,7 @@ void Dispatcher::wake() {
 }
 
 void Dispatcher::claimLoop() {
-  const size_t capacity = static_cast<size_t>(config_->dispatch.workers) * 2;
+  const size_t capacity = static_cast<size_t>(lane_.workers) * 2;
   for (;;) {
     size_t free;
     {
@@ -95,9 +97,9 @@ void Dispatcher::claimLoop() {
     }
     size_t limit = std::min(free, static_cast<size_t>(config_->dispatch.claimBatch));
     Result<std::vector<ClaimedMessage>> claimed =
-        store_.claim(clock_(), limit, config_->dispatch.leaseMs, owner_);
+        store_.claim({clock_(), limit, config_->dispatch.leaseMs, owner_, lane_.name});
     if (!claimed) {
-      logError("dispatcher", "claim failed: " + claimed.error().message);
+      logError("dispatcher", "lane " + lane_.name + ": claim failed: " + claimed.error().message);
       waitForWork(clock_() + kStoreErrorBackoffMs);
       continue;
     }
@@ -112,7 +114,7 @@ void Dispatcher::claimLoop() {
     if (count == limit) {
       continue;  // there may be more due right now
     }
-    Result<std::optional<int64_t>> next = store_.nextReadyMs();
+    Result<std::optional<int64_t>> next = store_.nextReadyMs(lane_.name);
     waitForWork(next ? next.value() : std::optional<int64_t>(clock_() + kStoreErrorBackoffMs));
   }
 }
@@ -159,10 +161,9 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   int64_t now = clock_();
   ProviderGuards::Choice choice = guards_.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
-    committer_.submitTransition(
-        waitTransition(message, MessageState::kRetrying, choice.retryAtMs, "",
-                       "every provider of channel '" + message.channel + "' has an open circuit",
-                       now));
+    committer_.submitTransition(waitTransition(
+        message, MessageState::kRetrying, choice.retryAtMs, "",
+        "every provider of channel '" + message.channel + "' has an open circuit", now));
     return;
   }
   const std::string& providerName = choice.provider;

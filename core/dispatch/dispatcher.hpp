@@ -22,8 +22,8 @@
 
 namespace notify::core {
 
-// The dispatcher role. One claimer thread takes due messages from the store in batches under a
-// lease and hands them to a pool of workers; each worker calls the provider's plugin and
+// The dispatcher role for one lane. One claimer thread takes due messages from the store in batches
+// under a lease and hands them to a pool of workers; each worker calls the provider's plugin and
 // records the verdict through the group committer. The claimer sleeps until woken by a commit
 // of new messages or until the next message becomes due (a scheduled send, a retry, an expired
 // lease): no polling interval stands between a send and its delivery.
@@ -31,9 +31,9 @@ class Dispatcher {
  public:
   using Clock = std::function<int64_t()>;
 
-  Dispatcher(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+  Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane, MessageStore& store,
              GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
-             std::string owner, Clock clock);
+             ProviderGuards& guards, std::string owner, Clock clock);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -56,13 +56,14 @@ class Dispatcher {
   void waitForWork(std::optional<int64_t> nextReadyMs);
 
   std::shared_ptr<const DaemonConfig> config_;
+  LaneConfig lane_;
   MessageStore& store_;
   GroupCommitter& committer_;
   std::shared_ptr<const ProviderSet> providers_;
   std::string owner_;
   Clock clock_;
   RetryPolicy retry_;
-  ProviderGuards guards_;
+  ProviderGuards& guards_;  // shared by every lane: a provider's limits hold across lanes
 
   std::mutex mutex_;
   std::condition_variable claimerWake_;

@@ -22,9 +22,9 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config) {
     if (!windows.empty()) {
       guards.limiter = std::make_unique<RateLimiter>(std::move(windows));
     }
-    guards.breaker = std::make_unique<CircuitBreaker>(
-        provider.circuitFailures, provider.circuitCooldownMs,
-        provider.circuitCooldownMs * kMaxCooldownFactor);
+    guards.breaker =
+        std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
+                                         provider.circuitCooldownMs * kMaxCooldownFactor);
     byProvider_.emplace(name, std::move(guards));
   }
 }

@@ -8,8 +8,9 @@ namespace notify::core {
 namespace {
 
 Error badRate(std::string_view text) {
-  return makeError("bad_config", "rate '" + std::string(text) +
-                                     "' is not COUNT/WINDOW such as 3000/s, 20/min, 20/60s, 50/day");
+  return makeError("bad_config",
+                   "rate '" + std::string(text) +
+                       "' is not COUNT/WINDOW such as 3000/s, 20/min, 20/60s, 50/day");
 }
 
 int64_t unitMs(std::string_view unit) {

@@ -63,6 +63,12 @@ Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
     return t;
   }
   int64_t wait = std::max(backoffMs(policy, message.attempt, jitter01), outcome.retryAfterMs);
+  if (nowMs + wait - message.createdMs > policy.maxAgeMs) {
+    t.state = t.event.state = MessageState::kFailed;
+    t.event.detail = reason + " and the next attempt would pass the maximum age of " +
+                     std::to_string(policy.maxAgeMs) + " ms, giving up: " + outcome.detail;
+    return t;
+  }
   t.readyMs = nowMs + wait;
   t.event.detail =
       reason + ": " + outcome.detail + " (next attempt in " + std::to_string(wait) + " ms)";

@@ -13,6 +13,7 @@ struct RetryPolicy {
   uint32_t maxAttempts = 5;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  int64_t maxAgeMs = 86400000;  // no attempt is scheduled later than createdMs + maxAgeMs
 };
 
 // Exponential backoff with equal jitter: half of min(max, base * 2^(attempt-1)) fixed, the
@@ -21,7 +22,8 @@ int64_t backoffMs(const RetryPolicy& policy, uint32_t attempt, double jitter01);
 
 // Turns a plugin's answer to one attempt into the message's next state: final (delivered,
 // provider_accepted, failed) or another attempt later (retrying, rate_limited). A provider's
-// retry-after is honoured when it is longer than the backoff. Pure.
+// retry-after is honoured when it is longer than the backoff. A message whose next attempt would
+// fall past its maximum age fails instead. Pure.
 Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
                       const std::string& provider, const std::string& plugin,
                       const RetryPolicy& policy, int64_t nowMs, double jitter01);

@@ -119,6 +119,7 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   }
   NewMessage m;
   m.id = newMessageId();
+  m.lane = tpl.lane;
   m.app = app;
   m.templateName = tpl.name;
   m.channel = *channelName;

@@ -62,6 +62,7 @@ std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& r) {
   w.key("message").beginObject();
   w.key("message_id").value(r.id).key("app").value(r.app).key("template").value(r.templateName);
   w.key("channel").value(r.channel).key("state").value(stateName(r.state));
+  w.optional("lane", r.lane);
   w.optional("provider", r.provider);
   w.optional("provider_message_id", r.providerMessageId);
   w.key("attempts").value(static_cast<int64_t>(r.attempts));

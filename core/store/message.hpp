@@ -41,6 +41,7 @@ struct MessageEvent {
 // A message accepted by ingress, rendered and ready to be stored.
 struct NewMessage {
   std::string id;
+  std::string lane = "default";
   std::string app;
   std::string templateName;
   std::string channel;
@@ -78,6 +79,7 @@ struct Transition {
 // A message claimed for sending, with the lease held by the claimer.
 struct ClaimedMessage {
   std::string id;
+  std::string lane;
   std::string app;
   std::string templateName;
   std::string channel;
@@ -93,6 +95,7 @@ struct ClaimedMessage {
 // A message with its whole history, for status and trace.
 struct MessageRecord {
   std::string id;
+  std::string lane;
   std::string app;
   std::string templateName;
   std::string channel;

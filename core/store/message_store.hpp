@@ -17,6 +17,16 @@ struct WriteBatch {
   std::vector<Transition> transitions;
 };
 
+// What a dispatcher asks for: up to limit messages ready at nowMs, leased to owner until
+// nowMs + leaseMs. An empty lane means every lane.
+struct ClaimRequest {
+  int64_t nowMs = 0;
+  size_t limit = 1;
+  int64_t leaseMs = 60000;
+  std::string owner;
+  std::string lane;
+};
+
 // The durable store behind ingest and dispatch. Implementations: SQLite (embedded default) and
 // PostgreSQL (several nodes). Every method is one transaction; every method is thread-safe.
 // Nothing here assumes a single node: claims carry a lease owner and expiry, dedup is decided
@@ -34,14 +44,13 @@ class MessageStore {
   // original message.
   virtual Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) = 0;
 
-  // Claims up to limit messages that are ready at nowMs (queued, due scheduled, due retries,
-  // and "sending" ones whose lease expired), ordered by readiness, moving them to "sending"
-  // under a lease until nowMs + leaseMs held by owner.
-  virtual Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
-                                                    const std::string& owner) = 0;
+  // Claims up to request.limit messages of the lane that are ready at nowMs (queued, due
+  // scheduled, due retries, and "sending" ones whose lease expired), ordered by readiness,
+  // moving them to "sending" under a lease held by request.owner.
+  virtual Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) = 0;
 
-  // The earliest time at which some message becomes claimable, if any.
-  virtual Result<std::optional<int64_t>> nextReadyMs() = 0;
+  // The earliest time at which some message of the lane ("" = any) becomes claimable, if any.
+  virtual Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) = 0;
 
   // A message with its events, or nullopt.
   virtual Result<std::optional<MessageRecord>> find(const std::string& id) = 0;

@@ -6,11 +6,13 @@
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
+// Version 2 from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY,
+  lane TEXT NOT NULL DEFAULT 'default',
   app TEXT NOT NULL,
   template TEXT NOT NULL,
   channel TEXT NOT NULL,
@@ -33,7 +35,8 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_ready ON messages(ready_ms) WHERE ready_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_lane_ready
+  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;
 CREATE TABLE IF NOT EXISTS events (
   message_id TEXT NOT NULL,
   at_ms INTEGER NOT NULL,
@@ -45,6 +48,15 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
 )sql";
+
+// kUpgrades[v] takes a database from version v + 1 to v + 2.
+constexpr const char* kUpgrades[] = {
+    // 1 -> 2: lanes.
+    "ALTER TABLE messages ADD COLUMN lane TEXT NOT NULL DEFAULT 'default';"
+    "DROP INDEX IF EXISTS messages_ready;"
+    "CREATE INDEX IF NOT EXISTS messages_lane_ready"
+    "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;",
+};
 
 Error storeError(const std::exception& e) {
   return makeError("unavailable", std::string("store: ") + e.what());
@@ -58,8 +70,8 @@ struct SqliteStore::Statements {
       : insertMessage(db.handle(),
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
-                      "created_ms, updated_ms, ready_ms) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "created_ms, updated_ms, ready_ms, lane) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         insertEvent(db.handle(),
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES (?,?,?,?,?,?,?)"),
@@ -72,8 +84,13 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        selectReadyInLane(db.handle(),
+                          "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
+                          "subject, body, attempts, created_ms, state, lease_owner, lane "
+                          "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
+                          "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
@@ -83,6 +100,7 @@ struct SqliteStore::Statements {
   SqliteStatement findIdempotent;
   SqliteStatement applyTransition;
   SqliteStatement selectReady;
+  SqliteStatement selectReadyInLane;
   SqliteStatement markSending;
 
   void event(const std::string& id, const MessageEvent& e) {
@@ -120,7 +138,21 @@ Result<void> SqliteStore::migrate() {
   try {
     open();
     SqliteTransaction tx(*writer_);
-    writer_->exec(kSchema);
+    SqliteStatement version(writer_->handle(), "PRAGMA user_version");
+    int64_t current = version.step() ? version.integer(0) : 0;
+    version.reset();
+    if (current > kSchemaVersion) {
+      return makeError("unavailable", "store schema version " + std::to_string(current) +
+                                          " is newer than this notifyd's " +
+                                          std::to_string(kSchemaVersion));
+    }
+    if (current == 0) {
+      writer_->exec(kSchema);  // already the latest layout
+      current = kSchemaVersion;
+    }
+    for (int64_t v = current; v < kSchemaVersion; ++v) {
+      writer_->exec(kUpgrades[v - 1]);
+    }
     writer_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     tx.commit();
     statements_ = std::make_unique<Statements>(*writer_);
@@ -170,6 +202,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
           .bind(14, m.createdMs)
           .bind(15, m.createdMs)
           .bind(16, scheduled ? m.sendAtMs : m.createdMs)
+          .bind(17, m.lane)
           .run();
       std::string actor = "app:" + m.app;
       s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
@@ -198,36 +231,46 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
   }
 }
 
-Result<std::vector<ClaimedMessage>> SqliteStore::claim(int64_t nowMs, size_t limit, int64_t leaseMs,
-                                                       const std::string& owner) {
+Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& request) {
   std::lock_guard lock(writeMutex_);
   try {
     Statements& s = *statements_;
     SqliteTransaction tx(*writer_);
     std::vector<ClaimedMessage> claimed;
     std::vector<std::string> expiredOwners;
-    s.selectReady.bind(1, nowMs).bind(2, static_cast<int64_t>(limit));
-    while (s.selectReady.step()) {
+    const int64_t nowMs = request.nowMs;
+    SqliteStatement& select = request.lane.empty() ? s.selectReady : s.selectReadyInLane;
+    int column = 1;
+    if (!request.lane.empty()) {
+      select.bind(column++, request.lane);
+    }
+    select.bind(column++, nowMs).bind(column, static_cast<int64_t>(request.limit));
+    while (select.step()) {
       ClaimedMessage m;
-      m.id = s.selectReady.text(0);
-      m.app = s.selectReady.text(1);
-      m.templateName = s.selectReady.text(2);
-      m.channel = s.selectReady.text(3);
-      m.toJson = s.selectReady.text(4);
-      m.varsJson = s.selectReady.text(5);
-      m.attrsJson = s.selectReady.text(6);
-      m.subject = s.selectReady.text(7);
-      m.body = s.selectReady.text(8);
-      m.attempt = static_cast<uint32_t>(s.selectReady.integer(9)) + 1;
-      m.createdMs = s.selectReady.integer(10);
-      bool leaseExpired = s.selectReady.text(11) == "sending";
-      expiredOwners.push_back(leaseExpired ? s.selectReady.text(12) : std::string());
+      m.id = select.text(0);
+      m.app = select.text(1);
+      m.templateName = select.text(2);
+      m.channel = select.text(3);
+      m.toJson = select.text(4);
+      m.varsJson = select.text(5);
+      m.attrsJson = select.text(6);
+      m.subject = select.text(7);
+      m.body = select.text(8);
+      m.attempt = static_cast<uint32_t>(select.integer(9)) + 1;
+      m.createdMs = select.integer(10);
+      bool leaseExpired = select.text(11) == "sending";
+      expiredOwners.push_back(leaseExpired ? select.text(12) : std::string());
+      m.lane = select.text(13);
       claimed.push_back(std::move(m));
     }
-    s.selectReady.reset();
+    select.reset();
     for (size_t i = 0; i < claimed.size(); ++i) {
       const ClaimedMessage& m = claimed[i];
-      s.markSending.bind(1, nowMs + leaseMs).bind(2, owner).bind(3, nowMs).bind(4, m.id).run();
+      s.markSending.bind(1, nowMs + request.leaseMs)
+          .bind(2, request.owner)
+          .bind(3, nowMs)
+          .bind(4, m.id)
+          .run();
       std::string detail = "attempt " + std::to_string(m.attempt);
       if (!expiredOwners[i].empty()) {
         detail += "; reclaimed after the lease of " + expiredOwners[i] + " expired";
@@ -241,11 +284,16 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(int64_t nowMs, size_t lim
   }
 }
 
-Result<std::optional<int64_t>> SqliteStore::nextReadyMs() {
+Result<std::optional<int64_t>> SqliteStore::nextReadyMs(const std::string& lane) {
   std::lock_guard lock(readMutex_);
   try {
     SqliteStatement q(reader_->handle(),
-                      "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT NULL");
+                      lane.empty() ? "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT NULL"
+                                   : "SELECT MIN(ready_ms) FROM messages WHERE lane = ? AND "
+                                     "ready_ms IS NOT NULL");
+    if (!lane.empty()) {
+      q.bind(1, lane);
+    }
     if (q.step() && !q.isNull(0)) {
       return std::optional<int64_t>(q.integer(0));
     }
@@ -260,7 +308,7 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
   try {
     SqliteStatement q(reader_->handle(),
                       "SELECT id, app, template, channel, state, provider, provider_message_id, "
-                      "attempts, created_ms, updated_ms, req_id, tags_json FROM messages "
+                      "attempts, created_ms, updated_ms, req_id, tags_json, lane FROM messages "
                       "WHERE id = ?");
     q.bind(1, id);
     if (!q.step()) {
@@ -279,6 +327,7 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
     r.updatedMs = q.integer(9);
     r.reqId = q.text(10);
     r.tagsJson = q.text(11);
+    r.lane = q.text(12);
     SqliteStatement events(reader_->handle(),
                            "SELECT at_ms, state, actor, provider, code, detail FROM events "
                            "WHERE message_id = ? ORDER BY rowid");

@@ -21,9 +21,8 @@ class SqliteStore : public MessageStore {
 
   Result<void> migrate() override;
   Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
-  Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
-                                            const std::string& owner) override;
-  Result<std::optional<int64_t>> nextReadyMs() override;
+  Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
+  Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
   Result<std::optional<MessageRecord>> find(const std::string& id) override;
 
  private:

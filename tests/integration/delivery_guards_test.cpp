@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The core's per-provider protections through a real daemon: rate limits that are never
 // exceeded, fail-over along the channel's provider chain, and circuit breakers.
+#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "support/daemon_process.hpp"
 #include "support/test_client.hpp"
@@ -30,8 +32,7 @@ class DeliveryGuards : public ::testing::Test {
   }
 
   std::string send(const std::string& templateName) {
-    auto reply =
-        client_->request(sendFrame(templateName, R"({"user":"u"})", R"({"name":"N"})"));
+    auto reply = client_->request(sendFrame(templateName, R"({"user":"u"})", R"({"name":"N"})"));
     EXPECT_TRUE(reply->getValue<bool>("ok"));
     return reply->getValue<std::string>("message_id");
   }
@@ -47,7 +48,8 @@ TEST_F(DeliveryGuards, RateLimitIsNeverExceededAndWaitingMessagesAreRateLimited)
   start(R"(
 [providers.limited]
 plugin = "webhook"
-url = ")" + receiver_.url() + R"("
+url = ")" +
+        receiver_.url() + R"("
 secret = "file:webhook.secret"
 rate_limits = ["4/1s"]
 
@@ -93,14 +95,16 @@ TEST_F(DeliveryGuards, FailsOverAlongTheChainAndOpensTheCircuitOfABrokenProvider
   start(R"(
 [providers.broken]
 plugin = "webhook"
-url = "http://127.0.0.1:)" + std::to_string(closed) + R"(/down"
+url = "http://127.0.0.1:)" +
+        std::to_string(closed) + R"(/down"
 secret = "file:webhook.secret"
 circuit_failures = 1
 circuit_cooldown_ms = 60000
 
 [providers.backup]
 plugin = "webhook"
-url = ")" + receiver_.url() + R"("
+url = ")" +
+        receiver_.url() + R"("
 secret = "file:webhook.secret"
 
 [channels.chain]
@@ -122,6 +126,52 @@ body = "Hi {{name}}"
   message = waitForState(*client_, second, "delivered");
   EXPECT_EQ(message->getValue<int>("attempts"), 1);
   EXPECT_EQ(message->getValue<std::string>("provider"), "backup");
+}
+
+TEST_F(DeliveryGuards, AMarketingBacklogDoesNotDelayALoginCode) {
+  // Marketing goes to a server that accepts connections and never answers: every marketing
+  // send holds a worker until its timeout.
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  start(R"(
+[lanes.marketing]
+workers = 2
+
+[lanes.otp]
+workers = 2
+
+[providers.slow]
+plugin = "webhook"
+url = "http://127.0.0.1:)" +
+        std::to_string(silent.address().port()) + R"(/never"
+secret = "file:webhook.secret"
+send_timeout_ms = 3000
+
+[channels.bulk]
+providers = ["slow"]
+
+[templates.campaign]
+lane = "marketing"
+vars = ["name"]
+[templates.campaign.content.bulk]
+body = "Sale, {{name}}!"
+
+[templates.login_code]
+lane = "otp"
+vars = ["name"]
+[templates.login_code.content.hooks]
+body = "Code {{name}}"
+)");
+  for (int i = 0; i < 50; ++i) {
+    send("campaign");
+  }
+  auto started = std::chrono::steady_clock::now();
+  std::string code = send("login_code");
+  auto message = waitForState(*client_, code, "delivered", 5000);
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(message->getValue<std::string>("state"), "delivered");
+  EXPECT_EQ(message->getValue<std::string>("lane"), "otp");
+  // Far below one marketing timeout (3 s): the otp lane never waited for marketing workers.
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 1500);
 }
 
 }  // namespace

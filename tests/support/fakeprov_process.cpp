@@ -91,7 +91,8 @@ std::string FakeProvProcess::get(const std::string& pathAndQuery) const {
 
 Poco::JSON::Array::Ptr FakeProvProcess::requests(const std::string& provider) const {
   Poco::JSON::Parser parser;
-  return parser.parse(get("/_fake/requests?provider=" + provider)).extract<Poco::JSON::Array::Ptr>();
+  return parser.parse(get("/_fake/requests?provider=" + provider))
+      .extract<Poco::JSON::Array::Ptr>();
 }
 
 bool FakeProvProcess::waitForRequests(const std::string& provider, size_t count,

@@ -10,6 +10,8 @@ auth_user, queue_id), the .json last, so a reader that sees it finds both comple
 Options:
   --tls-dir DIR    generate a self-signed certificate for 127.0.0.1/localhost in DIR
                    (cert.pem, key.pem; openssl CLI) and offer STARTTLS (required before MAIL)
+  --tls-san SAN    the certificate's subjectAltName instead (e.g. DNS:other.example, to see
+                   host name verification fail)
   --implicit-tls   speak TLS from the first byte instead (SMTPS, needs --tls-dir)
   --user U --password P
                    require AUTH PLAIN/LOGIN with these credentials before MAIL (535 otherwise)
@@ -19,7 +21,8 @@ Magic recipients (by local part prefix, case-insensitive):
   reject...      RCPT answered 550 5.1.1 (no such user)
   defer-once...  the first RCPT for the address answered 450 4.2.1, later ones accepted
   defer...       RCPT always answered 450 4.2.1 (mailbox busy)
-  slow-once...   the first message to it waits --slow-seconds before its 250, later ones do not
+  slow-once...   the first message to it is stored, then its 250 waits --slow-seconds (a lost
+                 reply after an accepted message); later ones are answered at once
 Accepted messages get "250 2.0.0 Ok: queued as Q<n>", as Postfix words it.
 """
 import argparse
@@ -35,7 +38,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
-def make_certificate(directory):
+def make_certificate(directory, san):
     cert = os.path.join(directory, "cert.pem")
     key = os.path.join(directory, "key.pem")
     if not os.path.exists(cert):
@@ -43,7 +46,7 @@ def make_certificate(directory):
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
              "-subj", "/CN=localhost",
-             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+             "-addext", "subjectAltName=" + san,
              "-keyout", key, "-out", cert],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -78,9 +81,6 @@ class Handler:
         return "250 2.1.5 Ok"
 
     async def handle_DATA(self, server, session, envelope):
-        for address in envelope.rcpt_tos:
-            if address.split("@")[0].lower().startswith("slow-once") and self.first_time(address):
-                await asyncio.sleep(self.slow_seconds)
         with self.lock:
             self.count += 1
             n = self.count
@@ -93,13 +93,17 @@ class Handler:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "mail_options": envelope.mail_options,
-            "tls": session.ssl is not None,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "auth_user": auth.login.decode() if isinstance(auth, LoginPassword) else "",
             "queue_id": queue_id,
         }
         with open(base + ".json.tmp", "w") as f:
             json.dump(meta, f)
         os.rename(base + ".json.tmp", base + ".json")
+        # Stored first, answered late: the client cannot tell whether the message was taken.
+        for address in envelope.rcpt_tos:
+            if address.split("@")[0].lower().startswith("slow-once") and self.first_time(address):
+                await asyncio.sleep(self.slow_seconds)
         return "250 2.0.0 Ok: queued as " + queue_id
 
 
@@ -109,12 +113,13 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--tls-dir")
     parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--tls-san", default="IP:127.0.0.1,DNS:localhost")
     parser.add_argument("--user")
     parser.add_argument("--password")
     parser.add_argument("--slow-seconds", type=float, default=3.0)
     args = parser.parse_args()
 
-    tls = make_certificate(args.tls_dir) if args.tls_dir else None
+    tls = make_certificate(args.tls_dir, args.tls_san) if args.tls_dir else None
     kwargs = {"hostname": "127.0.0.1", "port": args.port}
     if tls is not None and args.implicit_tls:
         kwargs["ssl_context"] = tls

@@ -5,9 +5,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <chrono>
-#include <thread>
-
 #include <stdexcept>
+#include <thread>
 
 namespace notify::test {
 

@@ -14,10 +14,10 @@ TEST(ParseRateWindow, AcceptsCommonSpellings) {
     int64_t limit;
     int64_t windowMs;
   };
-  for (const Case& c : {Case{"3000/s", 3000, 1000}, Case{"20/min", 20, 60000},
-                        Case{"20/60s", 20, 60000}, Case{"100/1m", 100, 60000},
-                        Case{"10000/h", 10000, 3600000}, Case{"50/day", 50, 86400000},
-                        Case{"5/250ms", 5, 250}}) {
+  for (const Case& c :
+       {Case{"3000/s", 3000, 1000}, Case{"20/min", 20, 60000}, Case{"20/60s", 20, 60000},
+        Case{"100/1m", 100, 60000}, Case{"10000/h", 10000, 3600000}, Case{"50/day", 50, 86400000},
+        Case{"5/250ms", 5, 250}}) {
     Result<RateWindow> w = parseRateWindow(c.text);
     ASSERT_TRUE(w.ok()) << c.text;
     EXPECT_EQ(w->limit, c.limit) << c.text;

@@ -51,6 +51,7 @@ ClaimedMessage claimed(uint32_t attempt) {
   ClaimedMessage m;
   m.id = "019a6b3c-5a1e-7c4d-9f00-2b1d6e0a9c11";
   m.attempt = attempt;
+  m.createdMs = kNow - 1000;  // a second old: far from any maximum age
   return m;
 }
 
@@ -151,6 +152,28 @@ TEST(DecideNext, JitterIsApplied) {
   Transition t =
       decideNext(claimed(1), outcome(NOTIFY_RETRY), "outbox", "file", kPolicy, kNow, 0.5);
   EXPECT_EQ(t.readyMs, kNow + 750);
+}
+
+TEST(DecideNext, GivesUpWhenTheNextAttemptWouldPassTheMaximumAge) {
+  RetryPolicy policy = kPolicy;
+  policy.maxAgeMs = 60000;
+  ClaimedMessage old = claimed(1);
+  old.createdMs = kNow - 59800;  // the 1 s+ backoff would land past 60 s
+  Transition t = decideNext(old, outcome(NOTIFY_RETRY), "outbox", "file", policy, kNow, 0.5);
+  EXPECT_EQ(t.state, MessageState::kFailed);
+  EXPECT_EQ(t.event.state, MessageState::kFailed);
+  EXPECT_FALSE(t.readyMs.has_value());
+  EXPECT_NE(t.event.detail.find("maximum age"), std::string::npos);
+}
+
+TEST(WaitTransition, GivesTheAttemptBackAndNamesTheProvider) {
+  Transition t = waitTransition(claimed(2), MessageState::kRateLimited, kNow + 5000, "robot",
+                                "at its limit", kNow);
+  EXPECT_TRUE(t.refundAttempt);
+  EXPECT_EQ(t.attempt, 2u);
+  EXPECT_EQ(t.readyMs, kNow + 5000);
+  EXPECT_EQ(t.event.state, MessageState::kRateLimited);
+  EXPECT_EQ(t.event.provider, "robot");
 }
 
 }  // namespace

@@ -44,11 +44,12 @@ class ControlledStore : public MessageStore {
     }
     return inner_.write(batch);
   }
-  Result<std::vector<ClaimedMessage>> claim(int64_t nowMs, size_t limit, int64_t leaseMs,
-                                            const std::string& owner) override {
-    return inner_.claim(nowMs, limit, leaseMs, owner);
+  Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override {
+    return inner_.claim(request);
   }
-  Result<std::optional<int64_t>> nextReadyMs() override { return inner_.nextReadyMs(); }
+  Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override {
+    return inner_.nextReadyMs(lane);
+  }
   Result<std::optional<MessageRecord>> find(const std::string& id) override {
     return inner_.find(id);
   }
@@ -219,7 +220,7 @@ TEST_F(GroupCommitterTest, DuplicatesAcrossRequestsNameTheFirst) {
 TEST_F(GroupCommitterTest, TransitionsAreApplied) {
   NewMessage m = message();
   ASSERT_TRUE(sqlite_.write(WriteBatch{{m}, {}}).ok());
-  Result<std::vector<ClaimedMessage>> claimed = sqlite_.claim(kT0, 10, 60000, "w");
+  Result<std::vector<ClaimedMessage>> claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
   ASSERT_TRUE(claimed.ok());
   ASSERT_EQ(claimed->size(), 1u);
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/store/sqlite_db.hpp"
 #include "unit/core/store/store_contract.hpp"
 
 namespace notify::test {
@@ -39,6 +40,38 @@ TEST(SqliteStore, UnopenablePathIsUnavailable) {
   core::Result<void> migrated = store.migrate();
   ASSERT_FALSE(migrated.ok());
   EXPECT_EQ(migrated.error().code, "unavailable");
+}
+
+TEST(SqliteStore, UpgradesAVersionOneDatabase) {
+  TempDir dir;
+  std::filesystem::path file = dir.path() / "v1.db";
+  {
+    // The version 1 layout: no lane column.
+    core::SqliteDb db(file.string());
+    db.exec(
+        "CREATE TABLE messages (id TEXT PRIMARY KEY, app TEXT NOT NULL, template TEXT NOT NULL,"
+        " channel TEXT NOT NULL, to_json TEXT NOT NULL, vars_json TEXT NOT NULL,"
+        " attrs_json TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+        " tags_json TEXT NOT NULL, req_id TEXT NOT NULL, idempotency_key TEXT,"
+        " state TEXT NOT NULL, provider TEXT NOT NULL DEFAULT '',"
+        " provider_message_id TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,"
+        " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, ready_ms INTEGER,"
+        " lease_owner TEXT);"
+        "CREATE INDEX messages_ready ON messages(ready_ms) WHERE ready_ms IS NOT NULL;"
+        "CREATE TABLE events (message_id TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+        " state TEXT NOT NULL, actor TEXT NOT NULL, provider TEXT NOT NULL,"
+        " code TEXT NOT NULL, detail TEXT NOT NULL);"
+        "INSERT INTO messages VALUES ('old-1','a','t','c','{}','{}','{}','','b','[]','',NULL,"
+        " 'queued','','',0,5,5,5,NULL);"
+        "PRAGMA user_version=1;");
+  }
+  core::SqliteStore store(file, true);
+  ASSERT_TRUE(store.migrate().ok());
+  auto claimed = store.claim({10, 10, 1000, "w", "default"});
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().id, "old-1");
+  EXPECT_EQ(claimed->front().lane, "default");
 }
 
 }  // namespace

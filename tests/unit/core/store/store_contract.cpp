@@ -60,7 +60,7 @@ std::vector<InsertOutcome> StoreContract::insert(std::vector<NewMessage> message
 
 std::vector<ClaimedMessage> StoreContract::claim(int64_t nowMs, size_t limit, int64_t leaseMs,
                                                  const std::string& owner) {
-  auto result = store_->claim(nowMs, limit, leaseMs, owner);
+  auto result = store_->claim({nowMs, limit, leaseMs, owner, ""});
   EXPECT_TRUE(result.ok()) << result.error().message;
   return result.ok() ? result.value() : std::vector<ClaimedMessage>{};
 }
@@ -84,7 +84,7 @@ MessageRecord StoreContract::record(const std::string& id) {
 }
 
 std::optional<int64_t> StoreContract::nextReady() {
-  auto result = store_->nextReadyMs();
+  auto result = store_->nextReadyMs("");
   EXPECT_TRUE(result.ok()) << result.error().message;
   return result.ok() ? *result : std::nullopt;
 }
@@ -379,6 +379,32 @@ TEST_P(StoreContract, DataSurvivesReopening) {
   ASSERT_EQ(dup.size(), 1u);
   EXPECT_EQ(dup[0].duplicateOf, delivered.id);
   EXPECT_EQ(idsOf(claim(kT0 + 9000)), std::vector{waiting.id});
+}
+
+TEST_P(StoreContract, LanesAreClaimedSeparately) {
+  NewMessage otp = message(kT0 + 5);
+  otp.lane = "otp";
+  NewMessage bulk = message(kT0);
+  bulk.lane = "marketing";
+  insert({bulk, otp});
+  auto claimed = store_->claim({kT0 + 10, 10, 1000, "w", "otp"});
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(idsOf(claimed.value()), std::vector{otp.id});
+  EXPECT_EQ(claimed->front().lane, "otp");
+  EXPECT_EQ(store_->nextReadyMs("marketing").value(), kT0);
+  EXPECT_EQ(record(bulk.id).lane, "marketing");
+  EXPECT_EQ(idsOf(claim(kT0 + 10)), std::vector{bulk.id});  // "" claims any lane
+}
+
+TEST_P(StoreContract, ARefundedAttemptIsNotCounted) {
+  insert({message(kT0)});
+  ClaimedMessage c = claim(kT0).at(0);
+  Transition wait = verdict(c, MessageState::kRateLimited, kT0 + 1);
+  wait.readyMs = kT0 + 500;
+  wait.refundAttempt = true;
+  apply(wait);
+  ClaimedMessage again = claim(kT0 + 500).at(0);
+  EXPECT_EQ(again.attempt, 1u);  // the rate-limit wait did not use up an attempt
 }
 
 }  // namespace notify::test
