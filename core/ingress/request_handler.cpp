@@ -59,6 +59,9 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
       return handleStatus(decoded.reqIdJson, request, std::move(reply));
     case Op::kPlugins:
       return handlePlugins(decoded.reqIdJson, std::move(reply));
+    case Op::kDlqList:
+    case Op::kDlqReplay:
+      return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
@@ -146,6 +149,33 @@ void RequestHandler::handlePlugins(const std::string& reqId, ReplyFn reply) {
   JsonWriter w = beginReply(reqId, true);
   w.key("plugins").raw(context_.pluginsJson ? context_.pluginsJson() : "{}");
   reply(w.endObject().take());
+}
+
+void RequestHandler::handleDeadLetters(const std::string& reqId, const Request& request,
+                                       ReplyFn reply) {
+  const DeadLetterFilter& f = request.deadLetters;
+  DeadLetterQuery query;
+  query.app = request.app;  // an app sees and replays only its own messages
+  query.messageId = f.messageId;
+  query.templateName = f.templateName;
+  query.sinceMs = f.sinceMs.value_or(0);
+  query.untilMs = f.untilMs.value_or(INT64_MAX);
+  query.limit = f.limit;
+  if (request.op == Op::kDlqList) {
+    Result<std::vector<DeadLetter>> letters = store_.deadLetters(query);
+    reply(letters ? encodeDeadLetters(reqId, *letters) : encodeError(reqId, letters.error()));
+    return;
+  }
+  // A replay is a write: it runs on the store's writer like every other.
+  Result<size_t> replayed = store_.replay(query, context_.clock(), "app:" + request.app);
+  if (!replayed) {
+    reply(encodeError(reqId, replayed.error()));
+    return;
+  }
+  logInfo("ingress", "app " + request.app + " replayed " + std::to_string(*replayed) +
+                         " dead letters");
+  committer_.notifyScheduleChanged();
+  reply(encodeReplayed(reqId, *replayed));
 }
 
 }  // namespace notify::core

@@ -88,6 +88,30 @@ std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& r) {
   return w.endObject().take();
 }
 
+std::string encodeDeadLetters(const std::string& reqIdJson, const std::vector<DeadLetter>& letters) {
+  JsonWriter w = beginReply(reqIdJson, true);
+  w.key("dead_letters").beginArray();
+  for (const auto& d : letters) {
+    w.beginObject().key("message_id").value(d.id).key("template").value(d.templateName);
+    w.key("channel").value(d.channel);
+    w.optional("provider", d.provider);
+    w.key("attempts").value(static_cast<int64_t>(d.attempts));
+    w.key("created_at").value(formatRfc3339Ms(d.createdMs));
+    w.key("failed_at").value(formatRfc3339Ms(d.failedMs));
+    w.optional("code", d.code);
+    w.optional("detail", d.detail);
+    w.endObject();
+  }
+  w.endArray();
+  return w.endObject().take();
+}
+
+std::string encodeReplayed(const std::string& reqIdJson, size_t count) {
+  JsonWriter w = beginReply(reqIdJson, true);
+  w.key("replayed").value(static_cast<int64_t>(count));
+  return w.endObject().take();
+}
+
 std::string encodePong(const std::string& reqIdJson, const std::string& version) {
   JsonWriter w = beginReply(reqIdJson, true);
   w.key("pong").value(true).key("version").value(version);

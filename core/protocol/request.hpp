@@ -14,7 +14,16 @@ namespace notify::core {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
-enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins };
+enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
+
+// The filter of dlq_list and dlq_replay.
+struct DeadLetterFilter {
+  std::string messageId;
+  std::string templateName;
+  std::optional<int64_t> sinceMs;
+  std::optional<int64_t> untilMs;
+  size_t limit = 100;
+};
 
 // The fields of one message to send, as the caller gave them (shape-checked, not yet judged
 // against templates and channels).
@@ -35,6 +44,7 @@ struct Request {
   SendRequest send;                        // op == kSend
   std::vector<Result<SendRequest>> batch;  // op == kSendBatch: each element judged alone
   std::string messageId;                   // op == kStatus
+  DeadLetterFilter deadLetters;            // op == kDlqList, kDlqReplay
 };
 
 // A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even

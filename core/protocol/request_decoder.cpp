@@ -171,11 +171,59 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
   return request;
 }
 
-const std::vector<std::pair<const char*, Op>> kOps = {{"send", Op::kSend},
-                                                      {"send_batch", Op::kSendBatch},
-                                                      {"status", Op::kStatus},
-                                                      {"ping", Op::kPing},
-                                                      {"plugins", Op::kPlugins}};
+const std::vector<std::pair<const char*, Op>> kOps = {
+    {"send", Op::kSend},         {"send_batch", Op::kSendBatch}, {"status", Op::kStatus},
+    {"ping", Op::kPing},         {"plugins", Op::kPlugins},      {"dlq_list", Op::kDlqList},
+    {"dlq_replay", Op::kDlqReplay}};
+
+std::optional<Error> readTime(const Object& o, const std::string& key,
+                              std::optional<int64_t>& out) {
+  if (!o.has(key)) {
+    return std::nullopt;
+  }
+  std::string text;
+  if (auto e = readString(o, key, "", text, false)) {
+    return e;
+  }
+  out = parseRfc3339(text);
+  if (!out) {
+    return badRequest("'" + key + "' must be RFC 3339 with an offset", key);
+  }
+  return std::nullopt;
+}
+
+Result<Request> decodeDeadLetters(const Object& o, Request request) {
+  std::vector<std::string> allowed = {"op",       "req_id", "app",   "token", "message_id",
+                                      "template", "since",  "until", "limit"};
+  if (auto e = checkFields(o, allowed, "")) {
+    return *e;
+  }
+  DeadLetterFilter& f = request.deadLetters;
+  if (auto e = readString(o, "message_id", "", f.messageId, false)) {
+    return *e;
+  }
+  if (auto e = readString(o, "template", "", f.templateName, false)) {
+    return *e;
+  }
+  if (auto e = readTime(o, "since", f.sinceMs)) {
+    return *e;
+  }
+  if (auto e = readTime(o, "until", f.untilMs)) {
+    return *e;
+  }
+  if (o.has("limit")) {
+    Var limit = o.get("limit");
+    if (!limit.isInteger() || limit.convert<int64_t>() < 1 || limit.convert<int64_t>() > 10000) {
+      return badRequest("'limit' must be an integer from 1 to 10000", "limit");
+    }
+    f.limit = limit.convert<size_t>();
+  }
+  bool filtered = !f.messageId.empty() || !f.templateName.empty() || f.sinceMs || f.untilMs;
+  if (request.op == Op::kDlqReplay && !filtered) {
+    return badRequest("dlq_replay needs message_id, template, since or until", "");
+  }
+  return request;
+}
 
 Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   Request request;
@@ -186,7 +234,8 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   auto it = std::find_if(kOps.begin(), kOps.end(), [&](const auto& p) { return op == p.first; });
   if (it == kOps.end()) {
     return makeError("unknown_op",
-                     "unknown op '" + op + "'; valid: send, send_batch, status, ping, plugins",
+                     "unknown op '" + op +
+                         "'; valid: send, send_batch, status, ping, plugins, dlq_list, dlq_replay",
                      "op");
   }
   request.op = it->second;
@@ -227,6 +276,9 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
       }
       return request;
     }
+    case Op::kDlqList:
+    case Op::kDlqReplay:
+      return decodeDeadLetters(o, std::move(request));
     case Op::kPing:
     case Op::kPlugins:
       if (auto e = checkFields(o, envelope, "")) {

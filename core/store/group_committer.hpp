@@ -39,6 +39,13 @@ class GroupCommitter {
 
   size_t pendingMessages() const;
 
+  // Runs the onCommitted hook: something outside the committer (a replay) made messages due.
+  void notifyScheduleChanged() {
+    if (onCommitted_) {
+      onCommitted_();
+    }
+  }
+
  private:
   struct InsertRequest {
     std::vector<NewMessage> messages;

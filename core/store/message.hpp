@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,6 +109,30 @@ struct MessageRecord {
   std::string reqId;
   std::string tagsJson;
   std::vector<MessageEvent> events;
+};
+
+// Which dead letters (failed messages) to list or replay. The app is always set: callers see
+// only their own messages.
+struct DeadLetterQuery {
+  std::string app;
+  std::string messageId;     // empty: any
+  std::string templateName;  // empty: any
+  int64_t sinceMs = 0;       // failed at or after
+  int64_t untilMs = INT64_MAX;
+  size_t limit = 100;
+};
+
+// A message that failed for good, with its last error.
+struct DeadLetter {
+  std::string id;
+  std::string templateName;
+  std::string channel;
+  std::string provider;
+  uint32_t attempts = 0;
+  int64_t createdMs = 0;
+  int64_t failedMs = 0;
+  std::string code;
+  std::string detail;
 };
 
 }  // namespace notify::core

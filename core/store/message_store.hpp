@@ -54,6 +54,14 @@ class MessageStore {
 
   // A message with its events, or nullopt.
   virtual Result<std::optional<MessageRecord>> find(const std::string& id) = 0;
+
+  // Failed messages matching the query, most recently failed first.
+  virtual Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) = 0;
+
+  // Puts the failed messages matching the query back in the queue with fresh attempts, each
+  // with a "queued" event by actor. Returns how many were replayed.
+  virtual Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
+                                const std::string& actor) = 0;
 };
 
 }  // namespace notify::core

@@ -37,6 +37,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_lane_ready
   ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
 CREATE TABLE IF NOT EXISTS events (
   message_id TEXT NOT NULL,
   at_ms INTEGER NOT NULL,
@@ -55,7 +56,9 @@ constexpr const char* kUpgrades[] = {
     "ALTER TABLE messages ADD COLUMN lane TEXT NOT NULL DEFAULT 'default';"
     "DROP INDEX IF EXISTS messages_ready;"
     "CREATE INDEX IF NOT EXISTS messages_lane_ready"
-    "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;",
+    "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS messages_failed"
+    "  ON messages(app, updated_ms) WHERE state = 'failed';",
 };
 
 Error storeError(const std::exception& e) {
@@ -338,6 +341,78 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
                           events.text(2), events.text(3), events.text(4), events.text(5)});
     }
     return std::optional<MessageRecord>(std::move(r));
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+namespace {
+
+// The WHERE clause shared by listing and replaying, with its parameters bound in order.
+constexpr const char* kDeadLetterFilter =
+    " FROM messages m WHERE m.state = 'failed' AND m.app = ?1"
+    " AND (?2 = '' OR m.id = ?2) AND (?3 = '' OR m.template = ?3)"
+    " AND m.updated_ms >= ?4 AND m.updated_ms <= ?5";
+
+void bindDeadLetterQuery(SqliteStatement& q, const DeadLetterQuery& query) {
+  q.bind(1, query.app)
+      .bind(2, query.messageId)
+      .bind(3, query.templateName)
+      .bind(4, query.sinceMs)
+      .bind(5, query.untilMs);
+}
+
+}  // namespace
+
+Result<std::vector<DeadLetter>> SqliteStore::deadLetters(const DeadLetterQuery& query) {
+  std::lock_guard lock(readMutex_);
+  try {
+    // The last event of a failed message holds the error that ended it.
+    SqliteStatement q(
+        reader_->handle(),
+        std::string("SELECT m.id, m.template, m.channel, m.provider, m.attempts, m.created_ms, "
+                    "m.updated_ms, (SELECT code FROM events WHERE message_id = m.id ORDER BY "
+                    "rowid DESC LIMIT 1), (SELECT detail FROM events WHERE message_id = m.id "
+                    "ORDER BY rowid DESC LIMIT 1)") +
+            kDeadLetterFilter + " ORDER BY m.updated_ms DESC LIMIT ?6");
+    bindDeadLetterQuery(q, query);
+    q.bind(6, static_cast<int64_t>(query.limit));
+    std::vector<DeadLetter> letters;
+    while (q.step()) {
+      letters.push_back({q.text(0), q.text(1), q.text(2), q.text(3),
+                         static_cast<uint32_t>(q.integer(4)), q.integer(5), q.integer(6),
+                         q.text(7), q.text(8)});
+    }
+    return letters;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<size_t> SqliteStore::replay(const DeadLetterQuery& query, int64_t nowMs,
+                                   const std::string& actor) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    SqliteTransaction tx(*writer_);
+    SqliteStatement select(writer_->handle(),
+                           std::string("SELECT m.id") + kDeadLetterFilter + " LIMIT ?6");
+    bindDeadLetterQuery(select, query);
+    select.bind(6, static_cast<int64_t>(query.limit));
+    std::vector<std::string> ids;
+    while (select.step()) {
+      ids.push_back(select.text(0));
+    }
+    select.reset();
+    SqliteStatement requeue(writer_->handle(),
+                            "UPDATE messages SET state = 'queued', attempts = 0, ready_ms = ?, "
+                            "lease_owner = NULL, updated_ms = ? WHERE id = ?");
+    for (const auto& id : ids) {
+      requeue.bind(1, nowMs).bind(2, nowMs).bind(3, id).run();
+      statements_->event(id, {nowMs, MessageState::kQueued, actor, "", "",
+                              "replayed from the dead letters"});
+    }
+    tx.commit();
+    return ids.size();
   } catch (const std::exception& e) {
     return storeError(e);
   }

@@ -24,6 +24,9 @@ class SqliteStore : public MessageStore {
   Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
   Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
   Result<std::optional<MessageRecord>> find(const std::string& id) override;
+  Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
+  Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
+                        const std::string& actor) override;
 
  private:
   struct Statements;

@@ -102,6 +102,24 @@ TEST_F(ClientsTest, NotifyctlPingAndPlugins) {
   EXPECT_NE(plugins.output.find("hook"), std::string::npos) << plugins.output;
 }
 
+TEST_F(ClientsTest, NotifyctlListsAndReplaysDeadLetters) {
+  receiver_.respondWith({410});  // endpoint gone: a permanent failure
+  CommandResult sent = runCommand(notifyctl("send --template greeting --to user=u1 --var name=D"));
+  ASSERT_EQ(sent.status, 0) << sent.output;
+  std::string id = sent.output.substr(sent.output.find(' ') + 1, 36);
+  CommandResult list;
+  for (int i = 0; i < 50 && list.output.find(id) == std::string::npos; ++i) {
+    list = runCommand(notifyctl("dlq list"));
+  }
+  EXPECT_EQ(list.status, 0) << list.output;
+  EXPECT_NE(list.output.find(id), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("410"), std::string::npos) << list.output;
+  CommandResult replay = runCommand(notifyctl("dlq replay --id " + id));
+  EXPECT_EQ(replay.status, 0) << replay.output;
+  EXPECT_NE(replay.output.find("replayed 1"), std::string::npos) << replay.output;
+  EXPECT_TRUE(receiver_.waitFor(2, 5000));
+}
+
 TEST(Notifyctl, ReportsAnUnreachableDaemon) {
   int port = freeLoopbackPort();
   CommandResult result = runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -175,6 +176,33 @@ TEST_F(DaemonE2E, StatusOfAnotherAppsMessageIsNotFound) {
   Object::Ptr reply = client_->request(
       R"({"op":"status","app":"test","token":"test-token","message_id":"019a0000-0000-7000-8000-000000000000"})");
   EXPECT_EQ(reply->getObject("error")->getValue<std::string>("code"), "not_found");
+}
+
+TEST_F(DaemonE2E, DeadLettersAreListedAndReplayed) {
+  receiver_.respondWith({400});
+  Object::Ptr reply = client_->request(sendFrame("greeting", R"({"user":"u"})", R"({"name":"F"})"));
+  std::string id = reply->getValue<std::string>("message_id");
+  waitForState(id, "failed");
+
+  Object::Ptr list = client_->request(R"({"op":"dlq_list","app":"test","token":"test-token"})");
+  ASSERT_TRUE(list->getValue<bool>("ok"));
+  Array::Ptr letters = list->getArray("dead_letters");
+  ASSERT_EQ(letters->size(), 1u);
+  EXPECT_EQ(letters->getObject(0)->getValue<std::string>("message_id"), id);
+  EXPECT_EQ(letters->getObject(0)->getValue<std::string>("code"), "400");
+
+  Object::Ptr unfiltered =
+      client_->request(R"({"op":"dlq_replay","app":"test","token":"test-token"})");
+  EXPECT_EQ(unfiltered->getObject("error")->getValue<std::string>("code"), "bad_request");
+
+  Object::Ptr replayed = client_->request(
+      R"({"op":"dlq_replay","app":"test","token":"test-token","message_id":")" + id + "\"}");
+  EXPECT_EQ(replayed->getValue<int>("replayed"), 1);
+  Object::Ptr message = waitForState(id, "delivered");
+  std::vector<std::string> states = eventStates(message);
+  EXPECT_EQ(states.back(), "delivered");
+  EXPECT_NE(std::find(states.begin(), states.end(), "failed"), states.end());
+  EXPECT_EQ(receiver_.received().size(), 2u);
 }
 
 TEST_F(DaemonE2E, SigtermStopsCleanly) {

@@ -98,6 +98,25 @@ Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials) {
   return request("plugins", credentials);
 }
 
+Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentials& credentials,
+                                          const DeadLetterSpec& spec) {
+  auto object = request(op.c_str(), credentials);
+  const std::pair<const char*, const std::optional<std::string>*> fields[] = {
+      {"message_id", &spec.messageId},
+      {"template", &spec.templateName},
+      {"since", &spec.since},
+      {"until", &spec.until}};
+  for (const auto& [key, value] : fields) {
+    if (*value) {
+      object->set(key, **value);
+    }
+  }
+  if (spec.limit) {
+    object->set("limit", *spec.limit);
+  }
+  return object;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(value, out);

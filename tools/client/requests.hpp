@@ -41,6 +41,19 @@ Poco::JSON::Object::Ptr statusRequest(const Credentials& credentials, const std:
 Poco::JSON::Object::Ptr pingRequest();
 Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials);
 
+// Which dead letters dlq_list / dlq_replay act on; unset fields are not sent.
+struct DeadLetterSpec {
+  std::optional<std::string> messageId;
+  std::optional<std::string> templateName;
+  std::optional<std::string> since;  // RFC 3339
+  std::optional<std::string> until;
+  std::optional<int> limit;
+};
+
+// op is "dlq_list" or "dlq_replay".
+Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentials& credentials,
+                                          const DeadLetterSpec& spec);
+
 // Compact JSON for the wire, of an object or of any JSON value.
 std::string toJson(const Poco::Dynamic::Var& value);
 

@@ -62,6 +62,30 @@ Command parseBare(CommandKind kind, const std::string& name, const std::vector<s
                                            : client::pluginsRequest(options.credentials)};
 }
 
+// dlq list|replay [--id ID] [--template T] [--since T] [--until T] [--limit N]
+Command parseDlq(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  client::DeadLetterSpec spec;
+  const auto positionals = parseWith(
+      {
+          {"id", true, [&](const std::string& v) { spec.messageId = v; }},
+          {"template", true, [&](const std::string& v) { spec.templateName = v; }},
+          {"since", true, [&](const std::string& v) { spec.since = v; }},
+          {"until", true, [&](const std::string& v) { spec.until = v; }},
+          {"limit", true, [&](const std::string& v) { spec.limit = std::stoi(v); }},
+      },
+      args, options);
+  expectPositionals(positionals, 1, "dlq");
+  if (positionals[0] == "list") {
+    return {CommandKind::kDlqList,
+            client::deadLetterRequest("dlq_list", options.credentials, spec)};
+  }
+  if (positionals[0] == "replay") {
+    return {CommandKind::kDlqReplay,
+            client::deadLetterRequest("dlq_replay", options.credentials, spec)};
+  }
+  throw UsageError("dlq takes list or replay, got '" + positionals[0] + "'");
+}
+
 }  // namespace
 
 Command parseCommand(const std::vector<std::string>& args, client::ConnectionOptions& options) {
@@ -82,6 +106,9 @@ Command parseCommand(const std::vector<std::string>& args, client::ConnectionOpt
   if (name == "plugins") {
     return parseBare(CommandKind::kPlugins, name, rest, options);
   }
+  if (name == "dlq") {
+    return parseDlq(rest, options);
+  }
   throw UsageError("unknown command '" + name + "'");
 }
 
@@ -96,6 +123,9 @@ std::string usageText() {
              "  status MESSAGE_ID  a message's state and its event timeline\n"
              "  ping               is the daemon there, and which version\n"
              "  plugins            loaded and refused plugins, configured providers\n"
+             "  dlq list|replay [--id ID] [--template T] [--since RFC3339] [--until RFC3339]\n"
+             "       [--limit N]   failed messages with their last error; replay puts them back\n"
+             "                     in the queue with fresh attempts (needs a filter)\n"
              "\n"
              "options (before or after the command):\n") +
          client::connectionUsage() +

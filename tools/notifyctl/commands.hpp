@@ -10,7 +10,7 @@
 
 namespace notify::tools::ctl {
 
-enum class CommandKind { kSend, kStatus, kPing, kPlugins };
+enum class CommandKind { kSend, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
 
 struct Command {
   CommandKind kind;

@@ -123,6 +123,16 @@ void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream&
     case CommandKind::kPlugins:
       renderPlugins(reply, out);
       break;
+    case CommandKind::kDlqList:
+      printSection("dead letters:",
+                   rowsOf(reply, "dead_letters",
+                          {"message_id", "failed_at", "template", "provider", "attempts", "code",
+                           "detail"}),
+                   out);
+      break;
+    case CommandKind::kDlqReplay:
+      out << "replayed " << cell(reply, "replayed") << '\n';
+      break;
   }
 }
 

@@ -50,6 +50,13 @@ class ControlledStore : public MessageStore {
   Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override {
     return inner_.nextReadyMs(lane);
   }
+  Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override {
+    return inner_.deadLetters(query);
+  }
+  Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
+                        const std::string& actor) override {
+    return inner_.replay(query, nowMs, actor);
+  }
   Result<std::optional<MessageRecord>> find(const std::string& id) override {
     return inner_.find(id);
   }

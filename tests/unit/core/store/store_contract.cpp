@@ -407,4 +407,40 @@ TEST_P(StoreContract, ARefundedAttemptIsNotCounted) {
   EXPECT_EQ(again.attempt, 1u);  // the rate-limit wait did not use up an attempt
 }
 
+TEST_P(StoreContract, DeadLettersAreListedAndReplayed) {
+  NewMessage failed = message(kT0);
+  NewMessage other = message(kT0 + 1, "", 0, "other-app");
+  NewMessage delivered = message(kT0 + 2);
+  insert({failed, other, delivered});
+  for (const ClaimedMessage& c : claim(kT0 + 3)) {
+    Transition t = verdict(c, c.id == delivered.id ? MessageState::kDelivered
+                                                   : MessageState::kFailed,
+                           kT0 + 4);
+    t.event.code = "E_GONE";
+    t.event.detail = "no such user";
+    apply(t);
+  }
+  core::DeadLetterQuery query;
+  query.app = failed.app;
+  auto letters = store_->deadLetters(query);
+  ASSERT_TRUE(letters.ok()) << letters.error().message;
+  ASSERT_EQ(letters->size(), 1u);  // the other app's failure is not listed
+  EXPECT_EQ(letters->front().id, failed.id);
+  EXPECT_EQ(letters->front().code, "E_GONE");
+  EXPECT_EQ(letters->front().detail, "no such user");
+  EXPECT_EQ(letters->front().attempts, 1u);
+
+  query.templateName = "no-such-template";
+  EXPECT_EQ(store_->replay(query, kT0 + 10, "app:test").value(), 0u);
+  query.templateName = "";
+  EXPECT_EQ(store_->replay(query, kT0 + 10, "app:test").value(), 1u);
+  MessageRecord r = record(failed.id);
+  EXPECT_EQ(r.state, MessageState::kQueued);
+  EXPECT_EQ(r.events.back().detail, "replayed from the dead letters");
+  ClaimedMessage again = claim(kT0 + 10).at(0);
+  EXPECT_EQ(again.id, failed.id);
+  EXPECT_EQ(again.attempt, 1u);  // fresh attempts
+  EXPECT_TRUE(store_->deadLetters(query).value().empty());
+}
+
 }  // namespace notify::test
