@@ -72,6 +72,12 @@ BenchOptions parseBenchOptions(const std::vector<std::string>& args) {
       {"var", true,
        [&](const std::string& v) { options.vars.push_back(client::splitKeyValue(v, "--var")); }},
       {"channel", true, [&](const std::string& v) { options.channel = v; }},
+      {"sink-port", true,
+       [&](const std::string& v) {
+         options.sinkPort = static_cast<unsigned short>(positive(v, "sink-port"));
+       }},
+      {"sink-wait-s", true,
+       [&](const std::string& v) { options.sinkWaitS = client::parseNonNegative(v, "sink-wait-s"); }},
       {"help", false, [&](const std::string&) { options.help = true; }},
   };
   const auto connection = client::connectionOptionSpecs(options.connection);
@@ -105,7 +111,11 @@ std::string benchUsage() {
              "  --to-kind KIND     address kind; each message gets its own address (default "
              "email)\n"
              "  --var K=V          another template variable for every message\n"
-             "  --channel C        logical channel\n") +
+             "  --channel C        logical channel\n"
+             "  --sink-port P      lifecycle run: receive deliveries on 127.0.0.1:P (point a\n"
+             "                     webhook provider there) and report delivered/s and\n"
+             "                     end-to-end latency (send -> provider receives it)\n"
+             "  --sink-wait-s S    how long to wait for the last delivery (default 60)\n") +
          client::connectionUsage() +
          "\n"
          "exit status: 0 ok, 1 nothing was accepted, 2 a request got no reply in time,\n"

@@ -29,6 +29,10 @@ struct BenchOptions {
   std::string toKind = "email";
   client::KeyValues vars;  // sent with every message, besides payloadVar
   std::optional<std::string> channel;
+  // Lifecycle runs: receive the deliveries on 127.0.0.1:sinkPort and wait up to sinkWaitS for
+  // every accepted message to arrive there.
+  std::optional<unsigned short> sinkPort;
+  double sinkWaitS = 60;
   bool help = false;
 };
 

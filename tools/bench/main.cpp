@@ -6,6 +6,7 @@
 #include <zmq.hpp>
 
 #include "tools/bench/bench_options.hpp"
+#include "tools/bench/delivery_sink.hpp"
 #include "tools/bench/load_client.hpp"
 #include "tools/bench/report.hpp"
 
@@ -59,6 +60,14 @@ Report runBench(const BenchOptions& options) {
   return summarize(std::move(results), start);
 }
 
+void waitForDeliveries(const DeliverySink& sink, std::uint64_t accepted, double waitS) {
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(waitS));
+  while (sink.received() < accepted && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 int exitCode(const Report& report) {
   if (report.total.timedOut > 0) {
     return client::kExitTransport;
@@ -81,11 +90,21 @@ int main(int argc, char** argv) {
     return client::kExitOk;
   }
   try {
+    std::unique_ptr<DeliverySink> sink;
+    if (options.sinkPort) {
+      sink = std::make_unique<DeliverySink>(*options.sinkPort);
+    }
     const auto report = runBench(options);
+    if (sink) {
+      waitForDeliveries(*sink, report.total.accepted, options.sinkWaitS);
+    }
     if (options.connection.json) {
       printJson(options, report, std::cout);
     } else {
       printText(options, report, std::cout);
+      if (sink) {
+        printDeliveries(sink->stats(), report.total.accepted, std::cout);
+      }
     }
     if (report.total.timedOut > 0) {
       std::cerr << "notify-bench: " << report.total.timedOut << " request(s) got no reply within "

@@ -1,5 +1,7 @@
 #include "tools/bench/report.hpp"
 
+#include "tools/bench/delivery_sink.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
@@ -107,6 +109,18 @@ void printJson(const BenchOptions& options, const Report& report, std::ostream& 
   latency->set("samples", total.latenciesUs.size());
   json->set("ack_latency_us", latency);
   out << client::toJson(json) << '\n';
+}
+
+void printDeliveries(const SinkStats& sink, std::uint64_t accepted, std::ostream& out) {
+  out << "delivered:  " << sink.received << " of " << accepted << " accepted messages\n";
+  const double rate = sink.spanS > 0 ? static_cast<double>(sink.received) / sink.spanS : 0;
+  out << "delivery:   " << static_cast<std::uint64_t>(rate) << " delivered messages/s (first to "
+      << "last arrival)\n";
+  out << "end-to-end latency (us):";
+  for (const auto& p : kPercentiles) {
+    out << ' ' << p.label << ' ' << percentile(sink.latenciesUs, p.fraction);
+  }
+  out << " (" << sink.latenciesUs.size() << " samples)\n";
 }
 
 }  // namespace notify::tools::bench

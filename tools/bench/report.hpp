@@ -20,4 +20,8 @@ Report summarize(std::vector<ClientStats> perClient, Clock::time_point start);
 void printText(const BenchOptions& options, const Report& report, std::ostream& out);
 void printJson(const BenchOptions& options, const Report& report, std::ostream& out);
 
+struct SinkStats;
+// The lifecycle part: how many of the accepted messages arrived, at what rate, how fast.
+void printDeliveries(const SinkStats& sink, std::uint64_t accepted, std::ostream& out);
+
 }  // namespace notify::tools::bench

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "tools/bench/delivery_sink.hpp"
 #include "tools/client/requests.hpp"
 
 namespace notify::tools::bench {
@@ -109,6 +110,10 @@ const std::string& RequestFactory::build(std::uint64_t reqId, unsigned messages)
 
 std::string RequestFactory::nextAddress() {
   const auto n = sequence_++ * options_.clients + clientIndex_;
+  if (options_.sinkPort) {
+    // The build time rides along to the delivery sink, which measures end-to-end latency.
+    return "bench-t" + std::to_string(monotonicNs()) + "-" + std::to_string(n);
+  }
   if (options_.toKind == "phone") {
     auto digits = std::to_string(n % 100000000);
     digits.insert(0, 8 - digits.size(), '0');
