@@ -37,9 +37,8 @@ UtcParts utcParts(int64_t unixMs) {
 std::string formatRfc3339Ms(int64_t unixMs) {
   const UtcParts p = utcParts(unixMs);
   char text[40];
-  const int length =
-      std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", p.year, p.month,
-                    p.day, p.hours, p.minutes, p.seconds, p.millis);
+  const int length = std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                                   p.year, p.month, p.day, p.hours, p.minutes, p.seconds, p.millis);
   return std::string(text, static_cast<size_t>(length));
 }
 

@@ -48,14 +48,15 @@ class FakeProvDaemonTest : public ::testing::Test {
   // the message id.
   std::string send(const std::string& templateName, const std::string& toJson,
                    const std::string& varsJson, const std::string& channel = "") {
-    auto reply = client_->request(sendFrame(templateName, toJson, varsJson,
-                                            channel.empty() ? "" : R"(,"channel":")" + channel + "\""));
+    auto reply = client_->request(sendFrame(
+        templateName, toJson, varsJson, channel.empty() ? "" : R"(,"channel":")" + channel + "\""));
     EXPECT_TRUE(reply->getValue<bool>("ok")) << "send refused";
     return reply->optValue<std::string>("message_id", "");
   }
 
   // Polls status until the message is in one of states; returns the last message object seen.
-  Poco::JSON::Object::Ptr waitForAnyState(const std::string& id, const std::set<std::string>& states,
+  Poco::JSON::Object::Ptr waitForAnyState(const std::string& id,
+                                          const std::set<std::string>& states,
                                           int timeoutMs = 10000) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     Poco::JSON::Object::Ptr message;

@@ -40,7 +40,7 @@ inline std::string decodeWords(const std::string& value) {
 }
 
 struct MimeEntity {
-  std::vector<std::string> rawHeaderLines;         // as written, folded
+  std::vector<std::string> rawHeaderLines;          // as written, folded
   std::multimap<std::string, std::string> headers;  // lower-case name -> unfolded value
   std::string body;
 
@@ -85,7 +85,8 @@ inline MimeEntity parseEntity(const std::string& text) {
 }
 
 // The parts of a multipart body between "--boundary" lines, up to "--boundary--".
-inline std::vector<MimeEntity> splitMultipart(const std::string& body, const std::string& boundary) {
+inline std::vector<MimeEntity> splitMultipart(const std::string& body,
+                                              const std::string& boundary) {
   std::vector<MimeEntity> parts;
   const std::string delimiter = "--" + boundary;
   size_t at = body.find(delimiter);

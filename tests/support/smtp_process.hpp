@@ -33,7 +33,7 @@ class SmtpServerProcess {
     bool tls = true;           // offer and require STARTTLS
     bool implicitTls = false;  // TLS from the first byte instead (needs tls)
     std::string certificateNames = "IP:127.0.0.1,DNS:localhost";  // its subjectAltName
-    std::string user;          // non-empty: AUTH PLAIN/LOGIN required with user/password
+    std::string user;  // non-empty: AUTH PLAIN/LOGIN required with user/password
     std::string password;
     double slowSeconds = 3.0;  // how long a slow-once recipient delays the final 250
   };
