@@ -235,12 +235,18 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
   SecretResolver secrets(config.baseDir);
   eachNamed(root, "apps", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(t, path, {"token", "owner"}, errors);
-              AppConfig app{name, "", ""};
+              checkKnownKeys(t, path, {"token", "owner", "rate_limits"}, errors);
+              AppConfig app{name, "", "", {}};
               std::string reference;
               Reader r(t, path, errors);
               r.string("token", reference, true);
               r.string("owner", app.owner);
+              r.strings("rate_limits", app.rateLimits);
+              for (const auto& limit : app.rateLimits) {
+                if (Result<RateWindow> window = parseRateWindow(limit); !window) {
+                  errors.add(t.source(), path + ".rate_limits", window.error().message);
+                }
+              }
               if (!reference.empty()) {
                 Result<std::string> token = secrets.resolve(reference);
                 if (!token) {

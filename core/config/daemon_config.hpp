@@ -54,6 +54,7 @@ struct AppConfig {
   std::string name;
   std::string token;  // resolved secret
   std::string owner;
+  std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
 };
 
 struct TemplateContent {

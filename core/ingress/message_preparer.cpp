@@ -48,7 +48,32 @@ Result<std::string> chooseChannel(const TemplateConfig& tpl, const SendRequest& 
 }  // namespace
 
 MessagePreparer::MessagePreparer(std::shared_ptr<const DaemonConfig> config)
-    : config_(std::move(config)) {}
+    : config_(std::move(config)) {
+  for (const auto& [name, app] : config_->apps) {
+    std::vector<RateWindow> windows;
+    for (const auto& text : app.rateLimits) {
+      if (Result<RateWindow> window = parseRateWindow(text)) {
+        windows.push_back(window.value());
+      }
+    }
+    if (!windows.empty()) {
+      appLimits_.emplace(name, std::make_unique<RateLimiter>(std::move(windows)));
+    }
+  }
+}
+
+Result<void> MessagePreparer::admit(const std::string& app, int64_t nowMs) const {
+  auto it = appLimits_.find(app);
+  if (it == appLimits_.end()) {
+    return {};
+  }
+  int64_t next = it->second->tryAcquire(nowMs);
+  if (next == 0) {
+    return {};
+  }
+  return makeError("rate_limited", "app '" + app + "' is over its rate limit; nothing was " +
+                                       "stored, retry in " + std::to_string(next - nowMs) + " ms");
+}
 
 Result<void> MessagePreparer::authenticate(const std::string& app, const std::string& token) const {
   auto it = config_->apps.find(app);

@@ -71,6 +71,11 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
 void RequestHandler::handleSend(const std::string& reqId, const Request& request, ReplyFn reply) {
   Result<NewMessage> message =
       preparer_.prepare(request.app, request.send, reqId, "", context_.clock());
+  if (message) {
+    if (Result<void> admitted = preparer_.admit(request.app, context_.clock()); !admitted) {
+      message = admitted.error();
+    }
+  }
   if (!message) {
     reply(encodeError(reqId, message.error()));
     return;
@@ -103,6 +108,11 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
         element ? preparer_.prepare(request.app, element.value(), reqId,
                                     "messages[" + std::to_string(i) + "].", now)
                 : Result<NewMessage>(element.error());
+    if (message) {
+      if (Result<void> admitted = preparer_.admit(request.app, now); !admitted) {
+        message = admitted.error();
+      }
+    }
     if (!message) {
       items->push_back(message.error());
       continue;
@@ -172,8 +182,8 @@ void RequestHandler::handleDeadLetters(const std::string& reqId, const Request& 
     reply(encodeError(reqId, replayed.error()));
     return;
   }
-  logInfo("ingress", "app " + request.app + " replayed " + std::to_string(*replayed) +
-                         " dead letters");
+  logInfo("ingress",
+          "app " + request.app + " replayed " + std::to_string(*replayed) + " dead letters");
   committer_.notifyScheduleChanged();
   reply(encodeReplayed(reqId, *replayed));
 }

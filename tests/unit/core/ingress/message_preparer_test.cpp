@@ -209,5 +209,23 @@ TEST_F(MessagePreparerTest, PastOrPresentSendAtMeansNow) {
   EXPECT_EQ(prepare(r)->sendAtMs, 0);
 }
 
+TEST(MessagePreparerAdmit, EnforcesTheAppsRateLimitWithAClearError) {
+  auto config = std::make_shared<DaemonConfig>();
+  config->apps["limited"] = AppConfig{"limited", "t", "team", {"2/1s"}};
+  config->apps["free"] = AppConfig{"free", "t", "team", {}};
+  MessagePreparer preparer(config);
+  EXPECT_TRUE(preparer.admit("limited", 1000).ok());
+  EXPECT_TRUE(preparer.admit("limited", 1001).ok());
+  Result<void> third = preparer.admit("limited", 1002);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, "rate_limited");
+  EXPECT_NE(third.error().message.find("retry in 1003 ms"), std::string::npos)
+      << third.error().message;
+  EXPECT_TRUE(preparer.admit("limited", 2005).ok());  // the window moved on
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(preparer.admit("free", 1000).ok());  // no limits configured
+  }
+}
+
 }  // namespace
 }  // namespace notify::core
