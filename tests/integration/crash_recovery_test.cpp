@@ -89,5 +89,38 @@ TEST(CrashRecovery, RepeatedKill9UnderLoadLosesNoAcknowledgedMessage) {
             << " duplicate deliveries\n";
 }
 
+TEST(CrashRecovery, SigtermUnderLoadStopsCleanlyAndKeepsEveryAck) {
+  TempDir dir;
+  WebhookReceiver receiver(kWebhookSecret);
+  int port = freeLoopbackPort();
+  auto config = writeDaemonConfig(dir, port, receiver.url());
+  std::set<std::string> acked;
+  {
+    DaemonProcess daemon(config, endpointFor(port));
+    daemon.start();
+    std::atomic<bool> stop{false};
+    std::thread producer(load, endpointFor(port), std::ref(stop), std::ref(acked));
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    auto asked = std::chrono::steady_clock::now();
+    EXPECT_EQ(daemon.terminate(), 0) << daemon.log();
+    auto took = std::chrono::steady_clock::now() - asked;
+    // Sends in flight finish within the send timeout (2 s in the test config).
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), 5000);
+    stop = true;
+    producer.join();
+  }
+  ASSERT_GT(acked.size(), 10u);
+  DaemonProcess again(config, endpointFor(port));
+  again.start();
+  ASSERT_TRUE(receiver.waitFor(acked.size(), 20000));
+  std::set<std::string> delivered;
+  for (const auto& hook : receiver.received()) {
+    delivered.insert(hook.id);
+  }
+  for (const auto& id : acked) {
+    EXPECT_EQ(delivered.count(id), 1u) << id;
+  }
+}
+
 }  // namespace
 }  // namespace notify::test
