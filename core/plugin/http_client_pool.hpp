@@ -35,7 +35,7 @@ struct HttpReply {
 // connection is used by one call at a time and returned to the pool afterwards.
 class HttpClientPool {
  public:
-  explicit HttpClientPool(size_t maxIdlePerHost = 256);
+  explicit HttpClientPool(size_t maxIdlePerHost = 1024);
   ~HttpClientPool();
   HttpClientPool(const HttpClientPool&) = delete;
   HttpClientPool& operator=(const HttpClientPool&) = delete;

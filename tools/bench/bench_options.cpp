@@ -76,6 +76,10 @@ BenchOptions parseBenchOptions(const std::vector<std::string>& args) {
        [&](const std::string& v) {
          options.sinkPort = static_cast<unsigned short>(positive(v, "sink-port"));
        }},
+      {"sink-delay-ms", true,
+       [&](const std::string& v) {
+         options.sinkDelayMs = static_cast<int>(client::parseNonNegative(v, "sink-delay-ms"));
+       }},
       {"sink-wait-s", true,
        [&](const std::string& v) { options.sinkWaitS = client::parseNonNegative(v, "sink-wait-s"); }},
       {"help", false, [&](const std::string&) { options.help = true; }},
@@ -115,7 +119,8 @@ std::string benchUsage() {
              "  --sink-port P      lifecycle run: receive deliveries on 127.0.0.1:P (point a\n"
              "                     webhook provider there) and report delivered/s and\n"
              "                     end-to-end latency (send -> provider receives it)\n"
-             "  --sink-wait-s S    how long to wait for the last delivery (default 60)\n") +
+             "  --sink-wait-s S    how long to wait for the last delivery (default 60)\n"
+             "  --sink-delay-ms D  the sink answers after D ms, like a slow provider\n") +
          client::connectionUsage() +
          "\n"
          "exit status: 0 ok, 1 nothing was accepted, 2 a request got no reply in time,\n"

@@ -33,6 +33,7 @@ struct BenchOptions {
   // every accepted message to arrive there.
   std::optional<unsigned short> sinkPort;
   double sinkWaitS = 60;
+  int sinkDelayMs = 0;  // the sink answers after this long: a slow provider
   bool help = false;
 };
 

@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace notify::tools::bench {
 namespace {
@@ -23,6 +25,9 @@ class SinkHandler : public Poco::Net::HTTPRequestHandler {
     std::string body;
     Poco::StreamCopier::copyToString(request.stream(), body);
     sink_.record(body);
+    if (sink_.delayMs() > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(sink_.delayMs()));
+    }
     response.setContentLength(0);
     response.send();
   }
@@ -51,12 +56,12 @@ std::int64_t monotonicNs() {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-DeliverySink::DeliverySink(unsigned short port) {
+DeliverySink::DeliverySink(unsigned short port, int delayMs) : delayMs_(delayMs) {
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
   auto* params = new Poco::Net::HTTPServerParams;
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(0);
-  params->setMaxThreads(512);
+  params->setMaxThreads(1024);
   params->setMaxQueued(10000);
   server_ = std::make_unique<Poco::Net::HTTPServer>(new SinkFactory(*this), socket, params);
   server_->start();

@@ -22,11 +22,13 @@ struct SinkStats {
 
 class DeliverySink {
  public:
-  explicit DeliverySink(unsigned short port);
+  // delayMs: how long each answer takes, to stand in for a slow provider.
+  DeliverySink(unsigned short port, int delayMs);
   ~DeliverySink();
 
   // Records one delivery whose body was read; called by the HTTP handler threads.
   void record(const std::string& body);
+  int delayMs() const { return delayMs_; }
   std::uint64_t received() const;
   SinkStats stats() const;
 
@@ -35,6 +37,7 @@ class DeliverySink {
   std::vector<std::int64_t> latenciesUs_;
   std::int64_t firstNs_ = 0;
   std::int64_t lastNs_ = 0;
+  int delayMs_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   try {
     std::unique_ptr<DeliverySink> sink;
     if (options.sinkPort) {
-      sink = std::make_unique<DeliverySink>(*options.sinkPort);
+      sink = std::make_unique<DeliverySink>(*options.sinkPort, options.sinkDelayMs);
     }
     const auto report = runBench(options);
     if (sink) {
