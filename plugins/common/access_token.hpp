@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "notify/channel.hpp"
 
@@ -74,5 +75,37 @@ struct TokenApi {
 // refreshed once when refused (sendWithToken).
 sdk::Outcome postJsonWithToken(const sdk::Host& host, AccessTokenCache& cache, const TokenApi& api,
                                const std::string& body, uint32_t timeoutMs);
+
+// The base of channels that post one JSON body per message with a token fetched by GET (WeCom
+// app, WeChat), built from the plugin's pure functions: parse(config) → Config with timeoutMs,
+// tokenUrl(config, host), readToken(answer, config, askedAtMs) and sendUrl(config, token, host).
+// A plugin's send builds the body and posts it, saying what a send answer means. Thread-safe:
+// the configuration is read-only and the token cache has its own lock.
+template <auto parse, auto tokenUrl, auto readToken, auto sendUrl>
+class TokenChannel : public sdk::Channel {
+ public:
+  TokenChannel(sdk::Host host, const sdk::Config& config) : host_(host), config_(parse(config)) {}
+
+ protected:
+  using Config = decltype(parse(std::declval<const sdk::Config&>()));
+
+  const sdk::Host& host() const { return host_; }
+  const Config& config() const { return config_; }
+
+  sdk::Outcome post(const std::string& body, decltype(TokenApi::readSend) readSend) {
+    const TokenApi api{[this] { return tokenUrl(config_, host_); },
+                       [this](const sdk::HttpResult& answer, int64_t askedAtMs) {
+                         return readToken(answer, config_, askedAtMs);
+                       },
+                       [this](const std::string& token) { return sendUrl(config_, token, host_); },
+                       std::move(readSend)};
+    return postJsonWithToken(host_, tokens_, api, body, config_.timeoutMs);
+  }
+
+ private:
+  sdk::Host host_;
+  Config config_;
+  AccessTokenCache tokens_;
+};
 
 }  // namespace notify::plugin::common

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "notify/channel.hpp"
+#include "plugins/common/access_token.hpp"
 
 namespace notify::plugin::common {
 
@@ -26,6 +27,9 @@ struct ErrcodeReply {
 // The reply in a response body; nullopt when the body is not a JSON object or its errcode is
 // not an integer.
 std::optional<ErrcodeReply> parseErrcodeReply(std::string_view body);
+
+// The reply an exchange brought; nullopt when it got no HTTP answer or the body is no reply.
+std::optional<ErrcodeReply> errcodeReplyOf(const sdk::HttpResult& result);
 
 // How one non-zero errcode is classified.
 struct ErrcodeRule {
@@ -48,6 +52,19 @@ sdk::Outcome errcodeOutcome(const ErrcodeReply& reply, std::span<const ErrcodeRu
 // the detail: these APIs carry credentials in the URL, which a host error may quote.
 sdk::Outcome noErrcodeOutcome(const sdk::HttpResult& result,
                               std::initializer_list<std::string_view> secrets);
+
+// An access-token answer of this family (WeCom gettoken, WeChat token): access_token, valid
+// expires_in seconds (7200 when absent) from nowMs. A non-zero errcode is classified by rules
+// (bad config unless listed), its detail prefixed with call ("gettoken: ...") and the secret
+// redacted; an exchange without a reply is classified by noErrcodeOutcome.
+TokenResult errcodeTokenAnswer(const sdk::HttpResult& result, std::span<const ErrcodeRule> rules,
+                               std::string_view call, std::string_view secret, int64_t nowMs);
+
+// A non-zero errcode answering a call made with token. A code in refusals means the provider
+// refused the token (tokenRefused set; retried unless a rule says otherwise); any other is
+// classified by rules, rejected unless listed. The token is redacted from the detail.
+TokenSend errcodeTokenSend(const ErrcodeReply& reply, std::span<const ErrcodeRule> rules,
+                           std::span<const int64_t> refusals, std::string_view token);
 
 // text with every occurrence of each non-empty secret replaced by "***".
 std::string redact(std::string text, std::initializer_list<std::string_view> secrets);

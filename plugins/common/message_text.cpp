@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugins/common/message_text.hpp"
 
+#include "plugins/common/ascii_text.hpp"
+
 namespace notify::plugin::common {
-namespace {
-
-constexpr std::string_view kSpace = " \t\r\n";
-
-}  // namespace
 
 std::vector<std::string> splitList(std::string_view text, char separator) {
   std::vector<std::string> items;
   while (!text.empty()) {
     const size_t end = text.find(separator);
-    const std::string_view item = text.substr(0, end);
-    const size_t first = item.find_first_not_of(kSpace);
-    if (first != std::string_view::npos) {
-      items.emplace_back(item.substr(first, item.find_last_not_of(kSpace) - first + 1));
+    const std::string_view item = trim(text.substr(0, end));
+    if (!item.empty()) {
+      items.emplace_back(item);
     }
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
   }

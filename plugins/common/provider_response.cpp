@@ -6,21 +6,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "plugins/common/ascii_text.hpp"
+
 namespace notify::plugin::common {
 namespace {
 
 constexpr int64_t kMaxDelaySeconds = int64_t{7} * 24 * 3600;
-
-std::string_view trim(std::string_view text) {
-  const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && isSpace(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && isSpace(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::optional<int64_t> parseInteger(std::string_view text) {
   int64_t value = 0;

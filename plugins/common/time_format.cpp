@@ -5,17 +5,6 @@
 #include <cstdio>
 
 namespace notify::plugin::common {
-namespace {
-
-struct UtcParts {
-  int year;
-  unsigned month;
-  unsigned day;
-  int hours;
-  int minutes;
-  int seconds;
-  int millis;
-};
 
 UtcParts utcParts(int64_t unixMs) {
   using namespace std::chrono;
@@ -26,13 +15,12 @@ UtcParts utcParts(int64_t unixMs) {
   return {static_cast<int>(date.year()),
           static_cast<unsigned>(date.month()),
           static_cast<unsigned>(date.day()),
+          std::chrono::weekday{day}.c_encoding(),
           static_cast<int>(time.hours().count()),
           static_cast<int>(time.minutes().count()),
           static_cast<int>(time.seconds().count()),
           static_cast<int>(time.subseconds().count())};
 }
-
-}  // namespace
 
 std::string formatRfc3339Ms(int64_t unixMs) {
   const UtcParts p = utcParts(unixMs);

@@ -6,6 +6,19 @@
 
 namespace notify::plugin::common {
 
+// The UTC calendar and clock fields of an instant given in Unix milliseconds.
+struct UtcParts {
+  int year;
+  unsigned month;    // 1..12
+  unsigned day;      // 1..31
+  unsigned weekday;  // 0 = Sunday .. 6 = Saturday
+  int hours;
+  int minutes;
+  int seconds;
+  int millis;
+};
+UtcParts utcParts(int64_t unixMs);
+
 // Formats Unix milliseconds as RFC 3339 UTC with millisecond precision, e.g.
 // "2021-02-26T03:42:10.123Z". Pure: no time zone database, no locale.
 std::string formatRfc3339Ms(int64_t unixMs);

@@ -120,8 +120,7 @@ RobotRequest buildRequest(const RobotConfig& config, const sdk::Message& message
 }
 
 sdk::Outcome classify(const sdk::HttpResult& result, const RobotConfig& config) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
+  const std::optional<common::ErrcodeReply> reply = common::errcodeReplyOf(result);
   if (!reply || !reply->json->has("errcode")) {
     return common::noErrcodeOutcome(result, {config.accessToken, config.secret});
   }

@@ -4,9 +4,11 @@
 #include <Poco/Base64Encoder.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <sstream>
+
+#include "plugins/common/ascii_text.hpp"
+#include "plugins/common/time_format.hpp"
 
 namespace notify::plugin::email {
 namespace {
@@ -26,16 +28,6 @@ bool isAtext(char c) {
 bool isDomainChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '[' || c == ']' || c == ':';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // The display name of "\"Shop, Inc.\" <a@b>" without its quotes and escapes.
@@ -102,7 +94,7 @@ bool isValidAddress(std::string_view address) {
 }
 
 std::optional<Mailbox> parseMailbox(std::string_view text) {
-  text = trim(text);
+  text = common::trim(text, common::kBlanks);
   if (std::any_of(text.begin(), text.end(),
                   [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; })) {
     return std::nullopt;  // a line break in a configured sender is a mistake, never a name
@@ -111,7 +103,7 @@ std::optional<Mailbox> parseMailbox(std::string_view text) {
   const size_t open = text.rfind('<');
   if (!text.empty() && text.back() == '>' && open != std::string_view::npos) {
     mailbox.address = std::string(text.substr(open + 1, text.size() - open - 2));
-    mailbox.displayName = unquote(trim(text.substr(0, open)));
+    mailbox.displayName = unquote(common::trim(text.substr(0, open), common::kBlanks));
   } else {
     mailbox.address = std::string(text);
   }
@@ -129,7 +121,7 @@ std::optional<std::vector<std::string>> parseAddressList(std::string_view text) 
     if (comma == std::string_view::npos) {
       comma = text.size();
     }
-    const std::string_view item = trim(text.substr(start, comma - start));
+    const std::string_view item = common::trim(text.substr(start, comma - start), common::kBlanks);
     if (!isValidAddress(item)) {
       return std::nullopt;
     }
@@ -268,21 +260,14 @@ std::string mailboxHeader(std::string_view name, const Mailbox& mailbox) {
 }
 
 std::string formatDate(int64_t unixMs) {
-  using namespace std::chrono;
   static constexpr std::string_view kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const sys_time<milliseconds> instant{milliseconds{unixMs}};
-  const sys_days day = floor<days>(instant);
-  const year_month_day date{day};
-  const hh_mm_ss<seconds> time{floor<seconds>(instant - day)};
+  const common::UtcParts p = common::utcParts(unixMs);
   char text[48];
-  const int length = std::snprintf(
-      text, sizeof(text), "%s, %02u %s %04d %02d:%02d:%02d +0000",
-      kDays[weekday{day}.c_encoding()].data(), static_cast<unsigned>(date.day()),
-      kMonths[static_cast<unsigned>(date.month()) - 1].data(), static_cast<int>(date.year()),
-      static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-      static_cast<int>(time.seconds().count()));
+  const int length = std::snprintf(text, sizeof(text), "%s, %02u %s %04d %02d:%02d:%02d +0000",
+                                   kDays[p.weekday].data(), p.day, kMonths[p.month - 1].data(),
+                                   p.year, p.hours, p.minutes, p.seconds);
   return std::string(text, static_cast<size_t>(length));
 }
 

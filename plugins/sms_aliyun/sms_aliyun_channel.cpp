@@ -1,32 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sms_aliyun channel: one Aliyun Dysmsapi SendSms call per message, signed with RPC v1.
-// The decisions live in sms_aliyun_request.cpp; this file only wires them.
+// The decisions live in sms_aliyun_request.cpp; common::PostChannel only wires them.
 #include "notify/channel.hpp"
+#include "plugins/common/post_channel.hpp"
 #include "plugins/sms_aliyun/sms_aliyun_request.hpp"
 
 namespace notify::plugin::sms_aliyun {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction and every host service
-// may be called concurrently.
-class SmsAliyunChannel : public sdk::Channel {
- public:
-  SmsAliyunChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
-
-  sdk::Outcome send(const sdk::Message& message) override {
-    const AliyunRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
-    if (!request.error.empty()) {
-      return sdk::Outcome::rejected(request.error).withCode("bad_message");
-    }
-    return classify(
-        host_.http("POST", config_.url, request.headers, request.body, config_.timeoutMs));
-  }
-
- private:
-  sdk::Host host_;
-  AliyunConfig config_;
-};
+using SmsAliyunChannel = common::PostChannel<parseConfig, buildRequest, classify>;
 
 const notify_param_spec kParams[] = {
     {"access_key_id", NOTIFY_PARAM_SECRET, 1, nullptr, "Alibaba Cloud AccessKey ID"},

@@ -1,32 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The sms_tencent channel: one Tencent Cloud SMS SendSms call per message, signed with TC3.
-// The decisions live in sms_tencent_request.cpp; this file only wires them.
+// The decisions live in sms_tencent_request.cpp; common::PostChannel only wires them.
 #include "notify/channel.hpp"
+#include "plugins/common/post_channel.hpp"
 #include "plugins/sms_tencent/sms_tencent_request.hpp"
 
 namespace notify::plugin::sms_tencent {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction and every host service
-// may be called concurrently.
-class SmsTencentChannel : public sdk::Channel {
- public:
-  SmsTencentChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
-
-  sdk::Outcome send(const sdk::Message& message) override {
-    const TencentRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
-    if (!request.error.empty()) {
-      return sdk::Outcome::rejected(request.error).withCode("bad_message");
-    }
-    return classify(
-        host_.http("POST", config_.url, request.headers, request.body, config_.timeoutMs));
-  }
-
- private:
-  sdk::Host host_;
-  TencentConfig config_;
-};
+using SmsTencentChannel = common::PostChannel<parseConfig, buildRequest, classify>;
 
 const notify_param_spec kParams[] = {
     {"secret_id", NOTIFY_PARAM_SECRET, 1, nullptr, "Tencent Cloud API SecretId"},

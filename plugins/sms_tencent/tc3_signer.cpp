@@ -3,37 +3,21 @@
 
 #include <algorithm>
 
+#include "plugins/common/ascii_text.hpp"
 #include "plugins/common/time_format.hpp"
 
 namespace notify::plugin::sms_tencent {
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-}  // namespace
 
 Tc3Signature tc3Sign(const sdk::Host& host, const Tc3Request& request, std::string_view secretId,
                      std::string_view secretKey) {
+  // TC3's canonical header form: blanks around name and value dropped, both in lower case.
+  const auto canonical = [](std::string_view text) {
+    return common::lowerAscii(common::trim(text, common::kBlanks));
+  };
   std::vector<std::pair<std::string, std::string>> headers;
   headers.reserve(request.signedHeaders.size());
   for (const auto& [name, value] : request.signedHeaders) {
-    headers.emplace_back(lower(trim(name)), lower(trim(value)));
+    headers.emplace_back(canonical(name), canonical(value));
   }
   std::sort(headers.begin(), headers.end());
   std::string canonicalHeaders;

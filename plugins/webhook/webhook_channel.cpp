@@ -1,29 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The webhook channel: POSTs each message as a signed Standard Webhooks request through the
-// host's HTTP client. The decisions live in webhook_request.cpp; this file only wires them.
+// host's HTTP client. The decisions live in webhook_request.cpp; common::PostChannel only
+// wires them.
 #include "notify/channel.hpp"
+#include "plugins/common/post_channel.hpp"
 #include "plugins/webhook/webhook_request.hpp"
 
 namespace notify::plugin::webhook {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction and every host service
-// may be called concurrently.
-class WebhookChannel : public sdk::Channel {
- public:
-  WebhookChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config, host)) {}
-
-  sdk::Outcome send(const sdk::Message& message) override {
-    const WebhookRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
-    return classify(
-        host_.http("POST", config_.url, request.headers, request.body, config_.timeoutMs));
-  }
-
- private:
-  sdk::Host host_;
-  WebhookConfig config_;
-};
+using WebhookChannel = common::PostChannel<parseConfig, buildRequest, classify>;
 
 const notify_param_spec kParams[] = {
     {"url", NOTIFY_PARAM_STRING, 1, nullptr, "endpoint to POST to (http:// or https://)"},

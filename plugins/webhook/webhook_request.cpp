@@ -3,44 +3,21 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <limits>
 
+#include "plugins/common/ascii_text.hpp"
 #include "plugins/common/json_writer.hpp"
 #include "plugins/common/message_json.hpp"
+#include "plugins/common/provider_response.hpp"
 #include "plugins/common/time_format.hpp"
 
 namespace notify::plugin::webhook {
 namespace {
 
 constexpr std::string_view kSecretPrefix = "whsec_";
-constexpr size_t kDetailBodyBytes = 200;  // enough of an error body to say why, not a dump
-constexpr int64_t kMaxRetryAfterSeconds = int64_t{7} * 24 * 3600;
 // Headers the plugin owns: a configured duplicate would break the signature or the body.
 constexpr std::array<std::string_view, 5> kReservedHeaders = {
     "content-type", "content-length", "webhook-id", "webhook-timestamp", "webhook-signature"};
-
-bool isSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && isSpace(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && isSpace(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  });
-  return out;
-}
 
 // RFC 9110 token characters, the only ones allowed in a header name.
 bool isTokenChar(char c) {
@@ -49,7 +26,7 @@ bool isTokenChar(char c) {
 }
 
 std::string checkUrl(const std::string& url) {
-  const std::string scheme = lower(url.substr(0, url.find("://")));
+  const std::string scheme = common::lowerAscii(url.substr(0, url.find("://")));
   if (url.find("://") == std::string::npos || (scheme != "http" && scheme != "https")) {
     throw sdk::ConfigError("url: must start with http:// or https://");
   }
@@ -72,49 +49,21 @@ std::pair<std::string, std::string> parseHeader(std::string_view item) {
       !std::all_of(name.begin(), name.end(), isTokenChar)) {
     throw sdk::ConfigError("headers: expected \"Name: value\", got \"" + std::string(item) + "\"");
   }
-  const std::string_view value = trim(item.substr(colon + 1));
+  const std::string_view value = common::trim(item.substr(colon + 1));
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
     throw sdk::ConfigError("headers: value of " + std::string(name) + " has a line break");
   }
-  const std::string key = lower(name);
+  const std::string key = common::lowerAscii(name);
   if (std::find(kReservedHeaders.begin(), kReservedHeaders.end(), key) != kReservedHeaders.end()) {
     throw sdk::ConfigError("headers: " + std::string(name) + " is set by the plugin");
   }
   return {std::string(name), std::string(value)};
 }
 
-// The start of a response body for an outcome detail, cut on a UTF-8 character boundary.
-std::string bodyExcerpt(std::string_view body) {
-  if (body.size() <= kDetailBodyBytes) {
-    return std::string(body);
-  }
-  size_t cut = kDetailBodyBytes;
-  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  return std::string(body.substr(0, cut)) + "...";
-}
-
-sdk::Outcome classifyTransport(const sdk::HttpResult& result) {
-  switch (result.hostCode) {
-    case NOTIFY_HOST_TIMEOUT:
-      return sdk::Outcome::retry(result.error).withCode("timeout");
-    case NOTIFY_HOST_CONNECT_FAILED:
-      return sdk::Outcome::retry(result.error).withCode("connect_failed");
-    case NOTIFY_HOST_IO_ERROR:
-      return sdk::Outcome::retry(result.error).withCode("io_error");
-    case NOTIFY_HOST_BAD_ARGUMENT:
-      // The host refused the request itself (URL, headers): every message would fail alike.
-      return sdk::Outcome::badConfig(result.error).withCode("bad_argument");
-    default:
-      return sdk::Outcome::retry(result.error).withCode("host_" + std::to_string(result.hostCode));
-  }
-}
-
 }  // namespace
 
 std::string decodeSecret(std::string_view secret, const sdk::Host& host) {
-  secret = trim(secret);  // secrets read from files often end in a newline
+  secret = common::trim(secret);  // secrets read from files often end in a newline
   if (secret.substr(0, kSecretPrefix.size()) != kSecretPrefix) {
     throw sdk::ConfigError("secret: must have the form whsec_<base64>");
   }
@@ -192,39 +141,21 @@ WebhookRequest buildRequest(const WebhookConfig& config, const sdk::Message& mes
 }
 
 int64_t parseRetryAfterMs(std::string_view value) {
-  value = trim(value);
-  int64_t seconds = 0;
-  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (value.empty() || error != std::errc() || end != value.data() + value.size() || seconds < 0) {
-    return 0;
-  }
-  return std::min(seconds, kMaxRetryAfterSeconds) * 1000;
+  return common::deltaSecondsToMs(value);
 }
 
 sdk::Outcome classify(const sdk::HttpResult& result) {
   if (!result.ok()) {
-    return classifyTransport(result);
+    return common::transportOutcome(result);
   }
   const sdk::HttpResponse& response = result.response;
   const int status = response.status;
   const std::string code = std::to_string(status);
-  std::string detail = "HTTP " + code;
-  if (!response.body.empty()) {
-    detail += ": " + bodyExcerpt(response.body);
-  }
-  const int64_t retryAfterMs = parseRetryAfterMs(response.header("retry-after"));
-
   if (status >= 200 && status <= 299) {
     return sdk::Outcome::delivered({}, "HTTP " + code).withCode(code);
   }
   if (status == 410) {
     return sdk::Outcome::rejected("endpoint gone (HTTP 410)").withCode(code);
-  }
-  if (status == 429) {
-    return sdk::Outcome::rateLimited(detail, retryAfterMs).withCode(code);
-  }
-  if (status >= 500 && status <= 599) {
-    return sdk::Outcome::retry(detail, retryAfterMs).withCode(code);
   }
   if (status >= 300 && status <= 399) {
     const std::string location = response.header("location");
@@ -232,11 +163,15 @@ sdk::Outcome classify(const sdk::HttpResult& result) {
                                   (location.empty() ? "" : " (to " + location + ")"))
         .withCode(code);
   }
-  if (status >= 400 && status <= 499) {
-    return sdk::Outcome::rejected(detail).withCode(code);
+  if (status >= 400 && status <= 599) {
+    return common::httpStatusOutcome(response);  // 429 rate limited, 5xx retried, 4xx rejected
   }
   // 1xx as a final answer or a number outside HTTP: a broken intermediary, worth another try.
-  return sdk::Outcome::retry("unexpected " + detail).withCode(code);
+  std::string detail = "unexpected HTTP " + code;
+  if (!response.body.empty()) {
+    detail += ": " + common::bodyExcerpt(response.body);
+  }
+  return sdk::Outcome::retry(detail).withCode(code);
 }
 
 }  // namespace notify::plugin::webhook

@@ -3,38 +3,26 @@
 // template message to the openid in to.user, with an access token cached per instance and
 // refreshed exactly once when the provider refuses it. Decisions live in wechat_mp_request.cpp.
 #include "notify/channel.hpp"
+#include "plugins/common/access_token.hpp"
 #include "plugins/wechat_mp/wechat_mp_request.hpp"
 
 namespace notify::plugin::wechat_mp {
 namespace {
 
-// Thread-safe send: the configuration is read-only and the token cache has its own lock.
-class WechatMpChannel : public sdk::Channel {
+class WechatMpChannel
+    : public common::TokenChannel<parseConfig, tokenUrl, parseTokenAnswer, sendUrl> {
  public:
-  WechatMpChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+  using TokenChannel::TokenChannel;
 
   sdk::Outcome send(const sdk::Message& message) override {
     const MpMessage built = buildMessage(message);
     if (built.refusal) {
       return *built.refusal;
     }
-    const common::TokenApi api{
-        [this] { return tokenUrl(config_, host_); },
-        [this](const sdk::HttpResult& answer, int64_t askedAtMs) {
-          return parseTokenAnswer(answer, config_, askedAtMs);
-        },
-        [this](const std::string& token) { return sendUrl(config_, token, host_); },
-        [this](const sdk::HttpResult& answer, const std::string& token) {
-          return classifySend(answer, config_, token, host_.nowUnixMs());
-        }};
-    return common::postJsonWithToken(host_, tokens_, api, built.body, config_.timeoutMs);
+    return post(built.body, [this](const sdk::HttpResult& answer, const std::string& token) {
+      return classifySend(answer, config(), token, host().nowUnixMs());
+    });
   }
-
- private:
-  sdk::Host host_;
-  MpConfig config_;
-  common::AccessTokenCache tokens_;
 };
 
 const notify_param_spec kParams[] = {

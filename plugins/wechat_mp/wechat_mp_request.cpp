@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugins/wechat_mp/wechat_mp_request.hpp"
 
-#include <algorithm>
 #include <array>
 
 #include "plugins/common/config_values.hpp"
@@ -15,7 +14,6 @@ namespace {
 
 using common::ErrcodeRule;
 
-constexpr int64_t kDefaultTokenTtlS = 7200;
 constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
 constexpr int64_t kChinaOffsetMs = int64_t{8} * 3600 * 1000;
 constexpr int64_t kDailyQuota = 45009;
@@ -70,22 +68,12 @@ std::string tokenUrl(const MpConfig& config, const sdk::Host& host) {
 
 common::TokenResult parseTokenAnswer(const sdk::HttpResult& result, const MpConfig& config,
                                      int64_t nowMs) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
-  if (!reply) {
-    return {std::nullopt, common::noErrcodeOutcome(result, {config.appSecret})};
+  common::TokenResult answer =
+      common::errcodeTokenAnswer(result, kRules, "token", config.appSecret, nowMs);
+  if (!answer.token) {
+    answer.failure = withQuotaHint(std::move(answer.failure), nowMs);
   }
-  if (reply->errcode != 0) {
-    sdk::Outcome failure = common::errcodeOutcome(*reply, kRules, NOTIFY_BAD_CONFIG);
-    failure.detail = "token: " + common::redact(failure.detail, {config.appSecret});
-    return {std::nullopt, withQuotaHint(failure, nowMs)};
-  }
-  const std::string token = common::jsonString(reply->json, "access_token");
-  if (token.empty()) {
-    return {std::nullopt, sdk::Outcome::retry("token: answer without access_token").withCode("0")};
-  }
-  const int64_t ttlS = common::jsonInt(reply->json, "expires_in").value_or(kDefaultTokenTtlS);
-  return {common::AccessToken{token, nowMs + ttlS * 1000}, {}};
+  return answer;
 }
 
 MpMessage buildMessage(const sdk::Message& message) {
@@ -135,8 +123,7 @@ int64_t msUntilQuotaReset(int64_t nowMs) {
 
 common::TokenSend classifySend(const sdk::HttpResult& result, const MpConfig& config,
                                std::string_view token, int64_t nowMs) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
+  const std::optional<common::ErrcodeReply> reply = common::errcodeReplyOf(result);
   if (!reply) {
     return {common::noErrcodeOutcome(result, {config.appSecret, token}), false};
   }
@@ -146,12 +133,9 @@ common::TokenSend classifySend(const sdk::HttpResult& result, const MpConfig& co
         sdk::Outcome::accepted(msgid, reply->errmsg.empty() ? "ok" : reply->errmsg).withCode("0"),
         false};
   }
-  const bool refused = std::find(kTokenRefusals.begin(), kTokenRefusals.end(), reply->errcode) !=
-                       kTokenRefusals.end();
-  sdk::Outcome outcome =
-      common::errcodeOutcome(*reply, kRules, refused ? NOTIFY_RETRY : NOTIFY_REJECTED);
-  outcome.detail = common::redact(std::move(outcome.detail), {token});
-  return {withQuotaHint(outcome, nowMs), refused};
+  common::TokenSend sent = common::errcodeTokenSend(*reply, kRules, kTokenRefusals, token);
+  sent.outcome = withQuotaHint(std::move(sent.outcome), nowMs);
+  return sent;
 }
 
 }  // namespace notify::plugin::wechat_mp

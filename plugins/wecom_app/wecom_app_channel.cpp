@@ -3,38 +3,26 @@
 // users in to.user, with an access token cached per instance and refreshed exactly once when
 // the provider refuses it. The decisions live in wecom_app_request.cpp.
 #include "notify/channel.hpp"
+#include "plugins/common/access_token.hpp"
 #include "plugins/wecom_app/wecom_app_request.hpp"
 
 namespace notify::plugin::wecom_app {
 namespace {
 
-// Thread-safe send: the configuration is read-only and the token cache has its own lock.
-class WecomAppChannel : public sdk::Channel {
+class WecomAppChannel
+    : public common::TokenChannel<parseConfig, tokenUrl, parseTokenAnswer, sendUrl> {
  public:
-  WecomAppChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+  using TokenChannel::TokenChannel;
 
   sdk::Outcome send(const sdk::Message& message) override {
-    const AppMessage built = buildMessage(config_, message);
+    const AppMessage built = buildMessage(config(), message);
     if (built.refusal) {
       return *built.refusal;
     }
-    const common::TokenApi api{
-        [this] { return tokenUrl(config_, host_); },
-        [this](const sdk::HttpResult& answer, int64_t askedAtMs) {
-          return parseTokenAnswer(answer, config_, askedAtMs);
-        },
-        [this](const std::string& token) { return sendUrl(config_, token, host_); },
-        [&](const sdk::HttpResult& answer, const std::string& token) {
-          return classifySend(answer, message.to("user"), config_, token);
-        }};
-    return common::postJsonWithToken(host_, tokens_, api, built.body, config_.timeoutMs);
+    return post(built.body, [&](const sdk::HttpResult& answer, const std::string& token) {
+      return classifySend(answer, message.to("user"), config(), token);
+    });
   }
-
- private:
-  sdk::Host host_;
-  AppConfig config_;
-  common::AccessTokenCache tokens_;
 };
 
 const notify_param_spec kParams[] = {

@@ -18,8 +18,6 @@ namespace {
 
 using common::ErrcodeRule;
 
-constexpr int64_t kDefaultTokenTtlS = 7200;
-
 constexpr std::array<int64_t, 3> kTokenRefusals = {42001, 40014, 41001};
 
 // Shared by gettoken and message/send: what an errcode means whichever call returned it.
@@ -83,23 +81,7 @@ std::string tokenUrl(const AppConfig& config, const sdk::Host& host) {
 
 common::TokenResult parseTokenAnswer(const sdk::HttpResult& result, const AppConfig& config,
                                      int64_t nowMs) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
-  if (!reply) {
-    return {std::nullopt, common::noErrcodeOutcome(result, {config.corpSecret})};
-  }
-  if (reply->errcode != 0) {
-    sdk::Outcome failure = common::errcodeOutcome(*reply, kRules, NOTIFY_BAD_CONFIG);
-    failure.detail = "gettoken: " + common::redact(failure.detail, {config.corpSecret});
-    return {std::nullopt, failure};
-  }
-  const std::string token = common::jsonString(reply->json, "access_token");
-  if (token.empty()) {
-    return {std::nullopt,
-            sdk::Outcome::retry("gettoken: answer without access_token").withCode("0")};
-  }
-  const int64_t ttlS = common::jsonInt(reply->json, "expires_in").value_or(kDefaultTokenTtlS);
-  return {common::AccessToken{token, nowMs + ttlS * 1000}, {}};
+  return common::errcodeTokenAnswer(result, kRules, "gettoken", config.corpSecret, nowMs);
 }
 
 AppMessage buildMessage(const AppConfig& config, const sdk::Message& message) {
@@ -148,20 +130,14 @@ std::string sendUrl(const AppConfig& config, std::string_view token, const sdk::
 
 common::TokenSend classifySend(const sdk::HttpResult& result, std::string_view touser,
                                const AppConfig& config, std::string_view token) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
+  const std::optional<common::ErrcodeReply> reply = common::errcodeReplyOf(result);
   if (!reply) {
     return {common::noErrcodeOutcome(result, {config.corpSecret, token}), false};
   }
   if (reply->errcode == 0) {
     return {partialDelivery(*reply, touser), false};
   }
-  const bool refused = std::find(kTokenRefusals.begin(), kTokenRefusals.end(), reply->errcode) !=
-                       kTokenRefusals.end();
-  sdk::Outcome outcome =
-      common::errcodeOutcome(*reply, kRules, refused ? NOTIFY_RETRY : NOTIFY_REJECTED);
-  outcome.detail = common::redact(std::move(outcome.detail), {token});
-  return {outcome, refused};
+  return common::errcodeTokenSend(*reply, kRules, kTokenRefusals, token);
 }
 
 }  // namespace notify::plugin::wecom_app

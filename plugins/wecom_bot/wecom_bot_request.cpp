@@ -84,8 +84,7 @@ BotRequest buildRequest(const BotConfig& config, const sdk::Message& message,
 }
 
 sdk::Outcome classify(const sdk::HttpResult& result, std::string_view key) {
-  const std::optional<common::ErrcodeReply> reply =
-      result.ok() ? common::parseErrcodeReply(result.response.body) : std::nullopt;
+  const std::optional<common::ErrcodeReply> reply = common::errcodeReplyOf(result);
   if (!reply) {
     return common::noErrcodeOutcome(result, {key});
   }

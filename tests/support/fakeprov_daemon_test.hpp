@@ -87,6 +87,21 @@ class FakeProvDaemonTest : public ::testing::Test {
     return out;
   }
 
+  // What fake recorded for provider at path (token fetches and other calls left out), in order.
+  static std::vector<Poco::JSON::Object::Ptr> recordedAt(const FakeProvProcess& fake,
+                                                         const std::string& provider,
+                                                         const std::string& path) {
+    std::vector<Poco::JSON::Object::Ptr> out;
+    Poco::JSON::Array::Ptr all = fake.requests(provider);
+    for (size_t i = 0; i < all->size(); ++i) {
+      Poco::JSON::Object::Ptr request = all->getObject(static_cast<unsigned>(i));
+      if (request->getValue<std::string>("path") == path) {
+        out.push_back(request);
+      }
+    }
+    return out;
+  }
+
   // base64(HMAC-SHA256(key, data)), computed here independently of plugin and fake.
   static std::string hmacSha256Base64(const std::string& key, const std::string& data) {
     struct Sha256 : Poco::SHA2Engine {

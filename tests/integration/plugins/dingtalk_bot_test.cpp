@@ -2,12 +2,11 @@
 // The dingtalk_bot plugin through the real daemon against notify-fakeprov's DingTalk robot,
 // which verifies the signature itself: delivery, and the 20-per-minute limit after which the
 // robot is blocked for 10 minutes (130101, rate limited, not a delivery failure).
-#include <Poco/JSON/Parser.h>
-
 #include <chrono>
 #include <map>
 
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
@@ -63,8 +62,7 @@ TEST_F(DingTalkBotThroughFakeProv, SignedTextIsDeliveredAsRecorded) {
   // DingTalk's scheme, recomputed here: key = secret, message = timestamp + "\n" + secret.
   EXPECT_EQ(query->getValue<std::string>("sign"),
             hmacSha256Base64("SECtest0123456789abcdef", timestamp + "\nSECtest0123456789abcdef"));
-  auto body =
-      Poco::JSON::Parser().parse(request->getValue<std::string>("body")).extract<Object::Ptr>();
+  auto body = parseJson(request->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   EXPECT_EQ(body->getObject("text")->getValue<std::string>("content"), "Alert\nDisk full on db-1");
 }

@@ -3,18 +3,11 @@
 // delivery with a cached tenant token, the one refresh after the token expired early,
 // recipient errors, the 5-per-second-per-user throttle (HTTP 429 + x-ogw-ratelimit-reset)
 // and refused app credentials.
-#include <Poco/JSON/Parser.h>
-
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
-
-using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 // The fake's default app is cli_test / test-app-secret.
 class FeishuAppThroughFakeProv : public FakeProvDaemonTest {
@@ -78,11 +71,11 @@ TEST_F(FeishuAppThroughFakeProv, DeliversWithOneCachedTokenAndTheExpectedBody) {
   EXPECT_EQ(
       request->getObject("headers")->getValue<std::string>("authorization").rfind("Bearer ", 0),
       0U);
-  auto body = parse(request->getValue<std::string>("body"));
+  auto body = parseJson(request->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("receive_id"), "ou_ann");
   EXPECT_EQ(body->getValue<std::string>("msg_type"), "text");
   EXPECT_EQ(body->getValue<std::string>("uuid"), first);
-  EXPECT_EQ(parse(body->getValue<std::string>("content"))->getValue<std::string>("text"),
+  EXPECT_EQ(parseJson(body->getValue<std::string>("content"))->getValue<std::string>("text"),
             "Notice\nHi Ann");
 }
 

@@ -2,16 +2,13 @@
 // The feishu_bot plugin through the real daemon against notify-fakeprov's Feishu custom bot,
 // which verifies the signature itself: delivery, the 5/s throttle (code 11232), a wrong
 // secret (19021, a configuration problem) and a missing keyword (19024, rejected).
-#include <Poco/JSON/Parser.h>
-
 #include <ctime>
 
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
-
-using Poco::JSON::Object;
 
 // The fake's default bots: "test-bot-token" signs with "test-secret", "test-bot-keyword"
 // wants "notify" in the text.
@@ -83,8 +80,7 @@ TEST_F(FeishuBotThroughFakeProv, SignedTextIsDeliveredAsRecorded) {
   ASSERT_EQ(recorded->size(), 1U);
   auto request = recorded->getObject(0);
   EXPECT_EQ(request->getValue<std::string>("path"), "/open-apis/bot/v2/hook/test-bot-token");
-  auto body =
-      Poco::JSON::Parser().parse(request->getValue<std::string>("body")).extract<Object::Ptr>();
+  auto body = parseJson(request->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("msg_type"), "text");
   EXPECT_EQ(body->getObject("content")->getValue<std::string>("text"),
             "Alert\nDisk \"full\" on db-1");

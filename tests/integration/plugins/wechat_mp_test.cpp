@@ -3,18 +3,13 @@
 // Account API: an accepted template message carrying exactly the expected fields, unreachable
 // followers and unknown templates failing with the provider's code, the one token refresh, and
 // the per-minute quota.
-#include <Poco/JSON/Parser.h>
-
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 // The fake's default account: wxfakeappid00001 / wechat-app-secret, template
 // TPL_ORDER_SHIPPED needing keywords order and eta; openids starting with "unsubscribed" have
@@ -67,15 +62,9 @@ attrs = { template_id = "TPL_GONE" }
                 channel);
   }
 
-  std::vector<Object::Ptr> templateSends(const FakeProvProcess& fake) {
-    std::vector<Object::Ptr> out;
-    auto all = fake.requests("wechat");
-    for (size_t i = 0; i < all->size(); ++i) {
-      if (all->getObject(i)->getValue<std::string>("note") != "token") {
-        out.push_back(all->getObject(i));
-      }
-    }
-    return out;
+  // The recorded template/send calls (token fetches are recorded too).
+  static std::vector<Object::Ptr> templateSends(const FakeProvProcess& fake) {
+    return recordedAt(fake, "wechat", "/cgi-bin/message/template/send");
   }
 
   std::unique_ptr<FakeProvProcess> limited_;
@@ -91,7 +80,7 @@ TEST_F(WechatMpThroughFakeProv, TemplateMessageIsProviderAcceptedWithTheExpected
   ASSERT_EQ(sends.size(), 1U);
   EXPECT_EQ(sends[0]->getValue<std::string>("note"), "accepted");
   EXPECT_EQ(sends[0]->getValue<std::string>("path"), "/cgi-bin/message/template/send");
-  auto body = parse(sends[0]->getValue<std::string>("body"));
+  auto body = parseJson(sends[0]->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("touser"), "oFollower1");
   EXPECT_EQ(body->getValue<std::string>("template_id"), "TPL_ORDER_SHIPPED");
   EXPECT_EQ(body->getValue<std::string>("client_msg_id"), id);

@@ -2,18 +2,13 @@
 // The wecom_app plugin through the real daemon against notify-fakeprov's WeCom app API:
 // delivery with one cached token, partly and wholly invalid recipients, the one refresh after
 // the token expired early, and the per-minute frequency limit.
-#include <Poco/JSON/Parser.h>
-
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 // The fake's default app: corp wwfakecorp0001, secret wecom-app-secret, agent 1000002. Users
 // whose id starts with "invalid" are not members.
@@ -59,15 +54,8 @@ body = "Hi {{name}}"
   }
 
   // The recorded message/send calls (token fetches are recorded too).
-  std::vector<Object::Ptr> messageSends(const FakeProvProcess& fake) {
-    std::vector<Object::Ptr> out;
-    auto all = fake.requests("wecom");
-    for (size_t i = 0; i < all->size(); ++i) {
-      if (all->getObject(i)->getValue<std::string>("path") == "/cgi-bin/message/send") {
-        out.push_back(all->getObject(i));
-      }
-    }
-    return out;
+  static std::vector<Object::Ptr> messageSends(const FakeProvProcess& fake) {
+    return recordedAt(fake, "wecom", "/cgi-bin/message/send");
   }
 
   std::unique_ptr<FakeProvProcess> limited_;
@@ -87,7 +75,7 @@ TEST_F(WecomAppThroughFakeProv, DeliversAsTheAgentWithOneCachedToken) {
   EXPECT_EQ(
       sends[0]->getObject("query")->getValue<std::string>("access_token").rfind("wecom-token-", 0),
       0U);
-  auto body = parse(sends[0]->getValue<std::string>("body"));
+  auto body = parseJson(sends[0]->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("touser"), "zhangsan|lisi");
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   EXPECT_EQ(body->getValue<int64_t>("agentid"), 1000002);

@@ -2,18 +2,13 @@
 // The wecom_bot plugin through the real daemon against notify-fakeprov's WeCom robot:
 // delivery of exactly the expected webhook call, the 20-messages-a-minute limit (the 21st is
 // rate limited for a minute) and an unknown key failing as a configuration problem.
-#include <Poco/JSON/Parser.h>
-
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 // The fake knows robot key "wecom-robot-key".
 class WecomBotThroughFakeProv : public FakeProvDaemonTest {
@@ -71,7 +66,7 @@ TEST_F(WecomBotThroughFakeProv, DeliversTheTextWithMentionsToTheKeysWebhook) {
   EXPECT_EQ(request->getValue<std::string>("note"), "delivered");
   EXPECT_EQ(request->getValue<std::string>("path"), "/cgi-bin/webhook/send");
   EXPECT_EQ(request->getObject("query")->getValue<std::string>("key"), "wecom-robot-key");
-  auto body = parse(request->getValue<std::string>("body"));
+  auto body = parseJson(request->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   auto text = body->getObject("text");
   EXPECT_EQ(text->getValue<std::string>("content"), "Alert\nDisk d1 is full");

@@ -3,18 +3,12 @@
 // text and template messages carrying exactly the expected request, an undeliverable number
 // failing with Meta's code, the pair rate limit (6 s) and a refused access token.
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 
 #include "support/fakeprov_daemon_test.hpp"
+#include "support/json_object.hpp"
 
 namespace notify::test {
 namespace {
-
-using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 // The fake's default account: token whatsapp-fake-token, number id 106540352242922, template
 // order_update with two body parameters; numbers ending in 0000 are not on WhatsApp.
@@ -73,7 +67,7 @@ TEST_F(WhatsappThroughFakeProv, TextMessageIsProviderAcceptedWithTheWamid) {
   EXPECT_EQ(request->getValue<std::string>("path"), "/v19.0/106540352242922/messages");
   EXPECT_EQ(request->getObject("headers")->getValue<std::string>("authorization"),
             "Bearer whatsapp-fake-token");
-  auto body = parse(request->getValue<std::string>("body"));
+  auto body = parseJson(request->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("messaging_product"), "whatsapp");
   EXPECT_EQ(body->getValue<std::string>("to"), "+16505551234");
   EXPECT_EQ(body->getValue<std::string>("type"), "text");
@@ -86,7 +80,7 @@ TEST_F(WhatsappThroughFakeProv, TemplateMessageCarriesTheParametersInOrder) {
       send("order", R"({"phone":"+4915112345678"})", R"({"eta":"Friday","order":"A-1001"})");
   auto message = waitForState(*client_, id, "provider_accepted");
   ASSERT_EQ(message->getValue<std::string>("state"), "provider_accepted");
-  auto body = parse(fake_.requests("whatsapp")->getObject(0)->getValue<std::string>("body"));
+  auto body = parseJson(fake_.requests("whatsapp")->getObject(0)->getValue<std::string>("body"));
   EXPECT_EQ(body->getValue<std::string>("type"), "template");
   auto tpl = body->getObject("template");
   EXPECT_EQ(tpl->getValue<std::string>("name"), "order_update");

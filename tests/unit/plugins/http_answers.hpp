@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Provider answers as a plugin's classifier receives them, for pure classification tests.
+// Both sides of a provider exchange for pure plugin tests: the answers a classifier receives,
+// and a header of the request a builder produced.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "notify/channel.hpp"
@@ -19,12 +21,28 @@ inline sdk::HttpResult httpAnswer(int status, std::string body, sdk::Headers hea
   return result;
 }
 
+// {"errcode": errcode, "errmsg": errmsg} inside HTTP 200, as DingTalk, WeCom and WeChat answer.
+inline sdk::HttpResult errcodeAnswer(int64_t errcode, const std::string& errmsg) {
+  return httpAnswer(200,
+                    R"({"errcode":)" + std::to_string(errcode) + R"(,"errmsg":")" + errmsg + "\"}");
+}
+
 // An exchange that got no answer (NOTIFY_HOST_TIMEOUT, _CONNECT_FAILED, ...).
 inline sdk::HttpResult transportFailure(int32_t hostCode, std::string error) {
   sdk::HttpResult result;
   result.hostCode = hostCode;
   result.error = std::move(error);
   return result;
+}
+
+// The value of the first header named name (exact case), "<absent>" when there is none.
+inline std::string header(const sdk::Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return "<absent>";
 }
 
 }  // namespace notify::test

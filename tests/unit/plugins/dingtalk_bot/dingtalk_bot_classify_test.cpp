@@ -19,9 +19,7 @@ RobotConfig config() {
 }
 
 sdk::Outcome answer(int errcode, const std::string& errmsg) {
-  return classify(httpAnswer(200, R"({"errcode":)" + std::to_string(errcode) + R"(,"errmsg":")" +
-                                      errmsg + "\"}"),
-                  config());
+  return classify(test::errcodeAnswer(errcode, errmsg), config());
 }
 
 TEST(DingTalkClassifyTest, ErrcodeZeroIsDelivered) {

@@ -3,7 +3,6 @@
 // against the hand-checked vector in providers.md, the signed URL and the message bodies.
 #include "plugins/dingtalk_bot/dingtalk_bot_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,6 +11,7 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -19,16 +19,13 @@ namespace notify::plugin::dingtalk_bot {
 namespace {
 
 using Poco::JSON::Object;
+using test::parseJson;
 
 // providers.md §4: ts 1700000000000 (milliseconds), secret SECtest0123456789abcdef.
 constexpr int64_t kNowMs = 1700000000000;
 constexpr const char* kSecret = "SECtest0123456789abcdef";
 constexpr const char* kSign = "/lfnxUUu80FwVTsIlv2F1cMGBb+PxEKAwYh/bsRxXcc=";
 constexpr const char* kSignEncoded = "%2FlfnxUUu80FwVTsIlv2F1cMGBb%2BPxEKAwYh%2FbsRxXcc%3D";
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 class DingTalkRequestTest : public ::testing::Test {
  protected:
@@ -41,7 +38,7 @@ class DingTalkRequestTest : public ::testing::Test {
     const test::RawMessage raw(std::move(message));
     const RobotRequest request = buildBody(raw.message());
     EXPECT_TRUE(request.error.empty()) << request.error;
-    return parse(request.body);
+    return parseJson(request.body);
   }
 
   core::HostServices services_{"dingtalk-test", std::make_shared<core::HttpClientPool>(),
@@ -63,7 +60,7 @@ TEST_F(DingTalkRequestTest, SignedUrlCarriesTokenMillisecondTimestampAndEncodedS
   EXPECT_EQ(request.url, std::string("https://oapi.dingtalk.com/robot/send?access_token=abc123"
                                      "&timestamp=1700000000000&sign=") +
                              kSignEncoded);
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   EXPECT_EQ(body->getObject("text")->getValue<std::string>("content"),
             "Shipped\nYour order is on its way");

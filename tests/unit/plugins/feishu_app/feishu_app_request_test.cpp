@@ -3,32 +3,22 @@
 // the im/v1 message with its JSON-encoded content and uuid, recipients and configuration.
 #include "plugins/feishu_app/feishu_app_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
+#include "unit/plugins/http_answers.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::feishu_app {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
-
-std::string header(const sdk::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "<absent>";
-}
+using test::header;
+using test::parseJson;
 
 AppConfig configure(std::map<std::string, std::string> values) {
   values.emplace("app_id", "cli_a1");
@@ -40,7 +30,7 @@ AppConfig configure(std::map<std::string, std::string> values) {
 TEST(FeishuAppRequestTest, TokenRequestCarriesTheAppCredentials) {
   const AppRequest request = buildTokenRequest(configure({{"base_url", "http://h:1/feishu/"}}));
   EXPECT_EQ(request.url, "http://h:1/feishu/open-apis/auth/v3/tenant_access_token/internal");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("app_id"), "cli_a1");
   EXPECT_EQ(body->getValue<std::string>("app_secret"), "s3cret");
 }
@@ -56,13 +46,13 @@ TEST(FeishuAppRequestTest, MessageHasBearerTokenJsonEncodedContentAndTheIdAsUuid
   EXPECT_EQ(request.url, "https://open.feishu.cn/open-apis/im/v1/messages?receive_id_type=open_id");
   EXPECT_EQ(header(request.headers, "Authorization"), "Bearer t-abc");
   EXPECT_EQ(header(request.headers, "Content-Type"), "application/json; charset=utf-8");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("receive_id"), "ou_7d8a6e");
   EXPECT_EQ(body->getValue<std::string>("msg_type"), "text");
   EXPECT_EQ(body->getValue<std::string>("uuid"), message.id);
   // content is a string holding JSON, not an object.
   ASSERT_TRUE(body->get("content").isString());
-  EXPECT_EQ(parse(body->getValue<std::string>("content"))->getValue<std::string>("text"),
+  EXPECT_EQ(parseJson(body->getValue<std::string>("content"))->getValue<std::string>("text"),
             "Shipped\nsay \"hi\"\nbye");
 }
 
@@ -72,7 +62,7 @@ TEST(FeishuAppRequestTest, CardTravelsAsAStringAndLongIdsAreNotSentAsUuid) {
   message.attrs = {{"msg_type", "interactive"}};
   message.body = R"({"elements":[{"tag":"markdown","content":"**A**"}]})";
   const test::RawMessage raw(message);
-  const Object::Ptr body = parse(buildSendRequest(configure({}), raw.message(), "t").body);
+  const Object::Ptr body = parseJson(buildSendRequest(configure({}), raw.message(), "t").body);
   EXPECT_EQ(body->getValue<std::string>("msg_type"), "interactive");
   EXPECT_EQ(body->getValue<std::string>("content"), message.body);
   EXPECT_FALSE(body->has("uuid"));
@@ -85,7 +75,7 @@ TEST(FeishuAppRequestTest, EmailReceiveIdTypeAddressesToEmail) {
   const AppRequest request =
       buildSendRequest(configure({{"receive_id_type", "email"}}), raw.message(), "t");
   EXPECT_EQ(request.url.substr(request.url.find('?')), "?receive_id_type=email");
-  EXPECT_EQ(parse(request.body)->getValue<std::string>("receive_id"), "ann@example.com");
+  EXPECT_EQ(parseJson(request.body)->getValue<std::string>("receive_id"), "ann@example.com");
 }
 
 TEST(FeishuAppRequestTest, MissingRecipientOrBadContentIsReported) {

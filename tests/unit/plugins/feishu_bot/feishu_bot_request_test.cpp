@@ -3,7 +3,6 @@
 // against the hand-checked vector in providers.md, the URL, the body and configuration checks.
 #include "plugins/feishu_bot/feishu_bot_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -12,6 +11,7 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -19,6 +19,7 @@ namespace notify::plugin::feishu_bot {
 namespace {
 
 using Poco::JSON::Object;
+using test::parseJson;
 
 // providers.md §3: ts 1599360473, secret test-secret.
 constexpr const char* kTimestamp = "1599360473";
@@ -26,10 +27,6 @@ constexpr const char* kSecret = "test-secret";
 constexpr const char* kFeishuSign = "wSds2BzzFIIGf/WrhUO+NI1q/9j+FRJd3JNHKAq0NZY=";
 constexpr const char* kDingTalkStyleSign = "bwOSU6XMEexAHKuyN31krxa2lbNEg4trOnn0f+E2pPs=";
 constexpr int64_t kNowMs = 1599360473456;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 class FeishuBotRequestTest : public ::testing::Test {
  protected:
@@ -59,7 +56,7 @@ TEST_F(FeishuBotRequestTest, SignedTextMessageGoesToTheHookUrlWithTimestampInSec
 
   ASSERT_TRUE(request.error.empty()) << request.error;
   EXPECT_EQ(request.url, "https://open.feishu.cn/open-apis/bot/v2/hook/hook-token");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("timestamp"), kTimestamp);
   EXPECT_EQ(body->getValue<std::string>("sign"), kFeishuSign);
   EXPECT_EQ(body->getValue<std::string>("msg_type"), "text");
@@ -75,7 +72,7 @@ TEST_F(FeishuBotRequestTest, UnsignedBotSendsNoTimestampOrSign) {
   const BotRequest request = buildRequest(config, raw.message(), host_, kNowMs);
 
   EXPECT_EQ(request.url, "http://127.0.0.1:9/feishu/open-apis/bot/v2/hook/t");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_FALSE(body->has("timestamp"));
   EXPECT_FALSE(body->has("sign"));
   EXPECT_EQ(body->getObject("content")->getValue<std::string>("text"), message.body);
@@ -86,7 +83,7 @@ TEST_F(FeishuBotRequestTest, PostIsWrappedInContentPostAndCardSitsAtTheTopLevel)
   core::OutboundMessage message = test::sampleMessage();
   message.attrs = {{"msg_type", "post"}};
   const test::RawMessage post(message);
-  const Object::Ptr postBody = parse(buildRequest(config, post.message(), host_, kNowMs).body);
+  const Object::Ptr postBody = parseJson(buildRequest(config, post.message(), host_, kNowMs).body);
   EXPECT_EQ(postBody->getValue<std::string>("msg_type"), "post");
   EXPECT_EQ(
       postBody->getObject("content")->getObject("post")->getObject("zh_cn")->getValue<std::string>(
@@ -96,7 +93,7 @@ TEST_F(FeishuBotRequestTest, PostIsWrappedInContentPostAndCardSitsAtTheTopLevel)
   message.attrs = {{"msg_type", "interactive"}};
   message.body = R"({"elements":[{"tag":"div","text":{"tag":"plain_text","content":"A \"1\""}}]})";
   const test::RawMessage card(message);
-  const Object::Ptr cardBody = parse(buildRequest(config, card.message(), host_, kNowMs).body);
+  const Object::Ptr cardBody = parseJson(buildRequest(config, card.message(), host_, kNowMs).body);
   EXPECT_EQ(cardBody->getValue<std::string>("msg_type"), "interactive");
   EXPECT_FALSE(cardBody->has("content"));
   EXPECT_EQ(cardBody->getObject("card")->getArray("elements")->size(), 1U);

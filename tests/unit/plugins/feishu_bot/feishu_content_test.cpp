@@ -2,9 +2,9 @@
 // The Feishu content formats both Feishu channels send (plugins/common/feishu_content).
 #include "plugins/common/feishu_content.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include "support/json_object.hpp"
 #include "unit/plugins/http_answers.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -12,10 +12,7 @@ namespace notify::plugin::common::feishu {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
+using test::parseJson;
 
 Content contentOf(core::OutboundMessage message) {
   const test::RawMessage raw(std::move(message));
@@ -28,7 +25,7 @@ TEST(FeishuContentTest, TextIsTheBodyUnderTheSubjectAndSurvivesQuotesAndNewlines
   const Content content = contentOf(message);
   ASSERT_TRUE(content.error.empty());
   EXPECT_EQ(content.msgType, "text");
-  EXPECT_EQ(parse(content.json)->getValue<std::string>("text"), "Shipped\n" + message.body);
+  EXPECT_EQ(parseJson(content.json)->getValue<std::string>("text"), "Shipped\n" + message.body);
 }
 
 TEST(FeishuContentTest, PostHasTheTitleAndOneParagraphPerLine) {
@@ -37,7 +34,7 @@ TEST(FeishuContentTest, PostHasTheTitleAndOneParagraphPerLine) {
   message.attrs = {{"msg_type", "post"}, {"title", "Order A-1"}, {"locale", "en_us"}};
   const Content content = contentOf(message);
   ASSERT_TRUE(content.error.empty());
-  const Object::Ptr post = parse(content.json)->getObject("en_us");
+  const Object::Ptr post = parseJson(content.json)->getObject("en_us");
   EXPECT_EQ(post->getValue<std::string>("title"), "Order A-1");
   const auto paragraphs = post->getArray("content");
   ASSERT_EQ(paragraphs->size(), 2U);

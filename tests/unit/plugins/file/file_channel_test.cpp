@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built channel_file.so, loaded and driven the way notifyd runs it: what lands in the file.
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -12,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/json_object.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::test {
@@ -29,10 +29,6 @@ std::vector<std::string> readLines(const fs::path& path) {
     lines.push_back(line);
   }
   return lines;
-}
-
-Object::Ptr parse(const std::string& line) {
-  return Poco::JSON::Parser().parse(line).extract<Object::Ptr>();
 }
 
 class FileChannelTest : public ::testing::Test {
@@ -99,11 +95,11 @@ TEST_F(FileChannelTest, EachSendAppendsExactlyOneParseableLine) {
   const auto lines = readLines(path_);
   ASSERT_EQ(lines.size(), 3U);
   EXPECT_EQ(lines[0], "{\"earlier\":true}");
-  const Object::Ptr one = parse(lines[1]);
+  const Object::Ptr one = parseJson(lines[1]);
   EXPECT_EQ(one->getValue<std::string>("message_id"), "m-1");
   EXPECT_EQ(one->getValue<std::string>("body"), first.body);
   EXPECT_EQ(one->getValue<std::string>("delivered_at"), "2023-11-14T22:13:20.123Z");
-  const Object::Ptr two = parse(lines[2]);
+  const Object::Ptr two = parseJson(lines[2]);
   EXPECT_EQ(two->getValue<std::string>("message_id"), "m-2");
   EXPECT_EQ(two->getValue<int>("attempt"), 4);
   EXPECT_EQ(two->getObject("to")->getValue<std::string>("user"), "u-42");
@@ -157,7 +153,7 @@ TEST_F(FileChannelTest, ConcurrentSendsNeverInterleave) {
   }
   std::set<std::string> ids;
   for (const std::string& line : readLines(path_)) {
-    ids.insert(parse(line)->getValue<std::string>("message_id"));
+    ids.insert(parseJson(line)->getValue<std::string>("message_id"));
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kPerThread));
 }

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "plugins/file/file_record.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 
+#include "support/json_object.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::file {
 namespace {
 
-using Poco::JSON::Object;
+using test::parseJson;
 
 TEST(FileRecordTest, IsOneJsonLineWithEveryField) {
   core::OutboundMessage message = test::sampleMessage();
@@ -24,7 +24,7 @@ TEST(FileRecordTest, IsOneJsonLineWithEveryField) {
   ASSERT_FALSE(line.empty());
   EXPECT_EQ(line.back(), '\n');
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
-  const auto record = Poco::JSON::Parser().parse(line).extract<Object::Ptr>();
+  const auto record = parseJson(line);
   EXPECT_EQ(record->getValue<std::string>("message_id"), message.id);
   EXPECT_EQ(record->getValue<std::string>("app"), "shop");
   EXPECT_EQ(record->getValue<std::string>("template"), "order_shipped");
@@ -45,7 +45,7 @@ TEST(FileRecordTest, MultiLineTextStaysOnOneLine) {
   const std::string line = buildRecord(raw.message(), 0);
 
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
-  const auto record = Poco::JSON::Parser().parse(line).extract<Object::Ptr>();
+  const auto record = parseJson(line);
   EXPECT_EQ(record->getValue<std::string>("subject"), message.subject);
   EXPECT_EQ(record->getValue<std::string>("body"), message.body);
 }

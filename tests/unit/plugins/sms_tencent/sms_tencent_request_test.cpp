@@ -14,24 +14,17 @@
 #include "core/plugin/http_client_pool.hpp"
 #include "plugins/sms_tencent/tc3_signer.hpp"
 #include "unit/plugins/config_kv.hpp"
+#include "unit/plugins/http_answers.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::sms_tencent {
 namespace {
 
 using test::ConfigKv;
+using test::header;
 using test::RawMessage;
 
 constexpr int64_t kNowMs = 1700000000123;
-
-std::string header(const sdk::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "<absent>";
-}
 
 core::OutboundMessage smsMessage() {
   core::OutboundMessage message = test::sampleMessage();

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built channel_webhook.so, loaded and driven the way notifyd runs it, against a local
 // endpoint: what the receiver gets and what outcome the host is told.
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
+#include "support/json_object.hpp"
 #include "support/webhook_receiver.hpp"
 #include "unit/plugins/plugin_support.hpp"
 #include "unit/plugins/webhook/recording_http_server.hpp"
@@ -78,7 +78,7 @@ TEST_F(WebhookChannelTest, PostsASignedEnvelopeAndReportsDelivery) {
   EXPECT_EQ(seen.headers.at("webhook-signature"),
             standardWebhookSignature(kSecret, message.id, "1700000000", seen.body));
 
-  const auto root = Poco::JSON::Parser().parse(seen.body).extract<Poco::JSON::Object::Ptr>();
+  const auto root = parseJson(seen.body);
   EXPECT_EQ(root->getValue<std::string>("type"), "order.shipped");
   EXPECT_EQ(root->getValue<std::string>("timestamp"), "2023-11-14T22:13:20.123Z");
   EXPECT_EQ(root->getObject("data")->getValue<std::string>("body"), message.body);

@@ -3,7 +3,6 @@
 // envelope and configuration checks. Crypto runs through the real host services.
 #include "plugins/webhook/webhook_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -11,7 +10,9 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
+#include "unit/plugins/http_answers.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::webhook {
@@ -19,6 +20,8 @@ namespace {
 
 using Poco::JSON::Object;
 using test::ConfigKv;
+using test::header;
+using test::parseJson;
 using test::RawMessage;
 using test::sampleMessage;
 
@@ -29,19 +32,6 @@ constexpr const char* kVectorTimestamp = "1614265330";
 constexpr const char* kVectorBody = R"({"test": 2432232314})";
 constexpr const char* kVectorSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 constexpr int64_t kNowMs = 1614265330000;
-
-std::string header(const sdk::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "<absent>";
-}
-
-Object::Ptr parseJson(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
 
 class WebhookRequestTest : public ::testing::Test {
  protected:

@@ -22,9 +22,7 @@ MpConfig config() {
 }
 
 common::TokenSend send(int errcode, const std::string& errmsg = "x") {
-  return classifySend(httpAnswer(200, R"({"errcode":)" + std::to_string(errcode) +
-                                          R"(,"errmsg":")" + errmsg + "\"}"),
-                      config(), "TOKEN", kNowMs);
+  return classifySend(test::errcodeAnswer(errcode, errmsg), config(), "TOKEN", kNowMs);
 }
 
 TEST(WechatMpClassifyTest, TokenAnswerWithoutErrcodeIsTheToken) {
@@ -37,9 +35,8 @@ TEST(WechatMpClassifyTest, TokenAnswerWithoutErrcodeIsTheToken) {
 
 TEST(WechatMpClassifyTest, TokenErrorsAreConfigurationProblems) {
   for (int code : {40013, 40125, 40164}) {
-    const common::TokenResult result = parseTokenAnswer(
-        httpAnswer(200, R"({"errcode":)" + std::to_string(code) + R"(,"errmsg":"mp-s3cret"})"),
-        config(), kNowMs);
+    const common::TokenResult result =
+        parseTokenAnswer(test::errcodeAnswer(code, "mp-s3cret"), config(), kNowMs);
     ASSERT_FALSE(result.token);
     EXPECT_EQ(result.failure.status, NOTIFY_BAD_CONFIG) << code;
     EXPECT_EQ(result.failure.providerCode, std::to_string(code));

@@ -3,7 +3,6 @@
 // touser/template_id/data/url/miniprogram/client_msg_id, refusals, configuration checks.
 #include "plugins/wechat_mp/wechat_mp_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -18,10 +18,7 @@ namespace notify::plugin::wechat_mp {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
+using test::parseJson;
 
 MpConfig configure(std::map<std::string, std::string> values) {
   values.emplace("app_id", "wx0123");
@@ -56,7 +53,7 @@ TEST(WechatMpRequestTest, UrlsCarryTheEncodedCredentialsAndToken) {
 TEST(WechatMpRequestTest, EveryVariableBecomesAKeywordAndTheIdTheClientMsgId) {
   const MpMessage built = build(templateMessage());
   ASSERT_FALSE(built.refusal);
-  const Object::Ptr body = parse(built.body);
+  const Object::Ptr body = parseJson(built.body);
   EXPECT_EQ(body->getValue<std::string>("touser"), "oXyz-openid");
   EXPECT_EQ(body->getValue<std::string>("template_id"), "TPL_ORDER_SHIPPED");
   EXPECT_EQ(body->getValue<std::string>("client_msg_id"), test::sampleMessage().id);
@@ -75,7 +72,7 @@ TEST(WechatMpRequestTest, ParamsAttrLimitsTheKeywordsAndUrlAndMiniprogramAreAdde
                    {"url", "https://shop.example.com/o/A-1001"},
                    {"miniprogram_appid", "wxmini"},
                    {"miniprogram_pagepath", "pages/order?id=1"}};
-  const Object::Ptr body = parse(build(message).body);
+  const Object::Ptr body = parseJson(build(message).body);
   EXPECT_EQ(body->getObject("data")->size(), 1U);
   EXPECT_TRUE(body->getObject("data")->has("order"));
   EXPECT_EQ(body->getValue<std::string>("url"), "https://shop.example.com/o/A-1001");

@@ -3,7 +3,6 @@
 // URL and body, recipients, byte limits, configuration checks.
 #include "plugins/wecom_app/wecom_app_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -18,10 +18,7 @@ namespace notify::plugin::wecom_app {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
+using test::parseJson;
 
 AppConfig configure(std::map<std::string, std::string> values) {
   values.emplace("corp_id", "ww1234");
@@ -54,7 +51,7 @@ TEST_F(WecomAppRequestTest, TextMessageToTheUsersAsTheAgent) {
   message.to = {{"user", "ZhangSan|lisi"}};
   const AppMessage built = build(message);
   ASSERT_FALSE(built.refusal);
-  const Object::Ptr body = parse(built.body);
+  const Object::Ptr body = parseJson(built.body);
   EXPECT_EQ(body->getValue<std::string>("touser"), "ZhangSan|lisi");
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   EXPECT_EQ(body->getValue<int64_t>("agentid"), 1000002);
@@ -66,7 +63,7 @@ TEST_F(WecomAppRequestTest, TextMessageToTheUsersAsTheAgent) {
 TEST_F(WecomAppRequestTest, MarkdownOnRequest) {
   core::OutboundMessage message = test::sampleMessage();
   message.attrs = {{"msg_type", "markdown"}};
-  const Object::Ptr body = parse(build(message).body);
+  const Object::Ptr body = parseJson(build(message).body);
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "markdown");
   EXPECT_EQ(body->getObject("markdown")->getValue<std::string>("content"),
             "**Shipped**\nYour order is on its way");

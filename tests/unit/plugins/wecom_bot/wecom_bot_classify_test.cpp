@@ -14,9 +14,7 @@ using test::httpAnswer;
 constexpr const char* kKey = "693a91f6-secret-key";
 
 sdk::Outcome errcode(int code, const std::string& errmsg) {
-  return classify(
-      httpAnswer(200, R"({"errcode":)" + std::to_string(code) + R"(,"errmsg":")" + errmsg + "\"}"),
-      kKey);
+  return classify(test::errcodeAnswer(code, errmsg), kKey);
 }
 
 TEST(WecomBotClassifyTest, ErrcodeZeroIsDelivered) {

@@ -3,7 +3,6 @@
 // markdown bodies, mentions, byte limits, configuration checks.
 #include "plugins/wecom_bot/wecom_bot_request.hpp"
 
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/http_client_pool.hpp"
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -18,10 +18,7 @@ namespace notify::plugin::wecom_bot {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
+using test::parseJson;
 
 class WecomBotRequestTest : public ::testing::Test {
  protected:
@@ -48,7 +45,7 @@ TEST_F(WecomBotRequestTest, TextMessageWithMentionsGoesToTheKeysWebhook) {
   EXPECT_EQ(request.url,
             "http://127.0.0.1:9/wecom/cgi-bin/webhook/send?key="
             "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "text");
   const Object::Ptr text = body->getObject("text");
   EXPECT_EQ(text->getValue<std::string>("content"), "Shipped\nYour order is on its way");
@@ -60,7 +57,7 @@ TEST_F(WecomBotRequestTest, TextMessageWithMentionsGoesToTheKeysWebhook) {
 TEST_F(WecomBotRequestTest, DefaultEndpointAndNoMentionListsWithoutTheAttrs) {
   const BotRequest request = build(test::sampleMessage(), configure({}));
   EXPECT_EQ(request.url.rfind("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=", 0), 0U);
-  EXPECT_FALSE(parse(request.body)->getObject("text")->has("mentioned_list"));
+  EXPECT_FALSE(parseJson(request.body)->getObject("text")->has("mentioned_list"));
 }
 
 TEST_F(WecomBotRequestTest, KeyIsUrlEncoded) {
@@ -71,7 +68,7 @@ TEST_F(WecomBotRequestTest, KeyIsUrlEncoded) {
 TEST_F(WecomBotRequestTest, MarkdownHasABoldSubjectAndNoMentions) {
   core::OutboundMessage message = test::sampleMessage();
   message.attrs = {{"msg_type", "markdown"}, {"mentions", "@all"}};
-  const Object::Ptr body = parse(build(message, configure({})).body);
+  const Object::Ptr body = parseJson(build(message, configure({})).body);
   EXPECT_EQ(body->getValue<std::string>("msgtype"), "markdown");
   EXPECT_EQ(body->getObject("markdown")->getValue<std::string>("content"),
             "**Shipped**\nYour order is on its way");

@@ -4,31 +4,21 @@
 #include "plugins/whatsapp/whatsapp_request.hpp"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
+#include "unit/plugins/http_answers.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
 namespace notify::plugin::whatsapp {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& json) {
-  return Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
-}
-
-std::string header(const sdk::Headers& headers, std::string_view name) {
-  for (const auto& [key, value] : headers) {
-    if (key == name) {
-      return value;
-    }
-  }
-  return "<absent>";
-}
+using test::header;
+using test::parseJson;
 
 WaConfig configure(std::map<std::string, std::string> values) {
   values.emplace("phone_number_id", "106540352242922");
@@ -54,7 +44,7 @@ TEST(WhatsappRequestTest, TextMessageToThePhoneWithBearerToken) {
   EXPECT_EQ(request.url, "https://graph.facebook.com/v19.0/106540352242922/messages");
   EXPECT_EQ(header(request.headers, "Authorization"), "Bearer EAAG-token");
   EXPECT_EQ(header(request.headers, "Content-Type"), "application/json");
-  const Object::Ptr body = parse(request.body);
+  const Object::Ptr body = parseJson(request.body);
   EXPECT_EQ(body->getValue<std::string>("messaging_product"), "whatsapp");
   EXPECT_EQ(body->getValue<std::string>("recipient_type"), "individual");
   EXPECT_EQ(body->getValue<std::string>("to"), "+16505551234");
@@ -69,7 +59,7 @@ TEST(WhatsappRequestTest, TemplateMessageWithOrderedBodyParameters) {
   core::OutboundMessage message = phoneMessage();
   message.vars = {{"order", "A-1001"}, {"eta", "Friday"}};
   message.attrs = {{"template_id", "order_update"}, {"language", "de"}, {"params", "eta,order"}};
-  const Object::Ptr body = parse(build(message).body);
+  const Object::Ptr body = parseJson(build(message).body);
   EXPECT_EQ(body->getValue<std::string>("type"), "template");
   EXPECT_FALSE(body->has("text"));
   const Object::Ptr tpl = body->getObject("template");
@@ -87,7 +77,7 @@ TEST(WhatsappRequestTest, TemplateMessageWithOrderedBodyParameters) {
 TEST(WhatsappRequestTest, TemplateWithoutParamsHasNoComponentsAndDefaultLanguage) {
   core::OutboundMessage message = phoneMessage();
   message.attrs = {{"template_id", "hello_world"}};
-  const Object::Ptr tpl = parse(build(message).body)->getObject("template");
+  const Object::Ptr tpl = parseJson(build(message).body)->getObject("template");
   EXPECT_EQ(tpl->getObject("language")->getValue<std::string>("code"), "en_US");
   EXPECT_FALSE(tpl->has("components"));
 }
