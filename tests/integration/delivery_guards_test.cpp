@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "support/daemon_process.hpp"
+#include "support/fakeprov_process.hpp"
 #include "support/test_client.hpp"
 #include "support/test_config.hpp"
 #include "support/webhook_receiver.hpp"
@@ -172,6 +173,63 @@ body = "Code {{name}}"
   EXPECT_EQ(message->getValue<std::string>("lane"), "otp");
   // Far below one marketing timeout (3 s): the otp lane never waited for marketing workers.
   EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(), 1500);
+}
+
+TEST_F(DeliveryGuards, AnOutageIsWaitedOutAndTheBacklogDrainsAtTheConfiguredRate) {
+  FakeProvProcess fake;
+  start(R"(
+[lanes.patient]
+max_attempts = 20
+
+[providers.flaky]
+plugin = "webhook"
+url = ")" +
+        fake.url("webhook") + R"(/hook"
+secret = "file:webhook.secret"
+rate_limits = ["10/1s"]
+circuit_failures = 3
+circuit_cooldown_ms = 200
+
+[channels.flaky]
+providers = ["flaky"]
+
+[templates.flaky]
+lane = "patient"
+vars = ["name"]
+[templates.flaky.content.flaky]
+body = "Hi {{name}}"
+)");
+  // The provider is down for its next 6 requests.
+  fake.control("faults", R"({"provider":"webhook","kind":"status","status":503,"count":6})");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 30; ++i) {
+    ids.push_back(send("flaky"));
+  }
+  // Another channel is not held up by the outage.
+  std::string other = send("greeting");
+  auto otherMessage = waitForState(*client_, other, "delivered", 3000);
+  EXPECT_EQ(otherMessage->getValue<std::string>("state"), "delivered")
+      << client_
+             ->request(R"({"op":"status","app":"test","token":"test-token","message_id":")" +
+                       other + "\"}")
+             ->get("message")
+             .toString();
+  for (const auto& id : ids) {
+    auto message = waitForState(*client_, id, "delivered", 20000);
+    EXPECT_EQ(message->getValue<std::string>("state"), "delivered") << id;
+  }
+  // After the outage the backlog drains no faster than 10 per second at the provider.
+  std::vector<int64_t> arrivals;
+  auto recorded = fake.requests("webhook");
+  for (size_t i = 0; i < recorded->size(); ++i) {
+    arrivals.push_back(recorded->getObject(static_cast<unsigned>(i))->getValue<int64_t>("at_ms"));
+  }
+  ASSERT_EQ(arrivals.size(), 30u);  // the fake records accepted requests only
+  std::sort(arrivals.begin(), arrivals.end());
+  constexpr int64_t kJitterToleranceMs = 40;  // see RateLimitIsNeverExceeded…
+  for (size_t i = 10; i < arrivals.size(); ++i) {
+    EXPECT_GE(arrivals[i] - arrivals[i - 10], 1000 - kJitterToleranceMs) << i;
+  }
 }
 
 }  // namespace
