@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <zmq.hpp>
 
 #include "support/daemon_process.hpp"
 #include "support/test_client.hpp"
@@ -120,6 +121,53 @@ TEST(CrashRecovery, SigtermUnderLoadStopsCleanlyAndKeepsEveryAck) {
   for (const auto& id : acked) {
     EXPECT_EQ(delivered.count(id), 1u) << id;
   }
+}
+
+TEST(BackPressure, ASaturatedDaemonAnswersBusyQuicklyAndLosesNothingItAcked) {
+  TempDir dir;
+  WebhookReceiver receiver(kWebhookSecret);
+  int port = freeLoopbackPort();
+  auto config = writeDaemonConfig(dir, port, receiver.url());
+  std::string text = readFile(config);
+  std::string listen = "listen = \"" + endpointFor(port) + "\"";
+  text.replace(text.find(listen), listen.size(), listen + "\nmax_pending = 4");
+  dir.write("notifyd.toml", text);
+  DaemonProcess daemon(config, endpointFor(port));
+  daemon.start();
+
+  // One pipelined client fires everything at once, then reads every reply.
+  zmq::context_t context(1);
+  zmq::socket_t socket(context, zmq::socket_type::dealer);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.connect(endpointFor(port));
+  constexpr int kRequests = 3000;
+  for (int i = 0; i < kRequests; ++i) {
+    socket.send(zmq::buffer(sendFrame("greeting", R"({"user":"u)" + std::to_string(i) + "\"}",
+                                      R"({"name":"B"})")),
+                zmq::send_flags::none);
+  }
+  std::set<std::string> acked;
+  int busy = 0;
+  socket.set(zmq::sockopt::rcvtimeo, 10000);
+  for (int i = 0; i < kRequests; ++i) {
+    zmq::message_t reply;
+    ASSERT_TRUE(socket.recv(reply)) << "reply " << i << " never came";
+    std::string body = reply.to_string();
+    if (body.find("\"ok\":true") != std::string::npos) {
+      acked.insert(body.substr(body.find("\"message_id\":\"") + 14, 36));
+    } else {
+      ASSERT_NE(body.find("\"code\":\"busy\""), std::string::npos) << body;
+      ++busy;
+    }
+  }
+  EXPECT_GT(busy, 0);
+  EXPECT_GT(acked.size(), 0u);
+  ASSERT_TRUE(receiver.waitFor(acked.size(), 20000));
+  std::set<std::string> delivered;
+  for (const auto& hook : receiver.received()) {
+    delivered.insert(hook.id);
+  }
+  EXPECT_EQ(delivered, acked);  // exactly the acked ones: a busy answer stored nothing
 }
 
 }  // namespace
