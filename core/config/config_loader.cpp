@@ -231,6 +231,15 @@ void readPlugins(const toml::table& root, DaemonConfig& config, ConfigErrors& er
   }
 }
 
+void checkRateLimits(const std::vector<std::string>& limits, const toml::table& t,
+                     const std::string& path, ConfigErrors& errors) {
+  for (const auto& limit : limits) {
+    if (Result<RateWindow> window = parseRateWindow(limit); !window) {
+      errors.add(t.source(), path + ".rate_limits", window.error().message);
+    }
+  }
+}
+
 void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   SecretResolver secrets(config.baseDir);
   eachNamed(root, "apps", errors,
@@ -242,11 +251,7 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
               r.string("token", reference, true);
               r.string("owner", app.owner);
               r.strings("rate_limits", app.rateLimits);
-              for (const auto& limit : app.rateLimits) {
-                if (Result<RateWindow> window = parseRateWindow(limit); !window) {
-                  errors.add(t.source(), path + ".rate_limits", window.error().message);
-                }
-              }
+              checkRateLimits(app.rateLimits, t, path, errors);
               if (!reference.empty()) {
                 Result<std::string> token = secrets.resolve(reference);
                 if (!token) {
@@ -271,12 +276,7 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.string("plugin", provider.plugin, true);
               r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
               r.strings("rate_limits", provider.rateLimits);
-              for (const auto& limit : provider.rateLimits) {
-                Result<RateWindow> window = parseRateWindow(limit);
-                if (!window) {
-                  errors.add(t.source(), path + ".rate_limits", window.error().message);
-                }
-              }
+              checkRateLimits(provider.rateLimits, t, path, errors);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               config.providers.emplace(name, std::move(provider));

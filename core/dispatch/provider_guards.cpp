@@ -13,15 +13,7 @@ constexpr int64_t kMaxCooldownFactor = 20;
 ProviderGuards::ProviderGuards(const DaemonConfig& config) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    std::vector<RateWindow> windows;
-    for (const auto& text : provider.rateLimits) {
-      if (Result<RateWindow> window = parseRateWindow(text)) {
-        windows.push_back(window.value());
-      }
-    }
-    if (!windows.empty()) {
-      guards.limiter = std::make_unique<RateLimiter>(std::move(windows));
-    }
+    guards.limiter = makeRateLimiter(provider.rateLimits);
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);

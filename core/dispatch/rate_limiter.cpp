@@ -120,4 +120,14 @@ double RateLimiter::utilisation(int64_t nowMs) const {
   return highest;
 }
 
+std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits) {
+  std::vector<RateWindow> windows;
+  for (const auto& text : limits) {
+    if (Result<RateWindow> window = parseRateWindow(text)) {
+      windows.push_back(window.value());
+    }
+  }
+  return windows.empty() ? nullptr : std::make_unique<RateLimiter>(std::move(windows));
+}
+
 }  // namespace notify::core

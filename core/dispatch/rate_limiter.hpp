@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -53,5 +54,10 @@ class RateLimiter {
   mutable std::mutex mutex_;
   std::vector<Ring> rings_;
 };
+
+// A limiter for configured limits such as {"20/min", "5/s"}, or null when there are none.
+// The texts must have been checked (parseRateWindow) when the configuration was read; any that
+// do not parse are skipped here.
+std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits);
 
 }  // namespace notify::core

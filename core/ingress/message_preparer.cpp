@@ -50,14 +50,8 @@ Result<std::string> chooseChannel(const TemplateConfig& tpl, const SendRequest& 
 MessagePreparer::MessagePreparer(std::shared_ptr<const DaemonConfig> config)
     : config_(std::move(config)) {
   for (const auto& [name, app] : config_->apps) {
-    std::vector<RateWindow> windows;
-    for (const auto& text : app.rateLimits) {
-      if (Result<RateWindow> window = parseRateWindow(text)) {
-        windows.push_back(window.value());
-      }
-    }
-    if (!windows.empty()) {
-      appLimits_.emplace(name, std::make_unique<RateLimiter>(std::move(windows)));
+    if (auto limiter = makeRateLimiter(app.rateLimits)) {
+      appLimits_.emplace(name, std::move(limiter));
     }
   }
 }

@@ -4,44 +4,21 @@
 // dispatcher must survive (5xx, dropped connection, slow answer past the timeout).
 #include <gtest/gtest.h>
 
-#include "support/daemon_process.hpp"
-#include "support/fakeprov_process.hpp"
-#include "support/test_client.hpp"
-#include "support/test_config.hpp"
+#include "support/fakeprov_daemon_test.hpp"
 
 namespace notify::test {
 namespace {
 
-class WebhookThroughFakeProv : public ::testing::Test {
+// writeDaemonConfig's provider "hook" uses the webhook plugin with kWebhookSecret, the same
+// secret fakeprov's webhook consumer expects by default, and FakeProvDaemonTest points it at
+// the fake's /webhook/hook.
+class WebhookThroughFakeProv : public FakeProvDaemonTest {
  protected:
-  void SetUp() override {
-    port_ = freeLoopbackPort();
-    // writeDaemonConfig's provider "hook" uses the webhook plugin with kWebhookSecret, the
-    // same secret fakeprov's webhook consumer expects by default.
-    auto config = writeDaemonConfig(dir_, port_, fake_.url("webhook") + "/hook");
-    daemon_ = std::make_unique<DaemonProcess>(config, endpointFor(port_));
-    daemon_->start();
-    client_ = std::make_unique<TestClient>(endpointFor(port_));
-  }
-
-  void TearDown() override {
-    if (HasFailure()) {
-      std::cerr << daemon_->log();
-    }
-  }
+  void SetUp() override { startDaemon(""); }
 
   std::string send(const std::string& name) {
-    auto reply = client_->request(sendFrame("greeting", R"({"user":"u1"})",
-                                            R"({"name":")" + name + "\"}"));
-    EXPECT_TRUE(reply->getValue<bool>("ok"));
-    return reply->getValue<std::string>("message_id");
+    return FakeProvDaemonTest::send("greeting", R"({"user":"u1"})", R"({"name":")" + name + "\"}");
   }
-
-  FakeProvProcess fake_;
-  TempDir dir_;
-  int port_ = 0;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::unique_ptr<TestClient> client_;
 };
 
 TEST_F(WebhookThroughFakeProv, ProviderVerifiesTheSignatureAndRecordsTheDelivery) {
