@@ -118,6 +118,19 @@ struct SqliteStore::Statements {
   }
 };
 
+// Prepared once on the reader connection: the claimer asks for the next due time after every
+// claim that did not fill its batch, so this is on the latency path.
+struct SqliteStore::ReaderStatements {
+  explicit ReaderStatements(SqliteDb& db)
+      : nextReady(db.handle(), "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT NULL"),
+        nextReadyInLane(db.handle(),
+                        "SELECT MIN(ready_ms) FROM messages WHERE lane = ? AND "
+                        "ready_ms IS NOT NULL") {}
+
+  SqliteStatement nextReady;
+  SqliteStatement nextReadyInLane;
+};
+
 SqliteStore::SqliteStore(std::filesystem::path path, bool synchronousFull)
     : path_(std::move(path)), synchronousFull_(synchronousFull) {}
 
@@ -159,6 +172,7 @@ Result<void> SqliteStore::migrate() {
     writer_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     tx.commit();
     statements_ = std::make_unique<Statements>(*writer_);
+    readerStatements_ = std::make_unique<ReaderStatements>(*reader_);
     return {};
   } catch (const std::exception& e) {
     return storeError(e);
@@ -290,17 +304,17 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
 Result<std::optional<int64_t>> SqliteStore::nextReadyMs(const std::string& lane) {
   std::lock_guard lock(readMutex_);
   try {
-    SqliteStatement q(reader_->handle(),
-                      lane.empty() ? "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT NULL"
-                                   : "SELECT MIN(ready_ms) FROM messages WHERE lane = ? AND "
-                                     "ready_ms IS NOT NULL");
+    SqliteStatement& q =
+        lane.empty() ? readerStatements_->nextReady : readerStatements_->nextReadyInLane;
     if (!lane.empty()) {
       q.bind(1, lane);
     }
+    std::optional<int64_t> next;
     if (q.step() && !q.isNull(0)) {
-      return std::optional<int64_t>(q.integer(0));
+      next = q.integer(0);
     }
-    return std::optional<int64_t>();
+    q.reset();
+    return next;
   } catch (const std::exception& e) {
     return storeError(e);
   }
@@ -380,8 +394,8 @@ Result<std::vector<DeadLetter>> SqliteStore::deadLetters(const DeadLetterQuery& 
     std::vector<DeadLetter> letters;
     while (q.step()) {
       letters.push_back({q.text(0), q.text(1), q.text(2), q.text(3),
-                         static_cast<uint32_t>(q.integer(4)), q.integer(5), q.integer(6),
-                         q.text(7), q.text(8)});
+                         static_cast<uint32_t>(q.integer(4)), q.integer(5), q.integer(6), q.text(7),
+                         q.text(8)});
     }
     return letters;
   } catch (const std::exception& e) {
@@ -408,8 +422,8 @@ Result<size_t> SqliteStore::replay(const DeadLetterQuery& query, int64_t nowMs,
                             "lease_owner = NULL, updated_ms = ? WHERE id = ?");
     for (const auto& id : ids) {
       requeue.bind(1, nowMs).bind(2, nowMs).bind(3, id).run();
-      statements_->event(id, {nowMs, MessageState::kQueued, actor, "", "",
-                              "replayed from the dead letters"});
+      statements_->event(
+          id, {nowMs, MessageState::kQueued, actor, "", "", "replayed from the dead letters"});
     }
     tx.commit();
     return ids.size();

@@ -30,6 +30,7 @@ class SqliteStore : public MessageStore {
 
  private:
   struct Statements;
+  struct ReaderStatements;
 
   void open();
 
@@ -40,6 +41,7 @@ class SqliteStore : public MessageStore {
   std::unique_ptr<SqliteDb> writer_;
   std::unique_ptr<SqliteDb> reader_;
   std::unique_ptr<Statements> statements_;
+  std::unique_ptr<ReaderStatements> readerStatements_;
 };
 
 }  // namespace notify::core
