@@ -13,7 +13,7 @@ constexpr int64_t kMaxCooldownFactor = 20;
 ProviderGuards::ProviderGuards(const DaemonConfig& config) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    guards.limiter = makeRateLimiter(provider.rateLimits);
+    guards.limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);
