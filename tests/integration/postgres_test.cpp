@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// notifyd on PostgreSQL: one node end to end, the server stopped or its sessions killed under
+// load, and three nodes sharing one database with one of them killed mid-load.
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/daemon_process.hpp"
+#include "support/pg_server.hpp"
+#include "support/test_client.hpp"
+#include "support/test_config.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace notify::test {
+namespace {
+
+using Poco::JSON::Object;
+
+// One node: its directory, configuration and process.
+struct Node {
+  TempDir dir;
+  int port = 0;
+  std::unique_ptr<DaemonProcess> process;
+};
+
+// What a load generator saw: the ids that were acked, and the refusals by error code.
+struct LoadResult {
+  std::mutex mutex;
+  std::set<std::string> acked;
+  std::map<std::string, int> refused;
+};
+
+class PostgresDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override { database_ = PgServer::shared().createDatabase(); }
+
+  void TearDown() override {
+    for (auto& node : nodes_) {
+      if (HasFailure() && node->process) {
+        std::cerr << "--- notifyd log (port " << node->port << ") ---\n"
+                  << node->process->log();
+      }
+      node->process.reset();
+    }
+    PgServer::shared().dropDatabase(database_);
+  }
+
+  Node& startNode(const std::string& extra = "") {
+    auto node = std::make_unique<Node>();
+    node->port = freeLoopbackPort();
+    std::string store = "kind = \"postgres\"\nurl = \"" + PgServer::shared().url(database_) +
+                        "\"\npool_size = 4";
+    auto config = writeDaemonConfig(node->dir, node->port, receiver_.url(), extra, store);
+    node->process = std::make_unique<DaemonProcess>(config, endpointFor(node->port));
+    node->process->start();
+    nodes_.push_back(std::move(node));
+    return *nodes_.back();
+  }
+
+  // Sends until stop is set, one request at a time, recording what was acked and refused.
+  static void sendUntil(const std::string& endpoint, const std::atomic<bool>& stop,
+                        LoadResult& result) {
+    TestClient client(endpoint);
+    for (int i = 0; !stop; ++i) {
+      std::optional<std::string> reply = client.tryRequest(
+          sendFrame("greeting", R"({"user":"u"})", R"({"name":"n)" + std::to_string(i) + "\"}"),
+          3000);
+      if (!reply) {
+        continue;  // no answer: not acked
+      }
+      Poco::JSON::Parser parser;
+      Object::Ptr object = parser.parse(*reply).extract<Object::Ptr>();
+      std::lock_guard lock(result.mutex);
+      if (object->getValue<bool>("ok")) {
+        result.acked.insert(object->getValue<std::string>("message_id"));
+      } else {
+        ++result.refused[object->getObject("error")->getValue<std::string>("code")];
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+
+  // The ids the receiver got, each with how often.
+  std::map<std::string, int> deliveries() const {
+    std::map<std::string, int> counts;
+    for (const auto& hook : receiver_.received()) {
+      ++counts[hook.id];
+    }
+    return counts;
+  }
+
+  // Waits until every acked id was delivered at least once.
+  bool waitForAll(const std::set<std::string>& acked, int timeoutMs) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::map<std::string, int> got = deliveries();
+      if (std::all_of(acked.begin(), acked.end(),
+                      [&](const std::string& id) { return got.count(id) > 0; })) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  static size_t missing(const std::set<std::string>& acked, const std::map<std::string, int>& got) {
+    return static_cast<size_t>(std::count_if(
+        acked.begin(), acked.end(), [&](const std::string& id) { return got.count(id) == 0; }));
+  }
+
+  std::string database_;
+  WebhookReceiver receiver_{kWebhookSecret};
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+TEST_F(PostgresDaemon, DeliversThroughTheWebhookAndRecordsTheLifecycle) {
+  Node& node = startNode();
+  TestClient client(endpointFor(node.port));
+  Object::Ptr reply = client.request(sendFrame("greeting", R"({"user":"u-1"})",
+                                               R"({"name":"Ann"})", R"(,"idempotency_key":"k1")"));
+  ASSERT_TRUE(reply->getValue<bool>("ok")) << reply->get("error").toString();
+  std::string id = reply->getValue<std::string>("message_id");
+  Object::Ptr again = client.request(sendFrame("greeting", R"({"user":"u-1"})",
+                                               R"({"name":"Ann"})", R"(,"idempotency_key":"k1")"));
+  EXPECT_EQ(again->optValue<std::string>("message_id", ""), id);  // the original, not a new one
+
+  ASSERT_TRUE(receiver_.waitFor(1, 10000));
+  EXPECT_EQ(receiver_.received().front().id, id);
+  EXPECT_TRUE(receiver_.received().front().signatureValid);
+  Object::Ptr message = waitForState(client, id, "delivered");
+  ASSERT_TRUE(message);
+  EXPECT_EQ(eventStates(message),
+            (std::vector<std::string>{"accepted", "queued", "sending", "delivered"}));
+  EXPECT_EQ(PgServer::shared().execute("SELECT state FROM messages WHERE id = '" + id + "'",
+                                       database_),
+            "delivered");
+}
+
+TEST_F(PostgresDaemon, ServerStoppedUnderLoadLosesNothingAcked) {
+  Node& node = startNode();
+  LoadResult load;
+  std::atomic<bool> stop{false};
+  std::thread sender([&] { sendUntil(endpointFor(node.port), stop, load); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  PgServer::shared().stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  size_t ackedWhileDown;
+  {
+    std::lock_guard lock(load.mutex);
+    ackedWhileDown = load.acked.size();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  {
+    std::lock_guard lock(load.mutex);
+    EXPECT_EQ(load.acked.size(), ackedWhileDown) << "acked while PostgreSQL was down";
+    EXPECT_GT(load.refused["unavailable"] + load.refused["busy"], 0);
+  }
+  PgServer::shared().start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // reconnect and resume
+  stop = true;
+  sender.join();
+  EXPECT_GT(load.acked.size(), ackedWhileDown) << "did not resume after the restart";
+  EXPECT_TRUE(waitForAll(load.acked, 20000));
+  EXPECT_EQ(missing(load.acked, deliveries()), 0u);
+}
+
+TEST_F(PostgresDaemon, TerminatedBackendsAreReplacedWithoutLoss) {
+  Node& node = startNode();
+  LoadResult load;
+  std::atomic<bool> stop{false};
+  std::thread sender([&] { sendUntil(endpointFor(node.port), stop, load); });
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    PgServer::shared().execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" +
+        database_ + "' AND pid <> pg_backend_pid()");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stop = true;
+  sender.join();
+  EXPECT_GT(load.acked.size(), 50u);
+  EXPECT_TRUE(waitForAll(load.acked, 20000));
+  EXPECT_EQ(missing(load.acked, deliveries()), 0u);
+}
+
+TEST_F(PostgresDaemon, ThreeNodesOneKilledMidLoadLoseNothingAcked) {
+  for (int i = 0; i < 3; ++i) {
+    startNode();
+  }
+  LoadResult load;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> senders;
+  for (int c = 0; c < 6; ++c) {
+    senders.emplace_back(
+        [&, c] { sendUntil(endpointFor(nodes_[c % 3]->port), stop, load); });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  nodes_[0]->process->kill9();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  stop = true;
+  for (auto& s : senders) {
+    s.join();
+  }
+  ASSERT_GT(load.acked.size(), 100u);
+  // The killed node's leases (lease_ms = 5000) expire and the others send what it held.
+  EXPECT_TRUE(waitForAll(load.acked, 30000));
+  std::map<std::string, int> got = deliveries();
+  EXPECT_EQ(missing(load.acked, got), 0u);
+  // Only a send in flight at the kill may arrive twice: at most the killed node's workers.
+  size_t twice = static_cast<size_t>(
+      std::count_if(got.begin(), got.end(), [](const auto& entry) { return entry.second > 1; }));
+  EXPECT_LE(twice, 4u);
+  // Every node sent something: the claims are shared, not taken by one node.
+  EXPECT_EQ(PgServer::shared().execute(
+                "SELECT count(*) FROM messages WHERE state <> 'delivered'", database_),
+            "0");
+}
+
+}  // namespace
+}  // namespace notify::test
