@@ -7,6 +7,7 @@
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
+#include "core/dispatch/pg_permit_ledger.hpp"
 #include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
@@ -65,7 +66,9 @@ void Daemon::start() {
       dispatcher->wake();
     }
   });
-  guards_ = std::make_unique<ProviderGuards>(*config_);
+  // With a shared store, rate limits hold for the cluster: permits come from its ledger.
+  guards_ = std::make_unique<ProviderGuards>(
+      *config_, config_->store.kind == "postgres" ? pgPermitLedgers(config_->store.url) : nullptr);
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
       dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,

@@ -63,11 +63,10 @@ CREATE INDEX events_message ON events(message_id, seq);
     R"sql(
 CREATE TABLE rate_permits (
   provider TEXT NOT NULL,
-  window_ms BIGINT NOT NULL,
   granted_ms BIGINT NOT NULL,
   count INTEGER NOT NULL
 );
-CREATE INDEX rate_permits_window ON rate_permits(provider, window_ms, granted_ms);
+CREATE INDEX rate_permits_provider ON rate_permits(provider, granted_ms);
 )sql",
 };
 
