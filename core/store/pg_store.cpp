@@ -12,29 +12,22 @@ namespace {
 
 constexpr const char* kReadyChannel = "notify_ready";
 
-// One statement stores a whole ingest batch and its two events per message. Rows go in the
-// order given, so within a batch the first of two equal idempotency keys wins, as in SQLite.
+// One statement stores a whole ingest batch. Rows go in the order given, so within a batch the
+// first of two equal idempotency keys wins, as in SQLite. The "accepted" and first state events
+// are implied by the row (see migration 1).
 constexpr const char* kInsertMessages = R"sql(
-WITH u AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-    $14::bigint[], $15::bigint[], $16::text[]) WITH ORDINALITY
-    AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-         req_id, idempotency_key, state, created_ms, ready_ms, lane, ord)
-), ins AS (
-  INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
-    tags_json, req_id, idempotency_key, state, created_ms, updated_ms, ready_ms, lane)
-  SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-    req_id, idempotency_key, state, created_ms, created_ms, ready_ms, lane FROM u ORDER BY ord
-  ON CONFLICT DO NOTHING
-  RETURNING id, app, state, created_ms
-), ev AS (
-  INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-  SELECT ins.id, ins.created_ms, s.state, 'app:' || ins.app, '', '', ''
-  FROM ins CROSS JOIN LATERAL (VALUES (1, 'accepted'), (2, ins.state)) AS s(n, state)
-  ORDER BY ins.id, s.n
-)
-SELECT id FROM ins
+INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
+  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane)
+SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
+  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+  $14::bigint[], $15::bigint[], $16::text[]) WITH ORDINALITY
+  AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
+       req_id, idempotency_key, state, created_ms, ready_ms, lane, ord)
+ORDER BY ord
+ON CONFLICT DO NOTHING
+RETURNING id
 )sql";
 
 // The messages already holding the given app + idempotency keys.
@@ -330,7 +323,8 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     PgResult q = conn->prepared(
         "find_message",
         "SELECT id, app, template, channel, state, provider, provider_message_id, attempts, "
-        "created_ms, updated_ms, req_id, tags_json, lane FROM messages WHERE id = $1",
+        "created_ms, updated_ms, req_id, tags_json, lane, first_state FROM messages "
+        "WHERE id = $1",
         {id});
     if (q.rows() == 0) {
       return std::optional<MessageRecord>();
@@ -349,6 +343,11 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     r.reqId = q.text(0, 10);
     r.tagsJson = q.text(0, 11);
     r.lane = q.text(0, 12);
+    std::string actor = "app:" + r.app;
+    r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
+    r.events.push_back({r.createdMs,
+                        parseState(q.text(0, 13)).value_or(MessageState::kQueued), actor, "",
+                        "", ""});
     PgResult events = conn->prepared(
         "find_events",
         "SELECT at_ms, state, actor, provider, code, detail FROM events WHERE message_id = $1 "
