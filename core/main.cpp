@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/daemon/daemon.hpp"
 #include "core/store/store_factory.hpp"
@@ -74,6 +75,12 @@ int main(int argc, char** argv) {
       }
       std::cout << describeStore(config.store) << ": schema up to date\n";
       return 0;
+    }
+    if (!config.testClock.empty()) {
+      std::string error;
+      useTestClock(*parseTestClock(config.testClock, systemUnixMs(), error));
+      logWarn("notifyd", "TEST CLOCK in use (" + config.testClock +
+                             "): time is shifted or compressed; never run production like this");
     }
     if (checkOnly) {
       Daemon::checkConfig(config);

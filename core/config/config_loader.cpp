@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/process_clock.hpp"
 #include "core/config/key_check.hpp"
 #include "core/config/secret_resolver.hpp"
 #include "core/dispatch/rate_limiter.hpp"
@@ -121,10 +122,17 @@ void eachNamed(const toml::table& root, const char* section, ConfigErrors& error
 
 void readNode(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* node = Reader(root, "", errors).table("node")) {
-    checkKnownKeys(*node, "node", {"roles", "log_level"}, errors);
+    checkKnownKeys(*node, "node", {"roles", "log_level", "test_clock"}, errors);
     Reader r(*node, "node", errors);
     r.strings("roles", config.roles);
     r.string("log_level", config.logLevel);
+    r.string("test_clock", config.testClock);
+    if (!config.testClock.empty()) {
+      std::string error;
+      if (!parseTestClock(config.testClock, 0, error)) {
+        errors.add(node->source(), "node.test_clock", error);
+      }
+    }
     for (const auto& role : config.roles) {
       if (role != "ingress" && role != "dispatcher") {
         errors.add(node->source(), "node.roles",

@@ -93,6 +93,7 @@ struct DaemonConfig {
   std::filesystem::path file;
   std::filesystem::path baseDir;  // relative paths in the file are taken from here
   std::string logLevel = "info";
+  std::string testClock;  // tests only: "start=RFC3339,scale=N[,anchor=UNIXMS]"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
   ServerConfig server;

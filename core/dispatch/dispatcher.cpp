@@ -7,6 +7,7 @@
 
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
 
 namespace notify::core {
 namespace {
@@ -127,7 +128,7 @@ void Dispatcher::waitForWork(std::optional<int64_t> nextReadyMs) {
   if (waitMs == 0) {
     return;
   }
-  claimerWake_.wait_for(lock, std::chrono::milliseconds(waitMs),
+  claimerWake_.wait_for(lock, realDelay(waitMs),
                         [&] { return stopping_ || wakeRequested_; });
 }
 
@@ -208,7 +209,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
           now));
       return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(next - now));
+    std::this_thread::sleep_for(realDelay(next - now));
   }
   int64_t now = clock_();
   if (!guards_.admit(provider, now)) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tools/fakeprov/fake_context.hpp"
 
-#include <chrono>
+#include "core/common/process_clock.hpp"
+#include "core/common/time.hpp"
 
 namespace notify::fakeprov {
 
 int64_t FakeContext::nowMs() const {
-  using namespace std::chrono;
-  int64_t wall = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  int64_t wall = core::nowUnixMs();  // the test clock when --clock is given
   std::lock_guard lock(mutex_);
   return wall + offsetMs_;
 }
