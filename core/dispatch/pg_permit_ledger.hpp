@@ -27,7 +27,7 @@ PermitBatching permitBatching(const std::vector<RateWindow>& windows);
 // rate_permits holds one row per grant (time, count); a grant is made inside a transaction that
 // holds an advisory lock per provider, so grants of all nodes are serialized and each sees the
 // others'. A permit may be granted at t when, for every window, fewer than `limit` permits were
-// granted in (t - span, t], span = window + margin (as RateLimiter) + holdMs: a permit used up to
+// granted in (t - span, t], span = window + margin (5%, at most 1 s) + holdMs: a permit used up to
 // holdMs after its grant still lands in a window that counted it. Times are the database
 // server's clock, so nodes' clock skew does not matter. Old rows are pruned by the granting
 // transaction. When the database cannot be reached no permit is granted (the dispatcher waits).
