@@ -12,6 +12,12 @@ namespace {
 
 constexpr const char* kReadyChannel = "notify_ready";
 
+// For transactions that acknowledge nothing to a caller (claims, outcomes): they need not wait
+// for the WAL flush. If the database server itself crashes, the last of them may be lost; the
+// message then is claimed and sent again — at-least-once, as after a node crash. Ingest, whose
+// commit is an ack, always waits for the flush.
+constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
+
 // One statement stores a whole ingest batch. Rows go in the order given, so within a batch the
 // first of two equal idempotency keys wins, as in SQLite. The "accepted" and first state events
 // are implied by the row (see migration 1).
@@ -246,6 +252,9 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
   try {
     return inTransaction([&](PgConnection& conn) {
       std::vector<InsertOutcome> outcomes;
+      if (batch.inserts.empty()) {
+        conn.exec(kRelaxedCommit);
+      }
       if (!batch.inserts.empty()) {
         outcomes = insertMessages(conn, batch.inserts);
         conn.exec(std::string("NOTIFY ") + kReadyChannel);  // delivered at commit
@@ -262,37 +271,41 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
 
 Result<std::vector<ClaimedMessage>> PgStore::claim(const ClaimRequest& request) {
   try {
-    PgPool::Lease conn = pool_.acquire();
-    bool byLane = !request.lane.empty();
-    PgParams params = {str(request.nowMs), std::to_string(request.limit),
-                       str(request.nowMs + request.leaseMs), request.owner};
-    if (byLane) {
-      params.emplace_back(request.lane);
-    }
-    // One statement is one transaction: select, lease and record the "sending" events.
-    PgResult rows = conn->prepared(byLane ? "claim_lane" : "claim_any", claimSql(byLane), params);
-    std::vector<ClaimedMessage> claimed;
-    claimed.reserve(static_cast<size_t>(rows.rows()));
-    for (int r = 0; r < rows.rows(); ++r) {
-      ClaimedMessage m;
-      m.id = rows.text(r, 0);
-      m.app = rows.text(r, 1);
-      m.templateName = rows.text(r, 2);
-      m.channel = rows.text(r, 3);
-      m.toJson = rows.text(r, 4);
-      m.varsJson = rows.text(r, 5);
-      m.attrsJson = rows.text(r, 6);
-      m.subject = rows.text(r, 7);
-      m.body = rows.text(r, 8);
-      m.attempt = static_cast<uint32_t>(rows.integer(r, 9));
-      m.createdMs = rows.integer(r, 10);
-      m.lane = rows.text(r, 11);
-      claimed.push_back(std::move(m));
-    }
-    return claimed;
+    return inTransaction([&](PgConnection& conn) { return claimIn(conn, request); });
   } catch (const std::exception& e) {
     return storeError(e);
   }
+}
+
+std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequest& request) {
+  conn.exec(kRelaxedCommit);
+  bool byLane = !request.lane.empty();
+  PgParams params = {str(request.nowMs), std::to_string(request.limit),
+                     str(request.nowMs + request.leaseMs), request.owner};
+  if (byLane) {
+    params.emplace_back(request.lane);
+  }
+  // One statement selects, leases and records the "sending" events.
+  PgResult rows = conn.prepared(byLane ? "claim_lane" : "claim_any", claimSql(byLane), params);
+  std::vector<ClaimedMessage> claimed;
+  claimed.reserve(static_cast<size_t>(rows.rows()));
+  for (int r = 0; r < rows.rows(); ++r) {
+    ClaimedMessage m;
+    m.id = rows.text(r, 0);
+    m.app = rows.text(r, 1);
+    m.templateName = rows.text(r, 2);
+    m.channel = rows.text(r, 3);
+    m.toJson = rows.text(r, 4);
+    m.varsJson = rows.text(r, 5);
+    m.attrsJson = rows.text(r, 6);
+    m.subject = rows.text(r, 7);
+    m.body = rows.text(r, 8);
+    m.attempt = static_cast<uint32_t>(rows.integer(r, 9));
+    m.createdMs = rows.integer(r, 10);
+    m.lane = rows.text(r, 11);
+    claimed.push_back(std::move(m));
+  }
+  return claimed;
 }
 
 Result<std::optional<int64_t>> PgStore::nextReadyMs(const std::string& lane) {

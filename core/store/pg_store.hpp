@@ -45,6 +45,7 @@ class PgStore : public MessageStore {
   std::vector<InsertOutcome> insertMessages(PgConnection& conn,
                                             const std::vector<NewMessage>& inserts);
   void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
+  std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);
 
   PgPool pool_;
   std::unique_ptr<PgListener> listener_;
