@@ -41,7 +41,7 @@ class PgPermitLedger : public PermitSource {
 
  private:
   struct Grant {
-    int64_t count = 0;   // permits granted, 0 if none
+    int64_t count = 0;      // permits granted, 0 if none
     int64_t retryInMs = 0;  // when none: how long until one may be
   };
   Grant grantFromLedger();
@@ -51,8 +51,8 @@ class PgPermitLedger : public PermitSource {
   std::vector<RateWindow> windows_;
   PermitBatching batching_;
   std::mutex mutex_;
-  int64_t cached_ = 0;         // permits of the last grant still usable
-  int64_t cachedUntilMs_ = 0;  // local clock
+  int64_t cached_ = 0;          // permits of the last grant still usable
+  int64_t cachedUntilMs_ = 0;   // local clock
   int64_t blockedUntilMs_ = 0;  // local clock: the ledger said full until then
 };
 

@@ -97,8 +97,12 @@ constexpr const char* kDeadLetterWhere =
     " AND m.updated_ms >= $4 AND m.updated_ms <= $5";
 
 PgParams deadLetterParams(const DeadLetterQuery& q) {
-  return {q.app, q.messageId, q.templateName, std::to_string(q.sinceMs),
-          std::to_string(q.untilMs), std::to_string(q.limit)};
+  return {q.app,
+          q.messageId,
+          q.templateName,
+          std::to_string(q.sinceMs),
+          std::to_string(q.untilMs),
+          std::to_string(q.limit)};
 }
 
 Error storeError(const std::exception& e) {
@@ -163,11 +167,22 @@ std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
     if (!m.idempotencyKey.empty()) {
       key = m.idempotencyKey;
     }
-    std::optional<std::string> row[] = {
-        m.id,          m.app,     m.templateName,    m.channel,
-        m.toJson,      m.varsJson, m.attrsJson,      m.subject,
-        m.body,        m.tagsJson, m.reqId,          key,
-        stateName(state), str(m.createdMs), str(scheduled ? m.sendAtMs : m.createdMs), m.lane};
+    std::optional<std::string> row[] = {m.id,
+                                        m.app,
+                                        m.templateName,
+                                        m.channel,
+                                        m.toJson,
+                                        m.varsJson,
+                                        m.attrsJson,
+                                        m.subject,
+                                        m.body,
+                                        m.tagsJson,
+                                        m.reqId,
+                                        key,
+                                        stateName(state),
+                                        str(m.createdMs),
+                                        str(scheduled ? m.sendAtMs : m.createdMs),
+                                        m.lane};
     for (size_t c = 0; c < columns.size(); ++c) {
       columns[c].push_back(std::move(row[c]));
     }
@@ -358,19 +373,17 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     r.lane = q.text(0, 12);
     std::string actor = "app:" + r.app;
     r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
-    r.events.push_back({r.createdMs,
-                        parseState(q.text(0, 13)).value_or(MessageState::kQueued), actor, "",
-                        "", ""});
+    r.events.push_back({r.createdMs, parseState(q.text(0, 13)).value_or(MessageState::kQueued),
+                        actor, "", "", ""});
     PgResult events = conn->prepared(
         "find_events",
         "SELECT at_ms, state, actor, provider, code, detail FROM events WHERE message_id = $1 "
         "ORDER BY seq",
         {id});
     for (int e = 0; e < events.rows(); ++e) {
-      r.events.push_back({events.integer(e, 0),
-                          parseState(events.text(e, 1)).value_or(MessageState::kAccepted),
-                          events.text(e, 2), events.text(e, 3), events.text(e, 4),
-                          events.text(e, 5)});
+      r.events.push_back(
+          {events.integer(e, 0), parseState(events.text(e, 1)).value_or(MessageState::kAccepted),
+           events.text(e, 2), events.text(e, 3), events.text(e, 4), events.text(e, 5)});
     }
     return std::optional<MessageRecord>(std::move(r));
   } catch (const std::exception& e) {
@@ -393,8 +406,8 @@ Result<std::vector<DeadLetter>> PgStore::deadLetters(const DeadLetterQuery& quer
     std::vector<DeadLetter> letters;
     for (int r = 0; r < q.rows(); ++r) {
       letters.push_back({q.text(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3),
-                         static_cast<uint32_t>(q.integer(r, 4)), q.integer(r, 5),
-                         q.integer(r, 6), q.text(r, 7), q.text(r, 8)});
+                         static_cast<uint32_t>(q.integer(r, 4)), q.integer(r, 5), q.integer(r, 6),
+                         q.text(r, 7), q.text(r, 8)});
     }
     return letters;
   } catch (const std::exception& e) {

@@ -44,8 +44,7 @@ class PostgresDaemon : public ::testing::Test {
   void TearDown() override {
     for (auto& node : nodes_) {
       if (HasFailure() && node->process) {
-        std::cerr << "--- notifyd log (port " << node->port << ") ---\n"
-                  << node->process->log();
+        std::cerr << "--- notifyd log (port " << node->port << ") ---\n" << node->process->log();
       }
       node->process.reset();
     }
@@ -55,8 +54,8 @@ class PostgresDaemon : public ::testing::Test {
   Node& startNode(const std::string& extra = "") {
     auto node = std::make_unique<Node>();
     node->port = freeLoopbackPort();
-    std::string store = "kind = \"postgres\"\nurl = \"" + PgServer::shared().url(database_) +
-                        "\"\npool_size = 4";
+    std::string store =
+        "kind = \"postgres\"\nurl = \"" + PgServer::shared().url(database_) + "\"\npool_size = 4";
     auto config = writeDaemonConfig(node->dir, node->port, receiver_.url(), extra, store);
     node->process = std::make_unique<DaemonProcess>(config, endpointFor(node->port));
     node->process->start();
@@ -114,8 +113,8 @@ class PostgresDaemon : public ::testing::Test {
   bool waitUntilAllDelivered(int timeoutMs) const {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (PgServer::shared().execute(
-              "SELECT count(*) FROM messages WHERE state <> 'delivered'", database_) == "0") {
+      if (PgServer::shared().execute("SELECT count(*) FROM messages WHERE state <> 'delivered'",
+                                     database_) == "0") {
         return true;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -136,12 +135,12 @@ class PostgresDaemon : public ::testing::Test {
 TEST_F(PostgresDaemon, DeliversThroughTheWebhookAndRecordsTheLifecycle) {
   Node& node = startNode();
   TestClient client(endpointFor(node.port));
-  Object::Ptr reply = client.request(sendFrame("greeting", R"({"user":"u-1"})",
-                                               R"({"name":"Ann"})", R"(,"idempotency_key":"k1")"));
+  Object::Ptr reply = client.request(sendFrame("greeting", R"({"user":"u-1"})", R"({"name":"Ann"})",
+                                               R"(,"idempotency_key":"k1")"));
   ASSERT_TRUE(reply->getValue<bool>("ok")) << reply->get("error").toString();
   std::string id = reply->getValue<std::string>("message_id");
-  Object::Ptr again = client.request(sendFrame("greeting", R"({"user":"u-1"})",
-                                               R"({"name":"Ann"})", R"(,"idempotency_key":"k1")"));
+  Object::Ptr again = client.request(sendFrame("greeting", R"({"user":"u-1"})", R"({"name":"Ann"})",
+                                               R"(,"idempotency_key":"k1")"));
   EXPECT_EQ(again->optValue<std::string>("message_id", ""), id);  // the original, not a new one
 
   ASSERT_TRUE(receiver_.waitFor(1, 10000));
@@ -151,9 +150,9 @@ TEST_F(PostgresDaemon, DeliversThroughTheWebhookAndRecordsTheLifecycle) {
   ASSERT_TRUE(message);
   EXPECT_EQ(eventStates(message),
             (std::vector<std::string>{"accepted", "queued", "sending", "delivered"}));
-  EXPECT_EQ(PgServer::shared().execute("SELECT state FROM messages WHERE id = '" + id + "'",
-                                       database_),
-            "delivered");
+  EXPECT_EQ(
+      PgServer::shared().execute("SELECT state FROM messages WHERE id = '" + id + "'", database_),
+      "delivered");
 }
 
 TEST_F(PostgresDaemon, ServerStoppedUnderLoadLosesNothingAcked) {
@@ -211,8 +210,7 @@ TEST_F(PostgresDaemon, ThreeNodesOneKilledMidLoadLoseNothingAcked) {
   std::atomic<bool> stop{false};
   std::vector<std::thread> senders;
   for (int c = 0; c < 6; ++c) {
-    senders.emplace_back(
-        [&, c] { sendUntil(endpointFor(nodes_[c % 3]->port), stop, load); });
+    senders.emplace_back([&, c] { sendUntil(endpointFor(nodes_[c % 3]->port), stop, load); });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   nodes_[0]->process->kill9();
@@ -233,10 +231,9 @@ TEST_F(PostgresDaemon, ThreeNodesOneKilledMidLoadLoseNothingAcked) {
   // lease expired. Any other duplicate is a bug.
   for (const auto& [id, count] : got) {
     if (count > 1) {
-      EXPECT_NE(PgServer::shared().execute(
-                    "SELECT count(*) FROM events WHERE message_id = '" + id +
-                        "' AND detail LIKE '%reclaimed after the lease of%'",
-                    database_),
+      EXPECT_NE(PgServer::shared().execute("SELECT count(*) FROM events WHERE message_id = '" + id +
+                                               "' AND detail LIKE '%reclaimed after the lease of%'",
+                                           database_),
                 "0")
           << id << " delivered " << count << " times but was never taken from the killed node";
     }
@@ -248,7 +245,8 @@ std::string limitedProvider(const std::string& url) {
   return R"(
 [providers.limited]
 plugin = "webhook"
-url = ")" + url + R"("
+url = ")" +
+         url + R"("
 secret = "file:webhook.secret"
 rate_limits = ["10/s"]
 

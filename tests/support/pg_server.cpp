@@ -115,8 +115,8 @@ std::string PgServer::run(const std::string& tool, const std::string& args) cons
                         (bin_ / tool).string() + " " + args + " > '" + log.string() + "' 2>&1";
   int status = std::system(command.c_str());
   if (status != 0) {
-    throw std::runtime_error("PostgreSQL test server: '" + command + "' failed:\n" +
-                             readAll(log) + readAll(dir_ / "server.log"));
+    throw std::runtime_error("PostgreSQL test server: '" + command + "' failed:\n" + readAll(log) +
+                             readAll(dir_ / "server.log"));
   }
   return readAll(log);
 }
@@ -146,8 +146,7 @@ std::string PgServer::execute(const std::string& sql, const std::string& databas
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo(database).c_str()),
                                                     &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    throw std::runtime_error(std::string("PostgreSQL test server: ") +
-                             PQerrorMessage(conn.get()));
+    throw std::runtime_error(std::string("PostgreSQL test server: ") + PQerrorMessage(conn.get()));
   }
   std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(conn.get(), sql.c_str()), &PQclear);
   ExecStatusType status = PQresultStatus(result.get());

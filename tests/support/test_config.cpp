@@ -4,8 +4,7 @@
 namespace notify::test {
 
 std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std::string& webhookUrl,
-                                        const std::string& extra,
-                                        const std::string& storeTable) {
+                                        const std::string& extra, const std::string& storeTable) {
   dir.write("test.token", "test-token\n");
   dir.write("webhook.secret", std::string(kWebhookSecret) + "\n");
   std::string text = R"(

@@ -337,8 +337,7 @@ TEST_F(ConfigLoaderTest, PostgresStoreTakesAUrlAndPoolSize) {
 
 TEST_F(ConfigLoaderTest, PostgresUrlMayBeASecretReference) {
   dir_.write("secrets/pg.url", "postgresql://notify:pw@db1/notify\n");
-  DaemonConfig c =
-      parse("[store]\nkind = \"postgres\"\nurl = \"file:secrets/pg.url\"\n" + valid());
+  DaemonConfig c = parse("[store]\nkind = \"postgres\"\nurl = \"file:secrets/pg.url\"\n" + valid());
   EXPECT_EQ(c.store.url, "postgresql://notify:pw@db1/notify");
   ::unsetenv("NOTIFY_UNIT_UNSET_URL");
   std::string errors =

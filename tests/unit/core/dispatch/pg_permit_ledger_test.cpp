@@ -36,8 +36,8 @@ class PgPermitLedgerTest : public ::testing::Test {
   std::vector<std::unique_ptr<PgPermitLedger>> nodes(size_t count, int64_t limit) {
     std::vector<std::unique_ptr<PgPermitLedger>> out;
     for (size_t i = 0; i < count; ++i) {
-      out.push_back(std::make_unique<PgPermitLedger>(
-          pool_, "sms", std::vector<RateWindow>{{limit, kHourMs}}));
+      out.push_back(std::make_unique<PgPermitLedger>(pool_, "sms",
+                                                     std::vector<RateWindow>{{limit, kHourMs}}));
     }
     return out;
   }
@@ -72,8 +72,8 @@ TEST(PermitBatching, LowLimitsTakeOnePermitAtATime) {
 
 TEST(PermitBatching, HighLimitsTakeSmallBatchesUsedSoon) {
   core::PermitBatching b = core::permitBatching({{3000, 1000}, {1000000, 86400000}});
-  EXPECT_EQ(b.batch, 100);   // 3000 / 20 = 150, capped
-  EXPECT_EQ(b.holdMs, 50);   // a twentieth of the tightest window
+  EXPECT_EQ(b.batch, 100);  // 3000 / 20 = 150, capped
+  EXPECT_EQ(b.holdMs, 50);  // a twentieth of the tightest window
 }
 
 TEST_F(PgPermitLedgerTest, ThreeNodesTogetherGetTheLimitNotThreeTimesIt) {
@@ -86,14 +86,13 @@ TEST_F(PgPermitLedgerTest, ThreeNodesTogetherGetTheLimitNotThreeTimesIt) {
 TEST_F(PgPermitLedgerTest, BatchedGrantsNeverExceedTheLimit) {
   auto three = nodes(3, 2000);  // batches of 100
   EXPECT_EQ(drain(three), 2000);
-  EXPECT_EQ(PgServer::shared().execute("SELECT sum(count) FROM rate_permits", database_),
-            "2000");
+  EXPECT_EQ(PgServer::shared().execute("SELECT sum(count) FROM rate_permits", database_), "2000");
 }
 
 TEST_F(PgPermitLedgerTest, ProvidersHaveSeparateLedgers) {
   auto sms = nodes(2, 3);
-  auto mail = std::make_unique<PgPermitLedger>(pool_, "mail",
-                                               std::vector<RateWindow>{{3, kHourMs}});
+  auto mail =
+      std::make_unique<PgPermitLedger>(pool_, "mail", std::vector<RateWindow>{{3, kHourMs}});
   EXPECT_EQ(drain(sms), 3);
   EXPECT_EQ(mail->tryAcquire(kNow), 0);
 }

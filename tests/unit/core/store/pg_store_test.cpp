@@ -92,8 +92,8 @@ TEST_F(PgStoreNodes, NodesMigratingAtOnceApplyEachVersionOnce) {
   }
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM schema_migrations", database_), "2");
-  EXPECT_EQ(PgServer::shared().execute(
-                "SELECT count(*) FROM schema_migrations WHERE version = 1", database_),
+  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM schema_migrations WHERE version = 1",
+                                       database_),
             "1");
 }
 
