@@ -51,13 +51,14 @@ class PostgresDaemon : public ::testing::Test {
     PgServer::shared().dropDatabase(database_);
   }
 
-  Node& startNode(const std::string& extra = "") {
+  Node& startNode(const std::string& extra = "", std::vector<std::string> args = {}) {
     auto node = std::make_unique<Node>();
     node->port = freeLoopbackPort();
     std::string store =
         "kind = \"postgres\"\nurl = \"" + PgServer::shared().url(database_) + "\"\npool_size = 4";
     auto config = writeDaemonConfig(node->dir, node->port, receiver_.url(), extra, store);
-    node->process = std::make_unique<DaemonProcess>(config, endpointFor(node->port));
+    node->process =
+        std::make_unique<DaemonProcess>(config, endpointFor(node->port), std::move(args));
     node->process->start();
     nodes_.push_back(std::move(node));
     return *nodes_.back();
@@ -290,6 +291,23 @@ TEST_F(PostgresDaemon, ThreeNodesTogetherKeepOneProvidersRateLimit) {
   }
   EXPECT_LE(most, 10u);
   EXPECT_GE(arrivals.back() - arrivals.front(), 3000);  // 45 at 10/s take over 3 s
+}
+
+TEST_F(PostgresDaemon, AMessageAcceptedOnOneNodeWakesAnotherNodesDispatcher) {
+  Node& front = startNode("", {"--roles", "ingress"});
+  startNode();  // the only dispatcher, idle until woken (its safety net is 5 s)
+  TestClient client(endpointFor(front.port));
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    Object::Ptr reply = client.request(sendFrame("greeting", R"({"user":"u"})", R"({"name":"x"})"));
+    ASSERT_TRUE(reply->getValue<bool>("ok"));
+    auto acked = std::chrono::steady_clock::now();
+    ASSERT_TRUE(receiver_.waitFor(static_cast<size_t>(i) + 1, 10000));
+    auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - acked);
+    // Woken by NOTIFY at once, not found by the next 5-second look.
+    EXPECT_LT(waited.count(), 1500) << "message " << i;
+  }
 }
 
 }  // namespace
