@@ -51,8 +51,9 @@ CREATE UNIQUE INDEX messages_idempotency
 -- (lane "") sort instead.
 CREATE INDEX messages_lane_ready ON messages(lane, ready_ms, id) WHERE ready_ms IS NOT NULL;
 CREATE INDEX messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
+-- Events are only ever read by message, in order: (message_id, seq) is their one index.
 CREATE TABLE events (
-  seq BIGSERIAL PRIMARY KEY,
+  seq BIGSERIAL NOT NULL,
   message_id TEXT NOT NULL,
   at_ms BIGINT NOT NULL,
   state TEXT NOT NULL,
