@@ -8,6 +8,7 @@
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/dispatch/pg_permit_ledger.hpp"
+#include "core/store/retention.hpp"
 #include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
@@ -83,6 +84,11 @@ void Daemon::start() {
     }
   });
   committer_->start();
+  if (config_->store.retentionDays > 0 && config_->hasRole("dispatcher")) {
+    retention_ = std::make_unique<Retention>(*store_, config_->store.retentionDays * 86400000,
+                                             [] { return nowUnixMs(); });
+    retention_->start();
+  }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();
   }
@@ -113,6 +119,9 @@ void Daemon::stop() {
   }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->stop();
+  }
+  if (retention_) {
+    retention_->stop();
   }
   committer_->stop();  // writes what is queued, answering those callers
   if (server_) {
