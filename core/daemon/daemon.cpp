@@ -78,11 +78,13 @@ void Daemon::start() {
     }
   }
   // Another node's commit (a shared store) wakes this node's dispatchers too.
-  store_->onChange([this] {
-    for (auto& dispatcher : dispatchers_) {
-      dispatcher->wake();
-    }
-  });
+  if (!dispatchers_.empty()) {
+    store_->onChange([this] {
+      for (auto& dispatcher : dispatchers_) {
+        dispatcher->wake();
+      }
+    });
+  }
   committer_->start();
   if (config_->store.retentionDays > 0 && config_->hasRole("dispatcher")) {
     retention_ = std::make_unique<Retention>(*store_, config_->store.retentionDays * 86400000,
