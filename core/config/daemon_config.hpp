@@ -49,6 +49,9 @@ struct LaneConfig {
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  // Above 0: where lanes share a provider's rate limit, this lane's waiting messages take the
+  // next permit ahead of the queue of other lanes' waiting messages.
+  int priority = 0;
 };
 
 inline constexpr const char* kDefaultLane = "default";
@@ -85,6 +88,7 @@ struct ProviderConfig {
   std::string plugin;
   int64_t sendTimeoutMs = 0;                 // 0: [dispatch] send_timeout_ms
   std::vector<std::string> rateLimits;       // "20/min", "3000/s": never exceeded in any window
+  int64_t rateMarginMs = -1;                 // added to each window; -1: 0.5% of it, at most 1 s
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later

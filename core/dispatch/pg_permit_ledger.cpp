@@ -64,6 +64,11 @@ int64_t PgPermitLedger::tryAcquire(int64_t nowMs) {
   return 0;
 }
 
+int64_t PgPermitLedger::nextFreeMs(int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  return std::max(nowMs, blockedUntilMs_);
+}
+
 PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
   int64_t longestSpan = 0;
   for (const auto& w : windows_) {

@@ -37,6 +37,7 @@ class PgPermitLedger : public PermitSource {
                  std::vector<RateWindow> windows);
 
   int64_t tryAcquire(int64_t nowMs) override;
+  int64_t nextFreeMs(int64_t nowMs) override;
   const std::vector<RateWindow>& windows() const override { return windows_; }
 
  private:

@@ -13,9 +13,10 @@ constexpr int64_t kMaxCooldownFactor = 20;
 ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    if (std::unique_ptr<RateLimiter> local = makeRateLimiter(provider.rateLimits)) {
-      guards.limiter = sharedPermits ? sharedPermits(name, local->windows())
-                                     : std::make_unique<LocalPermits>(std::move(local));
+    guards.limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    if (sharedPermits && !guards.limiter->windows().empty()) {
+      guards.shared = sharedPermits(name, guards.limiter->windows());
+      guards.limiter = makeRateLimiter({}, provider.rateMarginMs);  // pauses only
     }
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
@@ -52,7 +53,27 @@ ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& ch
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {
   const Guards* guards = find(provider);
-  return guards == nullptr || !guards->limiter ? 0 : guards->limiter->tryAcquire(nowMs);
+  if (guards == nullptr) {
+    return 0;
+  }
+  int64_t paused = guards->limiter->tryAcquire(nowMs);
+  return paused != 0 || !guards->shared ? paused : guards->shared->tryAcquire(nowMs);
+}
+
+int64_t ProviderGuards::scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead) {
+  const Guards* guards = find(provider);
+  if (guards == nullptr) {
+    return nowMs;
+  }
+  int64_t local = guards->limiter->scheduleWaiter(nowMs, ahead);
+  // Cluster permits are not paced per waiter: every waiter is told when the next one frees.
+  return guards->shared ? std::max(local, guards->shared->nextFreeMs(nowMs)) : local;
+}
+
+void ProviderGuards::throttled(const std::string& provider, int64_t untilMs) {
+  if (const Guards* guards = find(provider)) {
+    guards->limiter->pauseUntil(untilMs);
+  }
 }
 
 bool ProviderGuards::admit(const std::string& provider, int64_t nowMs) {
@@ -92,7 +113,7 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
     return "unlimited";
   }
   std::string text;
-  for (const auto& w : guards->limiter->windows()) {
+  for (const auto& w : guards->shared ? guards->shared->windows() : guards->limiter->windows()) {
     text += (text.empty() ? "" : ", ") + std::to_string(w.limit) + " per " +
             std::to_string(w.windowMs) + " ms";
   }

@@ -19,8 +19,8 @@ namespace notify::core {
 // channel's chain. Thread-safe.
 class ProviderGuards {
  public:
-  // sharedPermits, when given, supplies the permits of rate-limited providers (a ledger shared
-  // by the cluster); otherwise each process limits on its own.
+  // sharedPermits, when given, supplies the permits of rate-limited providers from a ledger
+  // shared by the cluster; the local limiter then only honours the provider's own pauses.
   explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr);
 
   struct Choice {
@@ -34,6 +34,11 @@ class ProviderGuards {
 
   // 0: a permit was granted; otherwise the time the next one is due. No limits: always 0.
   int64_t acquire(const std::string& provider, int64_t nowMs);
+  // When a message that found no permit should try again (paced: see
+  // RateLimiter::scheduleWaiter). `ahead`: the message's lane has priority over others.
+  int64_t scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead);
+  // The provider answered "too many requests": no sends to it before untilMs.
+  void throttled(const std::string& provider, int64_t untilMs);
   // The half-open gate: false while another probe to this provider is in flight.
   bool admit(const std::string& provider, int64_t nowMs);
   // Feeds the breaker: transient failures and configuration errors count against the provider;
@@ -45,7 +50,8 @@ class ProviderGuards {
 
  private:
   struct Guards {
-    std::unique_ptr<PermitSource> limiter;  // null: unlimited
+    std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
+    std::unique_ptr<PermitSource> shared;  // the cluster's permits, instead of limiter's windows
     std::unique_ptr<CircuitBreaker> breaker;
   };
 

@@ -318,6 +318,7 @@ std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequ
     m.attempt = static_cast<uint32_t>(rows.integer(r, 9));
     m.createdMs = rows.integer(r, 10);
     m.lane = rows.text(r, 11);
+    m.claimedFrom = parseState(rows.text(r, 12)).value_or(MessageState::kQueued);
     claimed.push_back(std::move(m));
   }
   return claimed;
