@@ -26,8 +26,9 @@ class PermitSource {
   virtual const std::vector<RateWindow>& windows() const = 0;
 };
 
-// Makes the permit source of a provider with the given (checked, non-empty) windows.
+// Makes the permit source of a provider with the given (checked, non-empty) windows and its
+// rate_margin_ms (negative: the source's default).
 using PermitSourceFactory = std::function<std::unique_ptr<PermitSource>(
-    const std::string& provider, std::vector<RateWindow> windows)>;
+    const std::string& provider, std::vector<RateWindow> windows, int64_t marginMs)>;
 
 }  // namespace notify::core

@@ -33,8 +33,9 @@ PermitBatching permitBatching(const std::vector<RateWindow>& windows);
 // transaction. When the database cannot be reached no permit is granted (the dispatcher waits).
 class PgPermitLedger : public PermitSource {
  public:
+  // marginMs: added to every window; negative: 5% of the window, at most 1 s.
   PgPermitLedger(std::shared_ptr<PgPool> pool, std::string provider,
-                 std::vector<RateWindow> windows);
+                 std::vector<RateWindow> windows, int64_t marginMs = -1);
 
   int64_t tryAcquire(int64_t nowMs) override;
   int64_t nextFreeMs(int64_t nowMs) override;
@@ -50,7 +51,9 @@ class PgPermitLedger : public PermitSource {
   std::shared_ptr<PgPool> pool_;
   std::string provider_;
   std::vector<RateWindow> windows_;
+  int64_t marginMs_;
   PermitBatching batching_;
+  int64_t marginFor(const RateWindow& w) const;
   std::mutex mutex_;
   int64_t cached_ = 0;          // permits of the last grant still usable
   int64_t cachedUntilMs_ = 0;   // local clock

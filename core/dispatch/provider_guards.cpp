@@ -15,7 +15,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
     Guards guards;
     guards.limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
     if (sharedPermits && !guards.limiter->windows().empty()) {
-      guards.shared = sharedPermits(name, guards.limiter->windows());
+      guards.shared = sharedPermits(name, guards.limiter->windows(), provider.rateMarginMs);
       guards.limiter = makeRateLimiter({}, provider.rateMarginMs);  // pauses only
     }
     guards.breaker =
