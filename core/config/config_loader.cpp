@@ -177,7 +177,8 @@ void readPostgresUrl(const toml::table& t, DaemonConfig& config, ConfigErrors& e
 
 void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = Reader(root, "", errors).table("store")) {
-    checkKnownKeys(*t, "store", {"kind", "path", "synchronous", "url", "pool_size", "retention_days"}, errors);
+    checkKnownKeys(*t, "store",
+                   {"kind", "path", "synchronous", "url", "pool_size", "retention_days"}, errors);
     Reader r(*t, "store", errors);
     r.string("kind", config.store.kind);
     std::string path = config.store.path.string();

@@ -13,11 +13,11 @@ constexpr int64_t kMaxCooldownFactor = 20;
 ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    guards.limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
-    if (sharedPermits && !guards.limiter->windows().empty()) {
-      guards.shared = sharedPermits(name, guards.limiter->windows());
-      guards.limiter = makeRateLimiter({}, provider.rateMarginMs);  // pauses only
-    }
+    std::unique_ptr<RateLimiter> local =
+        makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    guards.limiter = sharedPermits && !local->windows().empty()
+                         ? sharedPermits(name, local->windows(), provider.rateMarginMs)
+                         : std::make_unique<LocalPermits>(std::move(local));
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);
@@ -53,21 +53,12 @@ ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& ch
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {
   const Guards* guards = find(provider);
-  if (guards == nullptr) {
-    return 0;
-  }
-  int64_t paused = guards->limiter->tryAcquire(nowMs);
-  return paused != 0 || !guards->shared ? paused : guards->shared->tryAcquire(nowMs);
+  return guards == nullptr ? 0 : guards->limiter->tryAcquire(nowMs);
 }
 
 int64_t ProviderGuards::scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead) {
   const Guards* guards = find(provider);
-  if (guards == nullptr) {
-    return nowMs;
-  }
-  int64_t local = guards->limiter->scheduleWaiter(nowMs, ahead);
-  // Cluster permits are not paced per waiter: every waiter is told when the next one frees.
-  return guards->shared ? std::max(local, guards->shared->nextFreeMs(nowMs)) : local;
+  return guards == nullptr ? nowMs : guards->limiter->scheduleWaiter(nowMs, ahead);
 }
 
 void ProviderGuards::throttled(const std::string& provider, int64_t untilMs) {
@@ -113,7 +104,7 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
     return "unlimited";
   }
   std::string text;
-  for (const auto& w : guards->shared ? guards->shared->windows() : guards->limiter->windows()) {
+  for (const auto& w : guards->limiter->windows()) {
     text += (text.empty() ? "" : ", ") + std::to_string(w.limit) + " per " +
             std::to_string(w.windowMs) + " ms";
   }
