@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/templates/var_rules.hpp"
+
 namespace notify::core {
 
 struct ServerConfig {
@@ -57,15 +59,29 @@ struct AppConfig {
   std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
 };
 
+// What a template says for one channel. Texts may use {{var}}; html is rendered with HTML
+// escaping into attrs.html_body, card with JSON escaping into attrs.card; SMS providers get
+// their own template id (attrs "template_id@PROVIDER"), the parameter order and a signature.
 struct TemplateContent {
   std::string subject;
   std::string body;
+  std::string html;
+  std::string markdown;
+  std::string card;
+  std::vector<std::pair<std::string, std::string>> providerTemplates;  // provider, template id
+  std::vector<std::string> params;                                     // SMS parameter order
+  std::string signature;
   std::vector<std::pair<std::string, std::string>> attrs;
 };
 
 struct TemplateConfig {
   std::string name;
-  std::vector<std::string> vars;
+  std::vector<std::string> vars;  // declared names, in order
+  std::vector<VarSpec> varSpecs;  // the same, with types and constraints
+  std::string owner;
+  std::string businessLine;
+  bool enabled = true;  // false: sends are suppressed with a recorded reason
+  int64_t dedupWindowMs = -1;  // -1: the lane's
   std::string defaultChannel;
   std::map<std::string, TemplateContent> content;  // by channel name
   std::string lane = kDefaultLane;
@@ -94,6 +110,7 @@ struct DaemonConfig {
   std::string testClock;  // tests only: "start=RFC3339,scale=N[,anchor=UNIXMS]"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
+  std::filesystem::path templateDir;  // empty: only inline [templates.NAME]
   ServerConfig server;
   StoreConfig store;
   DispatchConfig dispatch;

@@ -8,6 +8,7 @@
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
 #include "core/common/process_clock.hpp"
+#include "core/templates/content_renderer.hpp"
 
 namespace notify::core {
 namespace {
@@ -157,8 +158,11 @@ void Dispatcher::workerLoop() {
 void Dispatcher::deliver(const ClaimedMessage& message) {
   auto channel = config_->channels.find(message.channel);
   static const std::vector<std::string> kNoProviders;
+  // A routed message carries its own chain; older ones use the channel's.
   const std::vector<std::string>& chain =
-      channel == config_->channels.end() ? kNoProviders : channel->second.providers;
+      !message.providers.empty()           ? message.providers
+      : channel == config_->channels.end() ? kNoProviders
+                                           : channel->second.providers;
   int64_t now = clock_();
   ProviderGuards::Choice choice = guards_.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
@@ -233,7 +237,7 @@ OutboundMessage Dispatcher::outboundOf(const ClaimedMessage& message,
   out.channel = message.channel;
   out.to = parseJsonObjectOfStrings(message.toJson);
   out.vars = parseJsonObjectOfStrings(message.varsJson);
-  out.attrs = parseJsonObjectOfStrings(message.attrsJson);
+  out.attrs = attrsForProvider(parseJsonObjectOfStrings(message.attrsJson), providerName);
   out.subject = message.subject;
   out.body = message.body;
   out.attempt = message.attempt;

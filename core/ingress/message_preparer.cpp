@@ -5,7 +5,7 @@
 
 #include "core/common/ids.hpp"
 #include "core/common/json_writer.hpp"
-#include "core/templates/renderer.hpp"
+#include "core/templates/content_renderer.hpp"
 
 namespace notify::core {
 namespace {
@@ -100,12 +100,8 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
                      "template");
   }
   const TemplateConfig& tpl = tplIt->second;
-  for (const auto& [name, value] : request.vars) {
-    if (std::find(tpl.vars.begin(), tpl.vars.end(), name) == tpl.vars.end()) {
-      return makeError("unknown_variable",
-                       "template '" + tpl.name + "' does not declare variable '" + name + "'",
-                       "vars." + name);
-    }
+  if (Result<void> vars = checkTemplateVars(tpl, request.vars); !vars) {
+    return vars.error();
   }
   Result<std::string> channelName = chooseChannel(tpl, request);
   if (!channelName) {
@@ -127,14 +123,10 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
           "to." + channel.recipient);
     }
   }
-  const TemplateContent& content = tpl.content.at(*channelName);
-  Result<std::string> subject = renderText(content.subject, request.vars, tpl.name);
-  if (!subject) {
-    return subject.error();
-  }
-  Result<std::string> body = renderText(content.body, request.vars, tpl.name);
-  if (!body) {
-    return body.error();
+  Result<RenderedContent> rendered =
+      renderContent(tpl, tpl.content.at(*channelName), request.vars);
+  if (!rendered) {
+    return rendered.error();
   }
   NewMessage m;
   m.id = newMessageId();
@@ -144,14 +136,17 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   m.channel = *channelName;
   m.toJson = jsonObjectOf(request.to);
   m.varsJson = jsonObjectOf(request.vars);
-  m.attrsJson = jsonObjectOf(content.attrs);
-  m.subject = std::move(subject).value();
-  m.body = std::move(body).value();
+  m.attrsJson = jsonObjectOf(rendered->attrs);
+  m.subject = std::move(rendered->subject);
+  m.body = std::move(rendered->body);
   m.tagsJson = jsonArrayOf(request.tags);
   m.reqId = reqIdJson;
   m.idempotencyKey = request.idempotencyKey;
   m.createdMs = nowMs;
   m.sendAtMs = request.sendAtMs && *request.sendAtMs > nowMs ? *request.sendAtMs : 0;
+  if (!tpl.enabled) {
+    m.suppressReason = "template '" + tpl.name + "' is disabled (enabled = false)";
+  }
   return m;
 }
 

@@ -15,14 +15,20 @@ Error busy() {
 struct Pending {
   size_t index;
   std::string id;
-  bool scheduled;
 };
 
-Accepted acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
-  if (!outcome.inserted) {
-    return {outcome.duplicateOf, "duplicate", outcome.duplicateOf};
+Result<Accepted> acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
+  switch (outcome.result) {
+    case InsertOutcome::Result::kIdempotentRepeat:
+      return Accepted{outcome.duplicateOf, "duplicate", outcome.duplicateOf, ""};
+    case InsertOutcome::Result::kConflict:
+      return makeError("idempotency_conflict", outcome.reason, "idempotency_key");
+    case InsertOutcome::Result::kRefused:
+      return makeError(outcome.errorCode, outcome.reason);
+    case InsertOutcome::Result::kStored:
+      break;
   }
-  return {pending.id, pending.scheduled ? "scheduled" : "queued", ""};
+  return Accepted{pending.id, stateName(outcome.state), outcome.duplicateOf, outcome.reason};
 }
 
 }  // namespace
@@ -80,7 +86,7 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
     reply(encodeError(reqId, message.error()));
     return;
   }
-  Pending pending{0, message->id, message->sendAtMs > 0};
+  Pending pending{0, message->id};
   std::vector<NewMessage> messages;
   messages.push_back(std::move(message).value());
   bool queued = committer_.submitInserts(
@@ -89,7 +95,8 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
           reply(encodeError(reqId, result.error()));
           return;
         }
-        reply(encodeAccepted(reqId, acceptedOf(pending, result->front())));
+        Result<Accepted> accepted = acceptedOf(pending, result->front());
+        reply(accepted ? encodeAccepted(reqId, *accepted) : encodeError(reqId, accepted.error()));
       });
   if (!queued) {
     reply(encodeError(reqId, busy()));
@@ -118,7 +125,7 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
       continue;
     }
     items->push_back(Accepted{});
-    pending->push_back({i, message->id, message->sendAtMs > 0});
+    pending->push_back({i, message->id});
     messages.push_back(std::move(message).value());
   }
   if (messages.empty()) {
@@ -130,8 +137,8 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
       [reqId, items, pending, reply](Result<std::vector<InsertOutcome>> result) {
         for (size_t k = 0; k < pending->size(); ++k) {
           const Pending& p = (*pending)[k];
-          (*items)[p.index] = result ? Result<Accepted>(acceptedOf(p, (*result)[k]))
-                                     : Result<Accepted>(result.error());
+          (*items)[p.index] =
+              result ? acceptedOf(p, (*result)[k]) : Result<Accepted>(result.error());
         }
         reply(encodeBatch(reqId, *items));
       });
