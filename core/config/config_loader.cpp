@@ -7,6 +7,7 @@
 
 #include "core/common/process_clock.hpp"
 #include "core/config/key_check.hpp"
+#include "core/config/route_reader.hpp"
 #include "core/config/template_reader.hpp"
 #include "core/config/toml_reader.hpp"
 #include "core/config/secret_resolver.hpp"
@@ -147,14 +148,22 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
   SecretResolver secrets(config.baseDir);
   eachNamed(root, "apps", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(t, path, {"token", "owner", "rate_limits"}, errors);
-              AppConfig app{name, "", "", {}};
+              checkKnownKeys(t, path,
+                             {"token", "owner", "rate_limits", "admin", "templates", "channels",
+                              "daily_quota"},
+                             errors);
+              AppConfig app;
+              app.name = name;
               std::string reference;
               TomlReader r(t, path, errors);
               r.string("token", reference, true);
               r.string("owner", app.owner);
               r.strings("rate_limits", app.rateLimits);
               checkRateLimits(app.rateLimits, t, path, errors);
+              r.boolean("admin", app.admin);
+              r.strings("templates", app.templates);
+              r.strings("channels", app.channels);
+              r.integer("daily_quota", app.dailyQuota, 0, INT64_MAX);
               if (!reference.empty()) {
                 Result<std::string> token = secrets.resolve(reference);
                 if (!token) {
@@ -231,7 +240,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers"},
+                  "channels", "providers", "routes"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -242,6 +251,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   readApps(root, config, errors);
   readChannelsAndProviders(root, config, errors);
   readTemplates(root, config, errors);
+  readRoutes(root, config, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

@@ -57,6 +57,10 @@ struct AppConfig {
   std::string token;  // resolved secret
   std::string owner;
   std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
+  bool admin = false;                    // may use operator ops (reload)
+  std::vector<std::string> templates;    // allowed templates; empty: any
+  std::vector<std::string> channels;     // allowed channels; empty: any
+  int64_t dailyQuota = 0;                // messages stored per day (default zone); 0: no quota
 };
 
 // What a template says for one channel. Texts may use {{var}}; html is rendered with HTML
@@ -93,6 +97,22 @@ struct ChannelConfig {
   std::vector<std::string> providers;
 };
 
+// One [[routes]] rule: when every given criterion matches, the message goes to channel through
+// providers (fail-over order), or, with weights, to one provider drawn by weight first and the
+// others after it in order. An empty criterion matches anything.
+struct RouteConfig {
+  std::string name;
+  std::string where;  // file:line:col of the rule, for explanations
+  std::vector<std::string> apps;
+  std::vector<std::string> templates;
+  std::vector<std::string> lanes;
+  std::vector<std::string> tags;        // any of them
+  std::vector<std::string> recipients;  // address kinds, any of them present in "to"
+  std::string channel;
+  std::vector<std::string> providers;  // empty: the channel's
+  std::vector<int64_t> weights;        // empty: plain fail-over order
+};
+
 struct ProviderConfig {
   std::string name;
   std::string plugin;
@@ -119,6 +139,7 @@ struct DaemonConfig {
   std::map<std::string, TemplateConfig> templates;
   std::map<std::string, ChannelConfig> channels;
   std::map<std::string, ProviderConfig> providers;
+  std::vector<RouteConfig> routes;  // first match wins
 
   bool hasRole(const std::string& role) const;
 };

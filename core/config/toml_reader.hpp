@@ -50,6 +50,17 @@ class TomlReader {
     integer(key, value, min, max);
     out = static_cast<T>(value);
   }
+  void boolean(const char* key, bool& out) {
+    const toml::node* node = find(key, false);
+    if (node == nullptr) {
+      return;
+    }
+    if (const auto* b = node->as_boolean()) {
+      out = b->get();
+    } else {
+      errors_.add(node->source(), path_ + "." + key, "must be true or false");
+    }
+  }
   void strings(const char* key, std::vector<std::string>& out, bool required = false) {
     const toml::node* node = find(key, required);
     if (node == nullptr) {

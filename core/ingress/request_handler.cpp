@@ -68,6 +68,10 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     case Op::kDlqList:
     case Op::kDlqReplay:
       return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
+    case Op::kRouteExplain:
+      return handleRouteExplain(decoded.reqIdJson, request, std::move(reply));
+    case Op::kReload:
+      return handleReload(decoded.reqIdJson, request, std::move(reply));
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
@@ -160,6 +164,48 @@ void RequestHandler::handleStatus(const std::string& reqId, const Request& reque
     return;
   }
   reply(encodeStatus(reqId, **record));
+}
+
+void RequestHandler::handleRouteExplain(const std::string& reqId, const Request& request,
+                                        ReplyFn reply) {
+  Result<RouteDecision> route = preparer_.explainRoute(request.app, request.send);
+  if (!route) {
+    reply(encodeError(reqId, route.error()));
+    return;
+  }
+  JsonWriter w = beginReply(reqId, true);
+  w.key("route").beginObject().optional("rule", route->rule).key("channel").value(route->channel);
+  w.key("providers").beginArray();
+  for (const auto& provider : route->providers) {
+    w.value(provider);
+  }
+  w.endArray().key("trace").beginArray();
+  for (const auto& line : route->trace) {
+    w.value(line);
+  }
+  reply(w.endArray().endObject().endObject().take());
+}
+
+void RequestHandler::handleReload(const std::string& reqId, const Request& request,
+                                  ReplyFn reply) {
+  auto app = config_->apps.find(request.app);
+  if (app == config_->apps.end() || !app->second.admin) {
+    reply(encodeError(reqId, makeError("forbidden", "app '" + request.app +
+                                                        "' may not reload; set admin = true "
+                                                        "in its [apps] table")));
+    return;
+  }
+  if (!context_.reload) {
+    reply(encodeError(reqId, makeError("unavailable", "this node cannot reload")));
+    return;
+  }
+  Result<std::string> summary = context_.reload();
+  if (!summary) {
+    reply(encodeError(reqId, summary.error()));
+    return;
+  }
+  JsonWriter w = beginReply(reqId, true);
+  reply(w.key("reloaded").value(*summary).endObject().take());
 }
 
 void RequestHandler::handlePlugins(const std::string& reqId, ReplyFn reply) {

@@ -23,6 +23,9 @@ struct HandlerContext {
   std::function<std::string()> pluginsJson;
   std::function<int64_t()> clock;
   std::string version;
+  // Re-reads the configuration (the reload op): a summary, or the errors that kept the running
+  // configuration in force.
+  std::function<Result<std::string>()> reload;
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the
@@ -39,6 +42,8 @@ class RequestHandler {
   void handleBatch(const std::string& reqId, const Request& request, ReplyFn reply);
   void handleStatus(const std::string& reqId, const Request& request, ReplyFn reply);
   void handlePlugins(const std::string& reqId, ReplyFn reply);
+  void handleRouteExplain(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleReload(const std::string& reqId, const Request& request, ReplyFn reply);
   void handleDeadLetters(const std::string& reqId, const Request& request, ReplyFn reply);
 
   std::shared_ptr<const DaemonConfig> config_;
