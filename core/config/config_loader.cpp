@@ -7,6 +7,7 @@
 
 #include "core/common/process_clock.hpp"
 #include "core/config/key_check.hpp"
+#include "core/config/guard_reader.hpp"
 #include "core/config/route_reader.hpp"
 #include "core/config/template_reader.hpp"
 #include "core/config/toml_reader.hpp"
@@ -103,14 +104,22 @@ void readDispatch(const toml::table& root, DaemonConfig& config, ConfigErrors& e
 void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   const DispatchConfig& d = config.dispatch;
   auto laneFromDefaults = [&](const std::string& name) {
-    return LaneConfig{name, d.workers, d.maxAttempts, d.maxAgeMs, d.backoffBaseMs, d.backoffMaxMs};
+    LaneConfig lane;
+    lane.name = name;
+    lane.workers = d.workers;
+    lane.maxAttempts = d.maxAttempts;
+    lane.maxAgeMs = d.maxAgeMs;
+    lane.backoffBaseMs = d.backoffBaseMs;
+    lane.backoffMaxMs = d.backoffMaxMs;
+    return lane;
   };
   config.lanes.emplace(kDefaultLane, laneFromDefaults(kDefaultLane));
   eachNamed(root, "lanes", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               checkKnownKeys(
                   t, path,
-                  {"workers", "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
+                  {"workers", "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms",
+                   "dedup_window_s", "quiet_hours", "quiet_action"},
                   errors);
               LaneConfig lane = laneFromDefaults(name);
               TomlReader r(t, path, errors);
@@ -119,6 +128,7 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
               r.integer("max_age_ms", lane.maxAgeMs, 1000, 30 * 86400000LL);
               r.integer("backoff_base_ms", lane.backoffBaseMs, 1, 86400000);
               r.integer("backoff_max_ms", lane.backoffMaxMs, 1, 7 * 86400000LL);
+              readLaneGuards(t, path, lane, errors);
               config.lanes[name] = lane;
             });
 }
@@ -154,6 +164,7 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
                              errors);
               AppConfig app;
               app.name = name;
+              app.source = t.source();
               std::string reference;
               TomlReader r(t, path, errors);
               r.string("token", reference, true);
@@ -195,11 +206,13 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
             });
   eachNamed(root, "channels", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(t, path, {"providers", "recipient"}, errors);
-              ChannelConfig channel{name, "", {}};
+              checkKnownKeys(t, path, {"providers", "recipient", "recipient_pattern"}, errors);
+              ChannelConfig channel;
+              channel.name = name;
               TomlReader r(t, path, errors);
               r.strings("providers", channel.providers, true);
               r.string("recipient", channel.recipient);
+              r.regex("recipient_pattern", channel.recipientPattern, channel.recipientRegex);
               for (const auto& provider : channel.providers) {
                 if (config.providers.count(provider) == 0) {
                   errors.add(t.source(), path + ".providers",
@@ -240,7 +253,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers", "routes"},
+                  "channels", "providers", "routes", "guards", "frequency_caps"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -252,6 +265,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   readChannelsAndProviders(root, config, errors);
   readTemplates(root, config, errors);
   readRoutes(root, config, errors);
+  readGuards(root, config, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

@@ -39,6 +39,16 @@ struct DispatchConfig {
   int64_t backoffMaxMs = 300000;
 };
 
+// Quiet hours of a lane, in the recipient's local time: [start, end) minutes after midnight,
+// wrapping past midnight when end < start. During them a message is deferred to the end of the
+// window (stored as scheduled) or suppressed.
+struct QuietHours {
+  int startMinute = -1;  // -1: none
+  int endMinute = -1;
+  bool suppress = false;  // false: defer
+  bool enabled() const { return startMinute >= 0; }
+};
+
 // A lane: its own queue and workers, so a marketing backlog never delays a login code. Values
 // not set in [lanes.NAME] come from [dispatch].
 struct LaneConfig {
@@ -48,6 +58,8 @@ struct LaneConfig {
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  int64_t dedupWindowMs = 0;  // same recipient + content within it is a duplicate; 0: off
+  QuietHours quietHours;
 };
 
 inline constexpr const char* kDefaultLane = "default";
@@ -61,6 +73,7 @@ struct AppConfig {
   std::vector<std::string> templates;    // allowed templates; empty: any
   std::vector<std::string> channels;     // allowed channels; empty: any
   int64_t dailyQuota = 0;                // messages stored per day (default zone); 0: no quota
+  toml::source_region source;            // where it is configured, for later checks
 };
 
 // What a template says for one channel. Texts may use {{var}}; html is rendered with HTML
@@ -95,6 +108,23 @@ struct ChannelConfig {
   std::string name;
   std::string recipient;  // the address kind a message needs in "to", e.g. "email"; may be empty
   std::vector<std::string> providers;
+  std::string recipientPattern;  // the whole address must match, e.g. a channel's id format
+  std::shared_ptr<const std::regex> recipientRegex;
+};
+
+// At most limit messages per windowMs to one recipient, counted per channel (and lane when set).
+struct FrequencyCapConfig {
+  std::string name;
+  std::string channel;  // empty: every channel, counted per channel
+  std::string lane;     // empty: every lane
+  int64_t limit = 0;
+  int64_t windowMs = 0;
+  std::string text;  // as configured, e.g. "5/day"
+};
+
+struct GuardsConfig {
+  int64_t idempotencyRetentionMs = 86400000;  // a key is remembered this long
+  std::string defaultTimeZone = "UTC";        // quiet hours and daily quotas without "to".tz
 };
 
 // One [[routes]] rule: when every given criterion matches, the message goes to channel through
@@ -140,6 +170,8 @@ struct DaemonConfig {
   std::map<std::string, ChannelConfig> channels;
   std::map<std::string, ProviderConfig> providers;
   std::vector<RouteConfig> routes;  // first match wins
+  GuardsConfig guards;
+  std::vector<FrequencyCapConfig> frequencyCaps;
 
   bool hasRole(const std::string& role) const;
 };

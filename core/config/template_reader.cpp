@@ -37,26 +37,13 @@ VarSpec readVarSpec(const std::string& name, const toml::table& t, const std::st
     errors.add(t.source(), path + ".type",
                "unknown type '" + type + "'; valid: string, digits, int, enum, email, phone, url");
   }
-  if (const toml::node* required = t.get("required")) {
-    if (const auto* b = required->as_boolean()) {
-      spec.required = b->get();
-    } else {
-      errors.add(required->source(), path + ".required", "must be true or false");
-    }
-  }
+  r.boolean("required", spec.required);
   readLimit(r, "min_length", spec.minLength, 0, 1 << 20);
   readLimit(r, "max_length", spec.maxLength, 0, 1 << 20);
   readLimit(r, "min", spec.minValue, INT64_MIN + 1, INT64_MAX);
   readLimit(r, "max", spec.maxValue, INT64_MIN + 1, INT64_MAX);
   r.strings("values", spec.values);
-  r.string("pattern", spec.pattern);
-  if (!spec.pattern.empty()) {
-    try {
-      spec.regex = std::make_shared<const std::regex>(spec.pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      errors.add(t.source(), path + ".pattern", std::string("is not a valid regex: ") + e.what());
-    }
-  }
+  r.regex("pattern", spec.pattern, spec.regex);
   if (spec.type == VarType::kEnum && spec.values.empty()) {
     errors.add(t.source(), path + ".values", "an enum needs at least one value");
   }
@@ -183,13 +170,7 @@ void readTemplate(const std::string& name, const toml::table& t, const std::stri
   }
   r.string("owner", tpl.owner);
   r.string("business_line", tpl.businessLine);
-  if (const toml::node* enabled = t.get("enabled")) {
-    if (const auto* b = enabled->as_boolean()) {
-      tpl.enabled = b->get();
-    } else {
-      errors.add(enabled->source(), path + ".enabled", "must be true or false");
-    }
-  }
+  r.boolean("enabled", tpl.enabled);
   int64_t dedupSeconds = -1;
   r.integer("dedup_window_s", dedupSeconds, 0, 30 * 86400);
   tpl.dedupWindowMs = dedupSeconds < 0 ? -1 : dedupSeconds * 1000;

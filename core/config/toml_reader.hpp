@@ -4,6 +4,8 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <memory>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +61,18 @@ class TomlReader {
       out = b->get();
     } else {
       errors_.add(node->source(), path_ + "." + key, "must be true or false");
+    }
+  }
+  // A regular expression (ECMAScript), compiled; a bad one is reported.
+  void regex(const char* key, std::string& text, std::shared_ptr<const std::regex>& out) {
+    string(key, text);
+    if (text.empty()) {
+      return;
+    }
+    try {
+      out = std::make_shared<const std::regex>(text, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      errors_.add(table_.source(), path_ + "." + key, std::string("is not a valid regex: ") + e.what());
     }
   }
   void strings(const char* key, std::vector<std::string>& out, bool required = false) {

@@ -5,6 +5,7 @@
 
 #include "core/common/ids.hpp"
 #include "core/common/json_writer.hpp"
+#include "core/guards/guard_policy.hpp"
 #include "core/routing/route_policy.hpp"
 #include "core/templates/content_renderer.hpp"
 
@@ -94,6 +95,12 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   }
   const std::string& channelName = route->channel;
   const ChannelConfig& channel = config_->channels.at(channelName);
+  auto appIt = config_->apps.find(app);
+  if (appIt != config_->apps.end()) {
+    if (Result<void> allowed = checkAppRules(appIt->second, tpl.name, channelName); !allowed) {
+      return allowed.error();
+    }
+  }
   for (const auto& [kind, address] : request.to) {
     if (address.empty()) {
       return makeError("invalid_recipient", "the '" + kind + "' address is empty", "to." + kind);
@@ -108,6 +115,9 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
           "channel '" + channel.name + "' needs a '" + channel.recipient + "' address in 'to'",
           "to." + channel.recipient);
     }
+  }
+  if (Result<void> recipients = checkRecipients(channel, request.to); !recipients) {
+    return recipients.error();
   }
   Result<RenderedContent> rendered =
       renderContent(tpl, tpl.content.at(channelName), request.vars);
@@ -136,6 +146,9 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   m.routeDetail = route->trace.back();
   if (!tpl.enabled) {
     m.suppressReason = "template '" + tpl.name + "' is disabled (enabled = false)";
+  }
+  if (appIt != config_->apps.end()) {
+    addGuardChecks(*config_, appIt->second, tpl, request, m, nowMs);
   }
   return m;
 }

@@ -33,9 +33,9 @@ TemplateContent contentOf(std::string subject, std::string body, KeyValues attrs
 std::shared_ptr<const DaemonConfig> makeConfig() {
   auto c = std::make_shared<DaemonConfig>();
   c->apps["demo"] = AppConfig{"demo", "demo-secret", "team"};
-  c->channels["im"] = ChannelConfig{"im", "", {"outbox"}};
-  c->channels["email"] = ChannelConfig{"email", "email", {"outbox"}};
-  c->channels["sms"] = ChannelConfig{"sms", "phone", {"outbox"}};
+  c->channels["im"] = ChannelConfig{"im", "", {"outbox"}, "", nullptr};
+  c->channels["email"] = ChannelConfig{"email", "email", {"outbox"}, "", nullptr};
+  c->channels["sms"] = ChannelConfig{"sms", "phone", {"outbox"}, "", nullptr};
 
   TemplateConfig welcome = templateOf("welcome", {"name"}, "im");
   welcome.content["im"] = contentOf("", "Welcome {{name}}!");
