@@ -45,10 +45,21 @@ void Daemon::checkConfig(const DaemonConfig& config) {
   ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
 }
 
+std::shared_ptr<const Runtime> Daemon::buildRuntime(std::shared_ptr<const DaemonConfig> config,
+                                                    const ProviderGuards* previousGuards) const {
+  auto runtime = std::make_shared<Runtime>();
+  auto catalog = std::make_shared<PluginCatalog>(PluginCatalog::scan(config->pluginDir));
+  logCatalog(*catalog);
+  runtime->providers = ProviderSet::build(*config, *catalog, http_);
+  runtime->catalog = std::move(catalog);
+  runtime->guards = std::make_shared<ProviderGuards>(*config, previousGuards);
+  runtime->preparer = std::make_shared<MessagePreparer>(config);
+  runtime->config = std::move(config);
+  return runtime;
+}
+
 void Daemon::start() {
-  catalog_ = PluginCatalog::scan(config_->pluginDir);
-  logCatalog(catalog_);
-  providers_ = ProviderSet::build(*config_, catalog_, http_);
+  runtime_ = std::make_unique<RuntimeHolder>(buildRuntime(config_, nullptr));
 
   auto store = std::make_unique<SqliteStore>(config_->store.path, config_->store.synchronousFull);
   Result<void> migrated = store->migrate();
@@ -65,12 +76,10 @@ void Daemon::start() {
       dispatcher->wake();
     }
   });
-  guards_ = std::make_unique<ProviderGuards>(*config_);
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
-      dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,
-                                                          providers_, *guards_, nodeName(),
-                                                          [] { return nowUnixMs(); }));
+      dispatchers_.push_back(std::make_unique<Dispatcher>(
+          lane, *store_, *committer_, *runtime_, nodeName(), [] { return nowUnixMs(); }));
     }
   }
   committer_->start();
@@ -79,8 +88,9 @@ void Daemon::start() {
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion};
-    handler_ = std::make_unique<RequestHandler>(config_, *store_, *committer_, std::move(context));
+                           kNotifyVersion, [this] { return reload(); }};
+    handler_ =
+        std::make_unique<RequestHandler>(*runtime_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
                                           config_->server.maxFrameBytes, *handler_);
     server_->start();
@@ -117,9 +127,11 @@ std::string Daemon::endpoint() const {
 }
 
 std::string Daemon::pluginsJson() const {
+  std::shared_ptr<const Runtime> runtime = runtime_->get();
+  const PluginCatalog& catalog = *runtime->catalog;
   JsonWriter w;
   w.beginObject().key("loaded").beginArray();
-  for (const auto& [name, library] : catalog_.loaded()) {
+  for (const auto& [name, library] : catalog.loaded()) {
     const PluginInfo& info = library->info();
     w.beginObject().key("name").value(info.name).key("version").value(info.version);
     w.key("description").value(info.description).key("file").value(info.path);
@@ -135,11 +147,11 @@ std::string Daemon::pluginsJson() const {
     w.endArray().endObject();
   }
   w.endArray().key("refused").beginArray();
-  for (const auto& refused : catalog_.refused()) {
+  for (const auto& refused : catalog.refused()) {
     w.beginObject().key("file").value(refused.path).key("reason").value(refused.reason).endObject();
   }
   w.endArray().key("providers").beginArray();
-  for (const auto& [name, instance] : providers_->all()) {
+  for (const auto& [name, instance] : runtime->providers->all()) {
     w.beginObject()
         .key("name")
         .value(name)

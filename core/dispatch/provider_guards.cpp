@@ -10,11 +10,23 @@ constexpr int64_t kMaxCooldownFactor = 20;
 
 }  // namespace
 
-ProviderGuards::ProviderGuards(const DaemonConfig& config) {
+ProviderGuards::ProviderGuards(const DaemonConfig& config, const ProviderGuards* previous) {
   for (const auto& [name, provider] : config.providers) {
-    Guards guards;
-    guards.limiter = makeRateLimiter(provider.rateLimits);
-    guards.breaker =
+    if (previous != nullptr) {
+      auto old = previous->byProvider_.find(name);
+      if (old != previous->byProvider_.end() && old->second->rateLimits == provider.rateLimits &&
+          old->second->circuitFailures == provider.circuitFailures &&
+          old->second->circuitCooldownMs == provider.circuitCooldownMs) {
+        byProvider_.emplace(name, old->second);
+        continue;
+      }
+    }
+    auto guards = std::make_shared<Guards>();
+    guards->rateLimits = provider.rateLimits;
+    guards->circuitFailures = provider.circuitFailures;
+    guards->circuitCooldownMs = provider.circuitCooldownMs;
+    guards->limiter = makeRateLimiter(provider.rateLimits);
+    guards->breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);
     byProvider_.emplace(name, std::move(guards));
@@ -23,7 +35,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config) {
 
 const ProviderGuards::Guards* ProviderGuards::find(const std::string& provider) const {
   auto it = byProvider_.find(provider);
-  return it == byProvider_.end() ? nullptr : &it->second;
+  return it == byProvider_.end() ? nullptr : it->second.get();
 }
 
 ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& chain,

@@ -18,7 +18,9 @@ namespace notify::core {
 // channel's chain. Thread-safe.
 class ProviderGuards {
  public:
-  explicit ProviderGuards(const DaemonConfig& config);
+  // With previous (a configuration reload), a provider whose limits and circuit settings are
+  // unchanged keeps its limiter and breaker, so a reload never resets a rate window.
+  explicit ProviderGuards(const DaemonConfig& config, const ProviderGuards* previous = nullptr);
 
   struct Choice {
     std::string provider;   // empty when every provider's circuit is open
@@ -42,13 +44,16 @@ class ProviderGuards {
 
  private:
   struct Guards {
+    std::vector<std::string> rateLimits;  // as configured, to recognise it on reload
+    int circuitFailures = 0;
+    int64_t circuitCooldownMs = 0;
     std::unique_ptr<RateLimiter> limiter;  // null: unlimited
     std::unique_ptr<CircuitBreaker> breaker;
   };
 
   const Guards* find(const std::string& provider) const;
 
-  std::map<std::string, Guards> byProvider_;
+  std::map<std::string, std::shared_ptr<Guards>> byProvider_;
 };
 
 }  // namespace notify::core

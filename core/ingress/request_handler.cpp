@@ -33,14 +33,14 @@ Result<Accepted> acceptedOf(const Pending& pending, const InsertOutcome& outcome
 
 }  // namespace
 
-RequestHandler::RequestHandler(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+RequestHandler::RequestHandler(const RuntimeHolder& runtime, MessageStore& store,
                                GroupCommitter& committer, HandlerContext context)
-    : config_(std::move(config)),
-      preparer_(config_),
+    : runtime_(runtime),
       store_(store),
       committer_(committer),
       context_(std::move(context)),
-      limits_{config_->server.maxFrameBytes, config_->server.maxBatch} {}
+      limits_{runtime.get()->config->server.maxFrameBytes,
+              runtime.get()->config->server.maxBatch} {}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   DecodedRequest decoded = decodeRequest(frame, limits_);
@@ -49,8 +49,10 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     return;
   }
   const Request& request = decoded.request.value();
+  std::shared_ptr<const Runtime> runtime = runtime_.get();
+  const MessagePreparer& preparer = *runtime->preparer;
   if (request.op != Op::kPing) {
-    Result<void> auth = preparer_.authenticate(request.app, request.token);
+    Result<void> auth = preparer.authenticate(request.app, request.token);
     if (!auth) {
       reply(encodeError(decoded.reqIdJson, auth.error()));
       return;
@@ -58,9 +60,9 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   }
   switch (request.op) {
     case Op::kSend:
-      return handleSend(decoded.reqIdJson, request, std::move(reply));
+      return handleSend(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kSendBatch:
-      return handleBatch(decoded.reqIdJson, request, std::move(reply));
+      return handleBatch(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kStatus:
       return handleStatus(decoded.reqIdJson, request, std::move(reply));
     case Op::kPlugins:
@@ -69,20 +71,21 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     case Op::kDlqReplay:
       return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
     case Op::kRouteExplain:
-      return handleRouteExplain(decoded.reqIdJson, request, std::move(reply));
+      return handleRouteExplain(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kReload:
-      return handleReload(decoded.reqIdJson, request, std::move(reply));
+      return handleReload(*runtime->config, decoded.reqIdJson, request, std::move(reply));
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
   }
 }
 
-void RequestHandler::handleSend(const std::string& reqId, const Request& request, ReplyFn reply) {
+void RequestHandler::handleSend(const MessagePreparer& preparer, const std::string& reqId,
+                                const Request& request, ReplyFn reply) {
   Result<NewMessage> message =
-      preparer_.prepare(request.app, request.send, reqId, "", context_.clock());
+      preparer.prepare(request.app, request.send, reqId, "", context_.clock());
   if (message) {
-    if (Result<void> admitted = preparer_.admit(request.app, context_.clock()); !admitted) {
+    if (Result<void> admitted = preparer.admit(request.app, context_.clock()); !admitted) {
       message = admitted.error();
     }
   }
@@ -107,7 +110,8 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
   }
 }
 
-void RequestHandler::handleBatch(const std::string& reqId, const Request& request, ReplyFn reply) {
+void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::string& reqId,
+                                 const Request& request, ReplyFn reply) {
   int64_t now = context_.clock();
   // Slots in request order; valid elements point at their position in the stored batch.
   auto items = std::make_shared<std::vector<Result<Accepted>>>();
@@ -116,11 +120,11 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
   for (size_t i = 0; i < request.batch.size(); ++i) {
     const Result<SendRequest>& element = request.batch[i];
     Result<NewMessage> message =
-        element ? preparer_.prepare(request.app, element.value(), reqId,
+        element ? preparer.prepare(request.app, element.value(), reqId,
                                     "messages[" + std::to_string(i) + "].", now)
                 : Result<NewMessage>(element.error());
     if (message) {
-      if (Result<void> admitted = preparer_.admit(request.app, now); !admitted) {
+      if (Result<void> admitted = preparer.admit(request.app, now); !admitted) {
         message = admitted.error();
       }
     }
@@ -166,9 +170,10 @@ void RequestHandler::handleStatus(const std::string& reqId, const Request& reque
   reply(encodeStatus(reqId, **record));
 }
 
-void RequestHandler::handleRouteExplain(const std::string& reqId, const Request& request,
+void RequestHandler::handleRouteExplain(const MessagePreparer& preparer,
+                                        const std::string& reqId, const Request& request,
                                         ReplyFn reply) {
-  Result<RouteDecision> route = preparer_.explainRoute(request.app, request.send);
+  Result<RouteDecision> route = preparer.explainRoute(request.app, request.send);
   if (!route) {
     reply(encodeError(reqId, route.error()));
     return;
@@ -186,10 +191,10 @@ void RequestHandler::handleRouteExplain(const std::string& reqId, const Request&
   reply(w.endArray().endObject().endObject().take());
 }
 
-void RequestHandler::handleReload(const std::string& reqId, const Request& request,
-                                  ReplyFn reply) {
-  auto app = config_->apps.find(request.app);
-  if (app == config_->apps.end() || !app->second.admin) {
+void RequestHandler::handleReload(const DaemonConfig& config, const std::string& reqId,
+                                  const Request& request, ReplyFn reply) {
+  auto app = config.apps.find(request.app);
+  if (app == config.apps.end() || !app->second.admin) {
     reply(encodeError(reqId, makeError("forbidden", "app '" + request.app +
                                                         "' may not reload; set admin = true "
                                                         "in its [apps] table")));
