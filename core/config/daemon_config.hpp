@@ -60,6 +60,9 @@ struct LaneConfig {
   int64_t backoffMaxMs = 300000;
   int64_t dedupWindowMs = 0;  // same recipient + content within it is a duplicate; 0: off
   QuietHours quietHours;
+  // Above 0: where lanes share a provider's rate limit, this lane's waiting messages take the
+  // next permit ahead of the queue of other lanes' waiting messages.
+  int priority = 0;
 };
 
 inline constexpr const char* kDefaultLane = "default";

@@ -25,8 +25,8 @@ bool constantTimeEquals(const std::string& a, const std::string& b) {
 MessagePreparer::MessagePreparer(std::shared_ptr<const DaemonConfig> config)
     : config_(std::move(config)) {
   for (const auto& [name, app] : config_->apps) {
-    if (auto limiter = makeRateLimiter(app.rateLimits)) {
-      appLimits_.emplace(name, std::move(limiter));
+    if (!app.rateLimits.empty()) {
+      appLimits_.emplace(name, makeRateLimiter(app.rateLimits));
     }
   }
 }

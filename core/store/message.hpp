@@ -125,6 +125,8 @@ struct ClaimedMessage {
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
   std::vector<std::string> providers;  // the routed chain; empty: the channel's
+  // The state it was claimed from: kRateLimited means it waited for a permit it was promised.
+  MessageState claimedFrom = MessageState::kQueued;
 };
 
 // A message with its whole history, for status and trace.
