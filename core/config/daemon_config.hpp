@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/time_zone.hpp"
 #include "core/templates/var_rules.hpp"
 
 namespace notify::core {
@@ -128,6 +129,7 @@ struct FrequencyCapConfig {
 struct GuardsConfig {
   int64_t idempotencyRetentionMs = 86400000;  // a key is remembered this long
   std::string defaultTimeZone = "UTC";        // quiet hours and daily quotas without "to".tz
+  std::shared_ptr<const TimeZone> defaultZone;  // resolved from defaultTimeZone
 };
 
 // One [[routes]] rule: when every given criterion matches, the message goes to channel through

@@ -112,6 +112,11 @@ void readGuards(const toml::table& root, DaemonConfig& config, ConfigErrors& err
     config.guards.idempotencyRetentionMs = retention * 1000;
     r.string("default_time_zone", config.guards.defaultTimeZone);
   }
+  std::string error;
+  config.guards.defaultZone = TimeZone::find(config.guards.defaultTimeZone, error);
+  if (!config.guards.defaultZone) {
+    errors.add("guards.default_time_zone: " + error);
+  }
   readCaps(root, config, errors);
   for (const auto& [name, app] : config.apps) {
     for (const auto& tpl : app.templates) {

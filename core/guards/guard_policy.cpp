@@ -5,7 +5,10 @@
 #include <Poco/SHA1Engine.h>
 
 #include <algorithm>
+#include <cstdio>
 
+#include "core/common/time.hpp"
+#include "core/guards/quiet_hours.hpp"
 #include "core/templates/var_rules.hpp"
 
 namespace notify::core {
@@ -90,6 +93,47 @@ Result<void> checkRecipients(const ChannelConfig& channel, const KeyValues& to) 
   return {};
 }
 
+Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& request,
+                             NewMessage& m, int64_t nowMs) {
+  auto lane = config.lanes.find(m.lane);
+  if (lane == config.lanes.end() || !lane->second.quietHours.enabled() || m.lane == "otp") {
+    return {};
+  }
+  std::shared_ptr<const TimeZone> zone = config.guards.defaultZone;
+  for (const auto& [kind, value] : request.to) {
+    if (kind == kTimeZoneKey) {
+      std::string error;
+      zone = TimeZone::find(value, error);
+      if (!zone) {
+        return makeError("invalid_recipient", "'to.tz' is not a time zone: " + error, "to.tz");
+      }
+    }
+  }
+  if (!zone) {
+    zone = TimeZone::utc();
+  }
+  const QuietHours& quiet = lane->second.quietHours;
+  int64_t at = m.sendAtMs > 0 ? m.sendAtMs : nowMs;
+  std::optional<int64_t> until = quietUntil(quiet, *zone, at);
+  if (!until) {
+    return {};
+  }
+  auto hhmm = [](int minutes) {
+    char text[6];
+    std::snprintf(text, sizeof(text), "%02d:%02d", minutes / 60, minutes % 60);
+    return std::string(text);
+  };
+  std::string why = "quiet hours " + hhmm(quiet.startMinute) + "-" + hhmm(quiet.endMinute) +
+                    " in " + zone->name() + " (lane " + m.lane + ")";
+  if (quiet.suppress) {
+    m.suppressReason = why;
+  } else {
+    m.sendAtMs = *until;
+    m.routeDetail += "; deferred by " + why + " to " + formatRfc3339Ms(*until);
+  }
+  return {};
+}
+
 void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const TemplateConfig& tpl,
                     const SendRequest& request, NewMessage& m, int64_t nowMs) {
   using Kind = GuardCheck::Kind;
@@ -120,8 +164,10 @@ void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const Temp
                                  " per recipient on channel '" + m.channel + "'"));
   }
   if (app.dailyQuota > 0) {
-    // Days are UTC days (the default zone applies once zones are available to the preparer).
-    int64_t dayStart = nowMs - nowMs % kDayMs;
+    // Days of the default zone.
+    int64_t dayStart = config.guards.defaultZone
+                           ? localDayStartMs(*config.guards.defaultZone, nowMs)
+                           : nowMs - nowMs % kDayMs;
     GuardCheck quota = check(Kind::kRefuse, "quota:" + app.name + ":" + std::to_string(dayStart),
                              dayStart, app.dailyQuota,
                              "app '" + app.name + "' has used its daily quota of " +

@@ -20,6 +20,13 @@ Result<void> checkAppRules(const AppConfig& app, const std::string& templateName
 // for the address kind the channel needs ("invalid_recipient", field "to.KIND").
 Result<void> checkRecipients(const ChannelConfig& channel, const KeyValues& to);
 
+// Quiet hours of the message's lane in the recipient's zone ("to".tz, else [guards]
+// default_time_zone): a message due inside them is deferred to their end (sendAtMs) or
+// suppressed, per the lane's quiet_action. The otp lane always bypasses them. An unknown "to".tz
+// is "invalid_recipient". Pure.
+Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& request,
+                             NewMessage& message, int64_t nowMs);
+
 // What the store must decide atomically for this message: the payload hash and retention of its
 // idempotency key, content dedup, frequency caps and the app's daily quota. The message must be
 // rendered (subject, body, attrs) and routed (channel, lane) already. Pure.

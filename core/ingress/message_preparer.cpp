@@ -144,6 +144,9 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
     m.providers = route->providers;  // else the channel's chain, as configured when sent
   }
   m.routeDetail = route->trace.back();
+  if (Result<void> quiet = applyQuietHours(*config_, request, m, nowMs); !quiet) {
+    return quiet.error();
+  }
   if (!tpl.enabled) {
     m.suppressReason = "template '" + tpl.name + "' is disabled (enabled = false)";
   }

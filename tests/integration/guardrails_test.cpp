@@ -5,6 +5,8 @@
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "support/daemon_process.hpp"
@@ -16,6 +18,21 @@ namespace notify::test {
 namespace {
 
 using Poco::JSON::Object;
+
+// Quiet hours from an hour ago to an hour from now (UTC), so "now" is always inside them.
+std::string quietNow() {
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count() %
+                 1440;
+  auto hhmm = [](long m) {
+    m = (m + 1440) % 1440;
+    char text[6];
+    std::snprintf(text, sizeof(text), "%02ld:%02ld", m / 60, m % 60);
+    return std::string(text);
+  };
+  return hhmm(minutes - 60) + "-" + hhmm(minutes + 60);
+}
 
 const std::string kGuards = R"(
 [lanes.marketing]
@@ -38,6 +55,12 @@ name = "marketing-daily"
 lane = "marketing"
 limit = "2/day"
 
+[templates.digest]
+lane = "quiet"
+vars = ["name"]
+[templates.digest.content.hooks]
+body = "Digest for {{name}}"
+
 [apps.limited]
 token = "file:test.token"
 templates = ["greeting"]
@@ -48,8 +71,9 @@ class Guardrails : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = freeLoopbackPort();
+    std::string quiet = "\n[lanes.quiet]\nquiet_hours = \"" + quietNow() + "\"\n";
     daemon_ = std::make_unique<DaemonProcess>(
-        writeDaemonConfig(dir_, port_, receiver_.url(), kGuards), endpointFor(port_));
+        writeDaemonConfig(dir_, port_, receiver_.url(), kGuards + quiet), endpointFor(port_));
     daemon_->start();
     client_ = std::make_unique<TestClient>(endpointFor(port_));
   }
@@ -157,6 +181,18 @@ TEST_F(Guardrails, AppRulesAndDailyQuotaAreClearErrors) {
   EXPECT_TRUE(client_->request(frame("greeting", "2"))->getValue<bool>("ok"));
   Object::Ptr over = client_->request(frame("greeting", "3"));
   EXPECT_EQ(errorCode(over), "quota_exceeded");
+}
+
+TEST_F(Guardrails, QuietHoursDeferToTheirEndInTheRecipientsZone) {
+  Object::Ptr r = send("digest", R"({"user":"u-7","tz":"UTC"})", R"({"name":"F"})");
+  ASSERT_TRUE(r->getValue<bool>("ok")) << r->get("error").toString();
+  EXPECT_EQ(r->getValue<std::string>("status"), "scheduled");
+  Object::Ptr record = waitForState(*client_, r->getValue<std::string>("message_id"), "scheduled");
+  ASSERT_TRUE(record);
+  std::string detail = record->getArray("events")->getObject(1)->getValue<std::string>("detail");
+  EXPECT_NE(detail.find("deferred by quiet hours"), std::string::npos) << detail;
+  Object::Ptr badZone = send("digest", R"({"user":"u-7","tz":"Nowhere/City"})", R"({"name":"F"})");
+  EXPECT_EQ(errorCode(badZone), "invalid_recipient");
 }
 
 TEST_F(Guardrails, RecipientsAreValidated) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/guards/guard_policy.hpp"
 
+#include "core/common/time.hpp"
+#include "core/guards/quiet_hours.hpp"
+
 #include <gtest/gtest.h>
 
 namespace notify::core {
@@ -98,6 +101,78 @@ TEST(GuardPolicy, ChannelSpecificRecipientIds) {
   Result<void> bad = checkRecipients(wecom, {{"user", "zhang san"}});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().field, "to.user");
+}
+
+}  // namespace
+}  // namespace notify::core
+
+namespace notify::core {
+namespace {
+
+int64_t at(const char* rfc3339) {
+  return *parseRfc3339(rfc3339);
+}
+
+std::shared_ptr<const TimeZone> zone(const std::string& name) {
+  std::string error;
+  auto z = TimeZone::find(name, error);
+  EXPECT_TRUE(z) << error;
+  return z;
+}
+
+TEST(QuietHours, WindowAcrossMidnightEndsInTheRecipientsMorning) {
+  QuietHours night{22 * 60, 8 * 60, false};
+  auto shanghai = zone("Asia/Shanghai");
+  EXPECT_EQ(quietUntil(night, *shanghai, at("2026-11-26T23:30:00+08:00")),
+            at("2026-11-27T08:00:00+08:00"));
+  EXPECT_EQ(quietUntil(night, *shanghai, at("2026-11-27T07:59:00+08:00")),
+            at("2026-11-27T08:00:00+08:00"));
+  EXPECT_FALSE(quietUntil(night, *shanghai, at("2026-11-27T08:00:00+08:00")));
+  EXPECT_FALSE(quietUntil(night, *shanghai, at("2026-11-26T12:00:00Z")));  // 20:00 local
+}
+
+TEST(QuietHours, EndInsideADstGapIsTheSameDistanceAfterIt) {
+  QuietHours early{0, 2 * 60 + 30, false};  // 00:00-02:30; 02:30 does not exist on 8 March
+  auto newYork = zone("America/New_York");
+  EXPECT_EQ(quietUntil(early, *newYork, at("2026-03-08T01:30:00-05:00")),
+            at("2026-03-08T03:30:00-04:00"));
+}
+
+TEST(QuietHours, DeferSuppressBypassAndZones) {
+  Fixture f;
+  f.config.lanes["marketing"].quietHours = QuietHours{22 * 60, 8 * 60, false};
+  f.config.lanes["otp"].name = "otp";
+  f.config.guards.defaultZone = zone("UTC");
+  int64_t now = at("2026-11-26T15:00:00Z");  // 23:00 in Shanghai, 15:00 in UTC
+  NewMessage m = f.message;
+  ASSERT_TRUE(applyQuietHours(f.config, f.request, m, now).ok());
+  EXPECT_EQ(m.sendAtMs, at("2026-11-27T08:00:00+08:00"));
+  EXPECT_NE(m.routeDetail.find("quiet hours 22:00-08:00 in Asia/Shanghai"), std::string::npos);
+
+  SendRequest noZone = f.request;
+  noZone.to = {{"phone", "+8613800000000"}};
+  NewMessage daytime = f.message;
+  ASSERT_TRUE(applyQuietHours(f.config, noZone, daytime, now).ok());
+  EXPECT_EQ(daytime.sendAtMs, 0);  // 15:00 in the default zone (UTC): not quiet
+
+  f.config.lanes["marketing"].quietHours.suppress = true;
+  NewMessage suppressed = f.message;
+  ASSERT_TRUE(applyQuietHours(f.config, f.request, suppressed, now).ok());
+  EXPECT_EQ(suppressed.suppressReason,
+            "quiet hours 22:00-08:00 in Asia/Shanghai (lane marketing)");
+
+  f.config.lanes["otp"].quietHours = QuietHours{0, 1439, false};  // ignored for otp
+  NewMessage otp = f.message;
+  otp.lane = "otp";
+  ASSERT_TRUE(applyQuietHours(f.config, f.request, otp, now).ok());
+  EXPECT_EQ(otp.sendAtMs, 0);
+  EXPECT_TRUE(otp.suppressReason.empty());
+
+  SendRequest badZone = f.request;
+  badZone.to = {{"phone", "+8613800000000"}, {"tz", "Mars/Olympus"}};
+  Result<void> bad = applyQuietHours(f.config, badZone, m, now);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "to.tz");
 }
 
 }  // namespace
