@@ -48,6 +48,9 @@ void readCaps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
     if (Result<RateWindow> window = parseRateWindow(cap.text); window) {
       cap.limit = window->limit;
       cap.windowMs = window->windowMs;
+      if (cap.windowMs > 30LL * 86400000) {
+        errors.add(t->source(), path + ".limit", "the window may be at most 30 days");
+      }
     } else if (!cap.text.empty()) {
       errors.add(t->source(), path + ".limit", window.error().message);
     }

@@ -137,9 +137,11 @@ Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& requ
 void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const TemplateConfig& tpl,
                     const SendRequest& request, NewMessage& m, int64_t nowMs) {
   using Kind = GuardCheck::Kind;
-  m.payloadHash = digestOf({tpl.name, request.channel, m.toJson, m.varsJson, m.tagsJson,
-                            std::to_string(request.sendAtMs.value_or(0))});
-  m.idempotencySinceMs = nowMs - config.guards.idempotencyRetentionMs;
+  if (!request.idempotencyKey.empty()) {
+    m.payloadHash = digestOf({tpl.name, request.channel, m.toJson, m.varsJson, m.tagsJson,
+                              std::to_string(request.sendAtMs.value_or(0))});
+    m.idempotencySinceMs = nowMs - config.guards.idempotencyRetentionMs;
+  }
   const ChannelConfig& channel = config.channels.at(m.channel);
   const std::string recipient = digestOf({recipientOf(channel, request.to)});
   auto lane = config.lanes.find(m.lane);

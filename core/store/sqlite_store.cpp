@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS guard_marks (
   message_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);
+CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);
 )sql";
 
 // kUpgrades[v] takes a database from version v + 1 to v + 2.
@@ -73,8 +74,15 @@ constexpr const char* kUpgrades[] = {
     "ALTER TABLE messages ADD COLUMN providers TEXT NOT NULL DEFAULT '';"
     "CREATE TABLE IF NOT EXISTS guard_marks (key TEXT NOT NULL, at_ms INTEGER NOT NULL,"
     "  message_id TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);",
+    "CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);"
+    "CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);",
 };
+
+// Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
+// number every kPruneEveryWrites writes, so the table does not grow without end.
+constexpr int64_t kGuardMarkHorizonMs = 31LL * 86400000;
+constexpr int kPruneEveryWrites = 1024;
+constexpr int64_t kPruneBatch = 10000;
 
 // A routed provider chain in one column: names separated by newlines (never in a TOML key
 // the configuration accepts as a provider name).
@@ -125,6 +133,9 @@ struct SqliteStore::Statements {
                  "SELECT message_id FROM guard_marks WHERE key = ? AND at_ms >= ? "
                  "ORDER BY at_ms DESC LIMIT 1"),
         insertMark(db.handle(), "INSERT INTO guard_marks (key, at_ms, message_id) VALUES (?,?,?)"),
+        pruneMarks(db.handle(),
+                   "DELETE FROM guard_marks WHERE rowid IN (SELECT rowid FROM guard_marks "
+                   "WHERE at_ms < ? LIMIT ?)"),
         applyTransition(db.handle(),
                         "UPDATE messages SET state = ?, ready_ms = ?, lease_owner = NULL, "
                         "provider = ?, provider_message_id = CASE WHEN ? = '' THEN "
@@ -150,6 +161,8 @@ struct SqliteStore::Statements {
   SqliteStatement countMarks;
   SqliteStatement lastMark;
   SqliteStatement insertMark;
+  SqliteStatement pruneMarks;
+  int writesSincePrune = 0;
   SqliteStatement applyTransition;
   SqliteStatement selectReady;
   SqliteStatement selectReadyInLane;
@@ -336,6 +349,12 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
     outcomes.reserve(batch.inserts.size());
     for (const NewMessage& m : batch.inserts) {
       outcomes.push_back(insertOne(s, m));
+    }
+    if (!batch.inserts.empty() && ++s.writesSincePrune >= kPruneEveryWrites) {
+      s.writesSincePrune = 0;
+      s.pruneMarks.bind(1, batch.inserts.front().createdMs - kGuardMarkHorizonMs)
+          .bind(2, kPruneBatch)
+          .run();
     }
     for (const Transition& t : batch.transitions) {
       s.applyTransition.bind(1, stateName(t.state))
