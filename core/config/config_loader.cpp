@@ -6,12 +6,12 @@
 #include <sstream>
 
 #include "core/common/process_clock.hpp"
-#include "core/config/key_check.hpp"
 #include "core/config/guard_reader.hpp"
+#include "core/config/key_check.hpp"
 #include "core/config/route_reader.hpp"
+#include "core/config/secret_resolver.hpp"
 #include "core/config/template_reader.hpp"
 #include "core/config/toml_reader.hpp"
-#include "core/config/secret_resolver.hpp"
 #include "core/dispatch/rate_limiter.hpp"
 
 namespace notify::core {

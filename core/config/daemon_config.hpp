@@ -73,11 +73,11 @@ struct AppConfig {
   std::string token;  // resolved secret
   std::string owner;
   std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
-  bool admin = false;                    // may use operator ops (reload)
-  std::vector<std::string> templates;    // allowed templates; empty: any
-  std::vector<std::string> channels;     // allowed channels; empty: any
-  int64_t dailyQuota = 0;                // messages stored per day (default zone); 0: no quota
-  toml::source_region source;            // where it is configured, for later checks
+  bool admin = false;                   // may use operator ops (reload)
+  std::vector<std::string> templates;   // allowed templates; empty: any
+  std::vector<std::string> channels;    // allowed channels; empty: any
+  int64_t dailyQuota = 0;               // messages stored per day (default zone); 0: no quota
+  toml::source_region source;           // where it is configured, for later checks
 };
 
 // What a template says for one channel. Texts may use {{var}}; html is rendered with HTML
@@ -101,7 +101,7 @@ struct TemplateConfig {
   std::vector<VarSpec> varSpecs;  // the same, with types and constraints
   std::string owner;
   std::string businessLine;
-  bool enabled = true;  // false: sends are suppressed with a recorded reason
+  bool enabled = true;         // false: sends are suppressed with a recorded reason
   int64_t dedupWindowMs = -1;  // -1: the lane's
   std::string defaultChannel;
   std::map<std::string, TemplateContent> content;  // by channel name
@@ -127,8 +127,8 @@ struct FrequencyCapConfig {
 };
 
 struct GuardsConfig {
-  int64_t idempotencyRetentionMs = 86400000;  // a key is remembered this long
-  std::string defaultTimeZone = "UTC";        // quiet hours and daily quotas without "to".tz
+  int64_t idempotencyRetentionMs = 86400000;    // a key is remembered this long
+  std::string defaultTimeZone = "UTC";          // quiet hours and daily quotas without "to".tz
   std::shared_ptr<const TimeZone> defaultZone;  // resolved from defaultTimeZone
 };
 

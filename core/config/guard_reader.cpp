@@ -21,47 +21,34 @@ std::optional<int> minuteOf(const std::string& text) {
 }
 
 void readCaps(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
-  const toml::node* node = root.get("frequency_caps");
-  if (node == nullptr) {
-    return;
-  }
-  const auto* array = node->as_array();
-  if (array == nullptr) {
-    errors.add(node->source(), "frequency_caps", "must be an array of tables: [[frequency_caps]]");
-    return;
-  }
-  for (size_t i = 0; i < array->size(); ++i) {
-    std::string path = "frequency_caps[" + std::to_string(i) + "]";
-    const auto* t = (*array)[i].as_table();
-    if (t == nullptr) {
-      errors.add((*array)[i].source(), path, "must be a table");
-      continue;
-    }
-    checkKnownKeys(*t, path, {"name", "channel", "lane", "limit"}, errors);
-    FrequencyCapConfig cap;
-    cap.name = path;
-    TomlReader r(*t, path, errors);
-    r.string("name", cap.name);
-    r.string("channel", cap.channel);
-    r.string("lane", cap.lane);
-    r.string("limit", cap.text, true);
-    if (Result<RateWindow> window = parseRateWindow(cap.text); window) {
-      cap.limit = window->limit;
-      cap.windowMs = window->windowMs;
-      if (cap.windowMs > 30LL * 86400000) {
-        errors.add(t->source(), path + ".limit", "the window may be at most 30 days");
-      }
-    } else if (!cap.text.empty()) {
-      errors.add(t->source(), path + ".limit", window.error().message);
-    }
-    if (!cap.channel.empty() && config.channels.count(cap.channel) == 0) {
-      errors.add(t->source(), path + ".channel", "unknown channel '" + cap.channel + "'");
-    }
-    if (!cap.lane.empty() && config.lanes.count(cap.lane) == 0) {
-      errors.add(t->source(), path + ".lane", "unknown lane '" + cap.lane + "'");
-    }
-    config.frequencyCaps.push_back(std::move(cap));
-  }
+  eachInArray(
+      root, "frequency_caps", errors, [&](const toml::table& table, const std::string& path) {
+        const toml::table* t = &table;
+        checkKnownKeys(*t, path, {"name", "channel", "lane", "limit"}, errors);
+        FrequencyCapConfig cap;
+        cap.name = path;
+        TomlReader r(*t, path, errors);
+        r.string("name", cap.name);
+        r.string("channel", cap.channel);
+        r.string("lane", cap.lane);
+        r.string("limit", cap.text, true);
+        if (Result<RateWindow> window = parseRateWindow(cap.text); window) {
+          cap.limit = window->limit;
+          cap.windowMs = window->windowMs;
+          if (cap.windowMs > 30LL * 86400000) {
+            errors.add(t->source(), path + ".limit", "the window may be at most 30 days");
+          }
+        } else if (!cap.text.empty()) {
+          errors.add(t->source(), path + ".limit", window.error().message);
+        }
+        if (!cap.channel.empty() && config.channels.count(cap.channel) == 0) {
+          errors.add(t->source(), path + ".channel", "unknown channel '" + cap.channel + "'");
+        }
+        if (!cap.lane.empty() && config.lanes.count(cap.lane) == 0) {
+          errors.add(t->source(), path + ".lane", "unknown lane '" + cap.lane + "'");
+        }
+        config.frequencyCaps.push_back(std::move(cap));
+      });
 }
 
 }  // namespace

@@ -25,10 +25,10 @@ void checkNames(const std::vector<std::string>& names, const Map& known, const c
 
 RouteConfig readRoute(const toml::table& t, const std::string& path, const DaemonConfig& config,
                       ConfigErrors& errors) {
-  checkKnownKeys(t, path,
-                 {"name", "app", "template", "lane", "tags", "recipient", "channel", "providers",
-                  "weights"},
-                 errors);
+  checkKnownKeys(
+      t, path,
+      {"name", "app", "template", "lane", "tags", "recipient", "channel", "providers", "weights"},
+      errors);
   RouteConfig r;
   r.name = path;
   r.where = whereOf(t.source());
@@ -62,9 +62,9 @@ RouteConfig readRoute(const toml::table& t, const std::string& path, const Daemo
     if (array == nullptr) {
       errors.add(node->source(), path + ".weights", "must be an array of positive integers");
     }
-    size_t count = !r.providers.empty()                 ? r.providers.size()
+    size_t count = !r.providers.empty()               ? r.providers.size()
                    : channel != config.channels.end() ? channel->second.providers.size()
-                                                        : r.weights.size();
+                                                      : r.weights.size();
     if (r.weights.size() != count) {
       errors.add(node->source(), path + ".weights",
                  "has " + std::to_string(r.weights.size()) + " weights for " +
@@ -82,35 +82,20 @@ bool catchAll(const RouteConfig& r) {
 }  // namespace
 
 void readRoutes(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
-  const toml::node* node = root.get("routes");
-  if (node == nullptr) {
-    return;
-  }
-  const auto* array = node->as_array();
-  if (array == nullptr) {
-    errors.add(node->source(), "routes", "must be an array of tables: [[routes]]");
-    return;
-  }
   std::optional<size_t> defaultRule;  // the first catch-all rule
-  for (size_t i = 0; i < array->size(); ++i) {
-    std::string path = "routes[" + std::to_string(i) + "]";
-    const auto* t = (*array)[i].as_table();
-    if (t == nullptr) {
-      errors.add((*array)[i].source(), path, "must be a table");
-      continue;
-    }
-    RouteConfig route = readRoute(*t, path, config, errors);
+  eachInArray(root, "routes", errors, [&](const toml::table& t, const std::string& path) {
+    RouteConfig route = readRoute(t, path, config, errors);
     if (defaultRule) {
       const RouteConfig& d = config.routes[*defaultRule];
-      errors.add(t->source(), path,
-                 "is never reached: rule '" + d.name + "' (" + d.where +
-                     ") before it matches everything");
+      errors.add(
+          t.source(), path,
+          "is never reached: rule '" + d.name + "' (" + d.where + ") before it matches everything");
     }
     if (catchAll(route) && !defaultRule) {
       defaultRule = config.routes.size();
     }
     config.routes.push_back(std::move(route));
-  }
+  });
 }
 
 }  // namespace notify::core

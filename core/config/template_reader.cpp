@@ -22,10 +22,9 @@ void readLimit(TomlReader& r, const char* key, std::optional<int64_t>& out, int6
 
 VarSpec readVarSpec(const std::string& name, const toml::table& t, const std::string& path,
                     ConfigErrors& errors) {
-  checkKnownKeys(t, path,
-                 {"type", "required", "min_length", "max_length", "min", "max", "values",
-                  "pattern"},
-                 errors);
+  checkKnownKeys(
+      t, path, {"type", "required", "min_length", "max_length", "min", "max", "values", "pattern"},
+      errors);
   VarSpec spec;
   spec.name = name;
   TomlReader r(t, path, errors);
@@ -158,8 +157,8 @@ void readContent(const std::string& channel, const toml::table& c, const std::st
 void readTemplate(const std::string& name, const toml::table& t, const std::string& path,
                   DaemonConfig& config, ConfigErrors& errors) {
   checkKnownKeys(t, path,
-                 {"vars", "default_channel", "lane", "content", "owner", "business_line",
-                  "enabled", "dedup_window_s"},
+                 {"vars", "default_channel", "lane", "content", "owner", "business_line", "enabled",
+                  "dedup_window_s"},
                  errors);
   TemplateConfig tpl;
   tpl.name = name;

@@ -14,7 +14,8 @@
 
 namespace notify::core {
 
-// Typed readers of one TOML table: each reports a wrong type as an error and leaves the default in place.
+// Typed readers of one TOML table: each reports a wrong type as an error and leaves the default in
+// place.
 class TomlReader {
  public:
   TomlReader(const toml::table& table, std::string path, ConfigErrors& errors)
@@ -72,7 +73,8 @@ class TomlReader {
     try {
       out = std::make_shared<const std::regex>(text, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      errors_.add(table_.source(), path_ + "." + key, std::string("is not a valid regex: ") + e.what());
+      errors_.add(table_.source(), path_ + "." + key,
+                  std::string("is not a valid regex: ") + e.what());
     }
   }
   void strings(const char* key, std::vector<std::string>& out, bool required = false) {
@@ -140,6 +142,31 @@ void eachNamed(const toml::table& root, const char* section, ConfigErrors& error
       continue;
     }
     fn(std::string(key.str()), *value.as_table(), path);
+  }
+}
+
+// Calls fn(table, path) for each table of an array of tables such as [[routes]], path being
+// "routes[N]".
+template <typename Fn>
+void eachInArray(const toml::table& root, const char* section, ConfigErrors& errors, Fn fn) {
+  const toml::node* node = root.get(section);
+  if (node == nullptr) {
+    return;
+  }
+  const auto* array = node->as_array();
+  if (array == nullptr) {
+    errors.add(node->source(), section,
+               std::string("must be an array of tables: [[") + section + "]]");
+    return;
+  }
+  for (size_t i = 0; i < array->size(); ++i) {
+    std::string path = std::string(section) + "[" + std::to_string(i) + "]";
+    const auto* t = (*array)[i].as_table();
+    if (t == nullptr) {
+      errors.add((*array)[i].source(), path, "must be a table");
+      continue;
+    }
+    fn(*t, path);
   }
 }
 

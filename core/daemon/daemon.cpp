@@ -78,8 +78,8 @@ void Daemon::start() {
   });
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
-      dispatchers_.push_back(std::make_unique<Dispatcher>(
-          lane, *store_, *committer_, *runtime_, nodeName(), [] { return nowUnixMs(); }));
+      dispatchers_.push_back(std::make_unique<Dispatcher>(lane, *store_, *committer_, *runtime_,
+                                                          nodeName(), [] { return nowUnixMs(); }));
     }
   }
   committer_->start();

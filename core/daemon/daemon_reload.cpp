@@ -78,7 +78,8 @@ Result<std::string> Daemon::reload() {
     }
     return summary;
   } catch (const ConfigError& e) {
-    logWarn("notifyd", std::string("reload refused; the running configuration stays:\n") + e.what());
+    logWarn("notifyd",
+            std::string("reload refused; the running configuration stays:\n") + e.what());
     return makeError("bad_config", e.what());
   } catch (const std::exception& e) {
     logWarn("notifyd", std::string("reload failed; the running configuration stays: ") + e.what());

@@ -93,8 +93,8 @@ Result<void> checkRecipients(const ChannelConfig& channel, const KeyValues& to) 
   return {};
 }
 
-Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& request,
-                             NewMessage& m, int64_t nowMs) {
+Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& request, NewMessage& m,
+                             int64_t nowMs) {
   auto lane = config.lanes.find(m.lane);
   if (lane == config.lanes.end() || !lane->second.quietHours.enabled() || m.lane == "otp") {
     return {};
@@ -148,12 +148,11 @@ void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const Temp
   int64_t laneDedupMs = lane == config.lanes.end() ? 0 : lane->second.dedupWindowMs;
   int64_t dedupMs = tpl.dedupWindowMs >= 0 ? tpl.dedupWindowMs : laneDedupMs;
   if (dedupMs > 0) {
-    m.guards.push_back(check(Kind::kDuplicate,
-                             "dedup:" + digestOf({m.channel, recipient, m.subject, m.body,
-                                                  m.attrsJson}),
-                             nowMs - dedupMs, 1,
-                             "same recipient and content within " +
-                                 std::to_string(dedupMs / 1000) + " s"));
+    m.guards.push_back(
+        check(Kind::kDuplicate,
+              "dedup:" + digestOf({m.channel, recipient, m.subject, m.body, m.attrsJson}),
+              nowMs - dedupMs, 1,
+              "same recipient and content within " + std::to_string(dedupMs / 1000) + " s"));
   }
   for (const FrequencyCapConfig& cap : config.frequencyCaps) {
     if ((!cap.channel.empty() && cap.channel != m.channel) ||

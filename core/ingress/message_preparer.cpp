@@ -68,7 +68,7 @@ Result<NewMessage> MessagePreparer::prepare(const std::string& app, const SendRe
 }
 
 Result<RouteDecision> MessagePreparer::explainRoute(const std::string& app,
-                                                   const SendRequest& request) const {
+                                                    const SendRequest& request) const {
   auto tpl = config_->templates.find(request.templateName);
   if (tpl == config_->templates.end()) {
     return makeError("unknown_template", "no template named '" + request.templateName + "'",
@@ -119,8 +119,7 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   if (Result<void> recipients = checkRecipients(channel, request.to); !recipients) {
     return recipients.error();
   }
-  Result<RenderedContent> rendered =
-      renderContent(tpl, tpl.content.at(channelName), request.vars);
+  Result<RenderedContent> rendered = renderContent(tpl, tpl.content.at(channelName), request.vars);
   if (!rendered) {
     return rendered.error();
   }

@@ -39,8 +39,8 @@ RequestHandler::RequestHandler(const RuntimeHolder& runtime, MessageStore& store
       store_(store),
       committer_(committer),
       context_(std::move(context)),
-      limits_{runtime.get()->config->server.maxFrameBytes,
-              runtime.get()->config->server.maxBatch} {}
+      limits_{runtime.get()->config->server.maxFrameBytes, runtime.get()->config->server.maxBatch} {
+}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   DecodedRequest decoded = decodeRequest(frame, limits_);
@@ -119,10 +119,10 @@ void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::str
   std::vector<NewMessage> messages;
   for (size_t i = 0; i < request.batch.size(); ++i) {
     const Result<SendRequest>& element = request.batch[i];
-    Result<NewMessage> message =
-        element ? preparer.prepare(request.app, element.value(), reqId,
-                                    "messages[" + std::to_string(i) + "].", now)
-                : Result<NewMessage>(element.error());
+    Result<NewMessage> message = element
+                                     ? preparer.prepare(request.app, element.value(), reqId,
+                                                        "messages[" + std::to_string(i) + "].", now)
+                                     : Result<NewMessage>(element.error());
     if (message) {
       if (Result<void> admitted = preparer.admit(request.app, now); !admitted) {
         message = admitted.error();
@@ -170,9 +170,8 @@ void RequestHandler::handleStatus(const std::string& reqId, const Request& reque
   reply(encodeStatus(reqId, **record));
 }
 
-void RequestHandler::handleRouteExplain(const MessagePreparer& preparer,
-                                        const std::string& reqId, const Request& request,
-                                        ReplyFn reply) {
+void RequestHandler::handleRouteExplain(const MessagePreparer& preparer, const std::string& reqId,
+                                        const Request& request, ReplyFn reply) {
   Result<RouteDecision> route = preparer.explainRoute(request.app, request.send);
   if (!route) {
     reply(encodeError(reqId, route.error()));

@@ -114,8 +114,8 @@ Result<RouteDecision> routeMessage(const DaemonConfig& config, const TemplateCon
     decision.channel = r.channel;
     decision.providers = chainOf(r, config, draw, how);
     decision.trace.push_back("rule '" + r.name + "' (" + r.where + "): matched: channel '" +
-                             r.channel + "', providers " + listOf(decision.providers) + " (" +
-                             how + ")");
+                             r.channel + "', providers " + listOf(decision.providers) + " (" + how +
+                             ")");
     return decision;
   }
   Result<std::string> channel = fallbackChannel(tpl, request);

@@ -126,8 +126,7 @@ struct SqliteStore::Statements {
         findIdempotent(db.handle(),
                        "SELECT id, payload_hash, created_ms FROM messages "
                        "WHERE app = ? AND idempotency_key = ?"),
-        expireIdempotent(db.handle(),
-                         "UPDATE messages SET idempotency_key = NULL WHERE id = ?"),
+        expireIdempotent(db.handle(), "UPDATE messages SET idempotency_key = NULL WHERE id = ?"),
         countMarks(db.handle(), "SELECT COUNT(*) FROM guard_marks WHERE key = ? AND at_ms >= ?"),
         lastMark(db.handle(),
                  "SELECT message_id FROM guard_marks WHERE key = ? AND at_ms >= ? "
@@ -145,11 +144,12 @@ struct SqliteStore::Statements {
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
                     "body, attempts, created_ms, state, lease_owner, lane, providers FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
-        selectReadyInLane(db.handle(),
-                          "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-                          "subject, body, attempts, created_ms, state, lease_owner, lane, providers "
-                          "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
-                          "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        selectReadyInLane(
+            db.handle(),
+            "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
+            "subject, body, attempts, created_ms, state, lease_owner, lane, providers "
+            "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
+            "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
@@ -325,7 +325,10 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
   } else {
     s.insertMessage.bindNull(16);
   }
-  s.insertMessage.bind(17, m.lane).bind(18, m.payloadHash).bind(19, joinProviders(m.providers)).run();
+  s.insertMessage.bind(17, m.lane)
+      .bind(18, m.payloadHash)
+      .bind(19, joinProviders(m.providers))
+      .run();
   std::string actor = "app:" + m.app;
   s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
   s.event(m.id, {m.createdMs, state, sendable ? actor : "guard", "", "", detail});

@@ -52,12 +52,23 @@ void appendEscaped(std::string& out, std::string_view value, Escape escape) {
     case Escape::kHtml:
       for (char c : value) {
         switch (c) {
-          case '&': out.append("&amp;"); break;
-          case '<': out.append("&lt;"); break;
-          case '>': out.append("&gt;"); break;
-          case '"': out.append("&quot;"); break;
-          case '\'': out.append("&#39;"); break;
-          default: out.push_back(c);
+          case '&':
+            out.append("&amp;");
+            break;
+          case '<':
+            out.append("&lt;");
+            break;
+          case '>':
+            out.append("&gt;");
+            break;
+          case '"':
+            out.append("&quot;");
+            break;
+          case '\'':
+            out.append("&#39;");
+            break;
+          default:
+            out.push_back(c);
         }
       }
       return;

@@ -51,11 +51,12 @@ Result<void> checkType(const VarSpec& spec, std::string_view value) {
     case VarType::kString:
       return {};
     case VarType::kDigits:
-      if (!allDigits(value) || outside(static_cast<int64_t>(value.size()), spec.minLength,
-                                       spec.maxLength)) {
+      if (!allDigits(value) ||
+          outside(static_cast<int64_t>(value.size()), spec.minLength, spec.maxLength)) {
         bool bounded = spec.minLength || spec.maxLength;
-        return invalid(spec, bounded ? "must be " + range(spec.minLength, spec.maxLength) + " digits"
-                                     : "must be digits only");
+        return invalid(spec, bounded
+                                 ? "must be " + range(spec.minLength, spec.maxLength) + " digits"
+                                 : "must be digits only");
       }
       return {};
     case VarType::kInt: {
@@ -66,11 +67,11 @@ Result<void> checkType(const VarSpec& spec, std::string_view value) {
         return invalid(spec, "must be an integer");
       }
       if (outside(n, spec.minValue, spec.maxValue)) {
-        return invalid(spec, "must be an integer " +
-                                 (spec.minValue && spec.maxValue
-                                      ? "between " + std::to_string(*spec.minValue) + " and " +
-                                            std::to_string(*spec.maxValue)
-                                      : range(spec.minValue, spec.maxValue)));
+        return invalid(spec,
+                       "must be an integer " + (spec.minValue && spec.maxValue
+                                                    ? "between " + std::to_string(*spec.minValue) +
+                                                          " and " + std::to_string(*spec.maxValue)
+                                                    : range(spec.minValue, spec.maxValue)));
       }
       return {};
     }

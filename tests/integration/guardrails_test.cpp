@@ -87,7 +87,8 @@ class Guardrails : public ::testing::Test {
     return client_->request(sendFrame(tpl, to, vars, extra));
   }
   static std::string errorCode(const Object::Ptr& reply) {
-    return reply->getValue<bool>("ok") ? "" : reply->getObject("error")->getValue<std::string>("code");
+    return reply->getValue<bool>("ok") ? ""
+                                       : reply->getObject("error")->getValue<std::string>("code");
   }
 
   TempDir dir_;
@@ -116,10 +117,11 @@ TEST_F(Guardrails, TwoIdenticalConcurrentRequestsSendExactlyOne) {
   }
   std::sort(statuses.begin(), statuses.end());
   ASSERT_EQ(statuses, (std::vector<std::string>{"duplicate", "queued"}));
-  const Object::Ptr& queued = replies[0]->getValue<std::string>("status") == "queued" ? replies[0]
-                                                                                       : replies[1];
+  const Object::Ptr& queued =
+      replies[0]->getValue<std::string>("status") == "queued" ? replies[0] : replies[1];
   const Object::Ptr& dup = queued == replies[0] ? replies[1] : replies[0];
-  EXPECT_EQ(dup->getValue<std::string>("duplicate_of"), queued->getValue<std::string>("message_id"));
+  EXPECT_EQ(dup->getValue<std::string>("duplicate_of"),
+            queued->getValue<std::string>("message_id"));
   EXPECT_NE(dup->getValue<std::string>("reason").find("same recipient and content"),
             std::string::npos);
 
@@ -140,7 +142,8 @@ TEST_F(Guardrails, IdempotencyKeyWithAnotherPayloadIsAConflict) {
   Object::Ptr repeat =
       send("greeting", R"({"user":"u-2"})", R"({"name":"Bo"})", R"(,"idempotency_key":"k-1")");
   EXPECT_EQ(repeat->getValue<std::string>("status"), "duplicate");
-  EXPECT_EQ(repeat->getValue<std::string>("message_id"), first->getValue<std::string>("message_id"));
+  EXPECT_EQ(repeat->getValue<std::string>("message_id"),
+            first->getValue<std::string>("message_id"));
   Object::Ptr other =
       send("greeting", R"({"user":"u-2"})", R"({"name":"Cy"})", R"(,"idempotency_key":"k-1")");
   EXPECT_EQ(errorCode(other), "idempotency_conflict");
@@ -158,8 +161,8 @@ TEST_F(Guardrails, FrequencyCapSuppressesWithTheReasonRecorded) {
             std::string::npos);
   Object::Ptr other = send("promo", R"({"user":"u-4"})", R"({"name":"C"})");
   EXPECT_EQ(other->getValue<std::string>("status"), "queued");  // caps are per recipient
-  Object::Ptr record = waitForState(*client_, third->getValue<std::string>("message_id"),
-                                    "suppressed");
+  Object::Ptr record =
+      waitForState(*client_, third->getValue<std::string>("message_id"), "suppressed");
   ASSERT_TRUE(record);
   EXPECT_EQ(eventStates(record), (std::vector<std::string>{"accepted", "suppressed"}));
 }
@@ -201,8 +204,8 @@ TEST_F(Guardrails, RecipientsAreValidated) {
   EXPECT_EQ(phone->getObject("error")->getValue<std::string>("field"), "to.phone");
   Object::Ptr email = send("greeting", R"({"email":"not-an-address"})", R"({"name":"E"})");
   EXPECT_EQ(errorCode(email), "invalid_recipient");
-  EXPECT_TRUE(send("greeting", R"({"phone":"+8613800000000"})", R"({"name":"E"})")
-                  ->getValue<bool>("ok"));
+  EXPECT_TRUE(
+      send("greeting", R"({"phone":"+8613800000000"})", R"({"name":"E"})")->getValue<bool>("ok"));
 }
 
 }  // namespace

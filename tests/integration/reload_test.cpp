@@ -119,8 +119,9 @@ TEST_F(Reload, BrokenFileIsRefusedAndTheRunningConfigurationKeepsWorking) {
   expectGreetingDelivered(1);
 
   // A valid file with a reference error is refused just the same, also through SIGHUP.
-  dir_.write("notifyd.toml", good + "\n[templates.bad]\nvars = [\"x\"]\n"
-                                    "[templates.bad.content.nowhere]\nbody = \"{{x}}\"\n");
+  dir_.write("notifyd.toml", good +
+                                 "\n[templates.bad]\nvars = [\"x\"]\n"
+                                 "[templates.bad.content.nowhere]\nbody = \"{{x}}\"\n");
   EXPECT_EQ(reload()->getObject("error")->getValue<std::string>("code"), "bad_config");
   ASSERT_EQ(::kill(daemon_->pid(), SIGHUP), 0);
   EXPECT_TRUE(logShowsTwice("reload refused"));  // once for the op, once for SIGHUP

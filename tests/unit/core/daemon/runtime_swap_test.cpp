@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // A reload swaps the runtime while a send is under way: the old provider instance and its plugin
 // library stay alive until the last holder of the old snapshot lets go, then both are destroyed.
-#include "core/daemon/runtime.hpp"
-
 #include <gtest/gtest.h>
 
 #include "core/config/config_loader.hpp"
+#include "core/daemon/runtime.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "support/test_env.hpp"
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/guards/guard_policy.hpp"
 
+#include <gtest/gtest.h>
+
 #include "core/common/time.hpp"
 #include "core/guards/quiet_hours.hpp"
-
-#include <gtest/gtest.h>
 
 namespace notify::core {
 namespace {
@@ -55,7 +55,7 @@ TEST(GuardPolicy, SameRecipientAndContentShareAKeyOtherwiseNot) {
   Fixture f;
   std::string key = f.guarded().guards[0].key;
   EXPECT_EQ(key.find("+86"), std::string::npos);  // keys hold hashes, not addresses
-  f.request.to = {{"phone", "+8613800000000"}};  // the zone is not part of the address
+  f.request.to = {{"phone", "+8613800000000"}};   // the zone is not part of the address
   EXPECT_EQ(f.guarded().guards[0].key, key);
   f.message.body = "Other sale";
   EXPECT_NE(f.guarded().guards[0].key, key);
@@ -158,8 +158,7 @@ TEST(QuietHours, DeferSuppressBypassAndZones) {
   f.config.lanes["marketing"].quietHours.suppress = true;
   NewMessage suppressed = f.message;
   ASSERT_TRUE(applyQuietHours(f.config, f.request, suppressed, now).ok());
-  EXPECT_EQ(suppressed.suppressReason,
-            "quiet hours 22:00-08:00 in Asia/Shanghai (lane marketing)");
+  EXPECT_EQ(suppressed.suppressReason, "quiet hours 22:00-08:00 in Asia/Shanghai (lane marketing)");
 
   f.config.lanes["otp"].quietHours = QuietHours{0, 1439, false};  // ignored for otp
   NewMessage otp = f.message;

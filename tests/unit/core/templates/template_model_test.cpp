@@ -56,8 +56,7 @@ TEST(VarRules, EveryTypeRefusesWhatItIsNot) {
   EXPECT_TRUE(checkVar(spec("m", VarType::kEmail), "ann@example.com").ok());
   EXPECT_NE(ruleBroken(spec("m", VarType::kEmail), "ann@").find("email"), std::string::npos);
   EXPECT_TRUE(checkVar(spec("p", VarType::kPhone), "+8613800000000").ok());
-  EXPECT_NE(ruleBroken(spec("p", VarType::kPhone), "13800000000").find("E.164"),
-            std::string::npos);
+  EXPECT_NE(ruleBroken(spec("p", VarType::kPhone), "13800000000").find("E.164"), std::string::npos);
   EXPECT_TRUE(checkVar(spec("u", VarType::kUrl), "https://a.example/x?y=1").ok());
   EXPECT_NE(ruleBroken(spec("u", VarType::kUrl), "javascript:alert(1)").find("URL"),
             std::string::npos);
@@ -124,8 +123,8 @@ TEST(ContentRenderer, SmsPartsBecomePerProviderAttrs) {
 
 TEST(ContentRenderer, UndeclaredAndMissingVariablesAreRefused) {
   TemplateConfig t = receiptTemplate();
-  Result<void> extra = checkTemplateVars(t, {{"name", "a"}, {"url", "u"}, {"code", "1"},
-                                             {"debug", "1"}});
+  Result<void> extra =
+      checkTemplateVars(t, {{"name", "a"}, {"url", "u"}, {"code", "1"}, {"debug", "1"}});
   ASSERT_FALSE(extra.ok());
   EXPECT_EQ(extra.error().code, "unknown_variable");
   EXPECT_EQ(extra.error().field, "vars.debug");
@@ -196,9 +195,10 @@ TEST_F(TemplateDirTest, LoadsTemplatesFromTheDirectory) {
 }
 
 TEST_F(TemplateDirTest, ErrorsNameTheFileLineAndRule) {
-  std::string errors = errorsOf("[bad]\nvars.code = { type = \"digitz\" }\n"
-                                "[bad.content.sms]\nbody = \"{{code}} {{other}}\"\n"
-                                "provider_templates = { nowhere = \"1\" }\n");
+  std::string errors = errorsOf(
+      "[bad]\nvars.code = { type = \"digitz\" }\n"
+      "[bad.content.sms]\nbody = \"{{code}} {{other}}\"\n"
+      "provider_templates = { nowhere = \"1\" }\n");
   std::string file = (dir_.path() / "templates" / "auth.toml").string();
   EXPECT_NE(errors.find(file + ":2:"), std::string::npos) << errors;
   EXPECT_NE(errors.find("templates.bad.vars.code.type: unknown type 'digitz'"), std::string::npos)
