@@ -201,6 +201,7 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
               r.strings("rate_limits", provider.rateLimits);
               checkRateLimits(provider.rateLimits, t, path, errors);
+              r.integer("rate_margin_ms", provider.rateMarginMs, 0, 60000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               config.providers.emplace(name, std::move(provider));
@@ -234,7 +235,8 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 }
 
 const std::vector<std::string>& providerReservedKeys() {
-  static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms", "rate_limits",
+  static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
+                                                 "rate_limits",      "rate_margin_ms",
                                                  "circuit_failures", "circuit_cooldown_ms"};
   return kKeys;
 }

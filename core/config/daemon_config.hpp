@@ -153,6 +153,7 @@ struct ProviderConfig {
   std::string plugin;
   int64_t sendTimeoutMs = 0;                 // 0: [dispatch] send_timeout_ms
   std::vector<std::string> rateLimits;       // "20/min", "3000/s": never exceeded in any window
+  int64_t rateMarginMs = -1;                 // added to each window; -1: 0.5% of it, at most 1 s
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later

@@ -17,8 +17,8 @@ namespace {
 // due time; this bounds the damage of a missed wake-up (e.g. another node's write).
 constexpr int64_t kMaxIdleWaitMs = 5000;
 constexpr int64_t kStoreErrorBackoffMs = 200;
-// Waits for a rate permit up to this long stay in the worker (smooth high rates); longer ones
-// go back to the store as rate_limited.
+// Waits for a rate permit up to this long (real time) stay in the worker (smooth high rates);
+// longer ones go back to the store as rate_limited.
 constexpr int64_t kMaxInlineWaitMs = 50;
 // A provider that says "too many requests" without saying for how long is left alone this long.
 constexpr int64_t kDefaultProviderPauseMs = 1000;
@@ -214,7 +214,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
     if (next == 0) {
       break;
     }
-    if (next - now > kMaxInlineWaitMs) {
+    if (realDelay(next - now) > std::chrono::milliseconds(kMaxInlineWaitMs)) {
       // A long wait (a per-minute window) goes back to the store, not into a worker, until the
       // permit the limiter promises this message.
       // A message that already waited for its promised permit and found it a moment late (the

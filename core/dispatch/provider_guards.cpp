@@ -15,6 +15,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, const ProviderGuards*
     if (previous != nullptr) {
       auto old = previous->byProvider_.find(name);
       if (old != previous->byProvider_.end() && old->second->rateLimits == provider.rateLimits &&
+          old->second->rateMarginMs == provider.rateMarginMs &&
           old->second->circuitFailures == provider.circuitFailures &&
           old->second->circuitCooldownMs == provider.circuitCooldownMs) {
         byProvider_.emplace(name, old->second);
@@ -23,9 +24,10 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, const ProviderGuards*
     }
     auto guards = std::make_shared<Guards>();
     guards->rateLimits = provider.rateLimits;
+    guards->rateMarginMs = provider.rateMarginMs;
     guards->circuitFailures = provider.circuitFailures;
     guards->circuitCooldownMs = provider.circuitCooldownMs;
-    guards->limiter = makeRateLimiter(provider.rateLimits);
+    guards->limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
     guards->breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);

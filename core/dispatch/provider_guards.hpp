@@ -50,6 +50,7 @@ class ProviderGuards {
  private:
   struct Guards {
     std::vector<std::string> rateLimits;  // as configured, to recognise it on reload
+    int64_t rateMarginMs = 0;
     int circuitFailures = 0;
     int64_t circuitCooldownMs = 0;
     std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
