@@ -7,7 +7,8 @@
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
-#include "core/store/sqlite_store.hpp"
+#include "core/dispatch/pg_permit_ledger.hpp"
+#include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
 namespace notify::core {
@@ -37,6 +38,8 @@ Daemon::Daemon(DaemonConfig config)
 
 Daemon::~Daemon() {
   stop();
+  // The store's change listener calls into the dispatchers: end it before they are destroyed.
+  store_.reset();
 }
 
 void Daemon::checkConfig(const DaemonConfig& config) {
@@ -52,7 +55,10 @@ std::shared_ptr<const Runtime> Daemon::buildRuntime(std::shared_ptr<const Daemon
   logCatalog(*catalog);
   runtime->providers = ProviderSet::build(*config, *catalog, http_);
   runtime->catalog = std::move(catalog);
-  runtime->guards = std::make_shared<ProviderGuards>(*config, previousGuards);
+  // With a shared store, rate limits hold for the cluster: permits come from its ledger.
+  runtime->guards = std::make_shared<ProviderGuards>(
+      *config, config->store.kind == "postgres" ? pgPermitLedgers(config->store.url) : nullptr,
+      previousGuards);
   runtime->preparer = std::make_shared<MessagePreparer>(config);
   runtime->config = std::move(config);
   return runtime;
@@ -61,15 +67,13 @@ std::shared_ptr<const Runtime> Daemon::buildRuntime(std::shared_ptr<const Daemon
 void Daemon::start() {
   runtime_ = std::make_unique<RuntimeHolder>(buildRuntime(config_, nullptr));
 
-  auto store = std::make_unique<SqliteStore>(config_->store.path, config_->store.synchronousFull);
+  std::unique_ptr<MessageStore> store = makeStore(config_->store);
   Result<void> migrated = store->migrate();
   if (!migrated) {
     throw std::runtime_error(migrated.error().message);
   }
   store_ = std::move(store);
-  logInfo("store", "sqlite " + config_->store.path.string() +
-                       (config_->store.synchronousFull ? " (synchronous=FULL)"
-                                                       : " (synchronous=NORMAL: relaxed)"));
+  logInfo("store", describeStore(config_->store));
 
   committer_ = std::make_unique<GroupCommitter>(*store_, config_->server.maxPending, [this] {
     for (auto& dispatcher : dispatchers_) {
@@ -82,6 +86,12 @@ void Daemon::start() {
                                                           nodeName(), [] { return nowUnixMs(); }));
     }
   }
+  // Another node's commit (a shared store) wakes this node's dispatchers too.
+  store_->onChange([this] {
+    for (auto& dispatcher : dispatchers_) {
+      dispatcher->wake();
+    }
+  });
   committer_->start();
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();

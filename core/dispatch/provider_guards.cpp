@@ -10,7 +10,8 @@ constexpr int64_t kMaxCooldownFactor = 20;
 
 }  // namespace
 
-ProviderGuards::ProviderGuards(const DaemonConfig& config, const ProviderGuards* previous) {
+ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits,
+                               const ProviderGuards* previous) {
   for (const auto& [name, provider] : config.providers) {
     if (previous != nullptr) {
       auto old = previous->byProvider_.find(name);
@@ -27,7 +28,11 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, const ProviderGuards*
     guards->rateMarginMs = provider.rateMarginMs;
     guards->circuitFailures = provider.circuitFailures;
     guards->circuitCooldownMs = provider.circuitCooldownMs;
-    guards->limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    std::unique_ptr<RateLimiter> local =
+        makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    guards->limiter = sharedPermits && !local->windows().empty()
+                          ? sharedPermits(name, local->windows())
+                          : std::make_unique<LocalPermits>(std::move(local));
     guards->breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);

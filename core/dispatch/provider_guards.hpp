@@ -8,6 +8,7 @@
 
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/circuit_breaker.hpp"
+#include "core/dispatch/permit_source.hpp"
 #include "core/dispatch/rate_limiter.hpp"
 #include "notify/channel_abi.h"
 
@@ -18,9 +19,12 @@ namespace notify::core {
 // channel's chain. Thread-safe.
 class ProviderGuards {
  public:
-  // With previous (a configuration reload), a provider whose limits and circuit settings are
-  // unchanged keeps its limiter and breaker, so a reload never resets a rate window.
-  explicit ProviderGuards(const DaemonConfig& config, const ProviderGuards* previous = nullptr);
+  // sharedPermits, when given, supplies the permits of rate-limited providers (a ledger shared
+  // by the cluster); otherwise each process limits on its own. With previous (a configuration
+  // reload), a provider whose limits and circuit settings are unchanged keeps its limiter and
+  // breaker, so a reload never resets a rate window.
+  explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr,
+                          const ProviderGuards* previous = nullptr);
 
   struct Choice {
     std::string provider;   // empty when every provider's circuit is open
@@ -53,7 +57,8 @@ class ProviderGuards {
     int64_t rateMarginMs = 0;
     int circuitFailures = 0;
     int64_t circuitCooldownMs = 0;
-    std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
+    // Never null: without configured limits it only honours the provider's own pauses.
+    std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;
   };
 
