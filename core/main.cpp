@@ -92,11 +92,15 @@ int main(int argc, char** argv) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);  // reload the configuration
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     Daemon daemon(std::move(config));
     daemon.start();
     int received = 0;
-    sigwait(&signals, &received);
+    while (sigwait(&signals, &received) == 0 && received == SIGHUP) {
+      logInfo("notifyd", "received SIGHUP, reloading the configuration");
+      (void)daemon.reload();  // logs the outcome; a bad file leaves the running one in force
+    }
     logInfo("notifyd", std::string("received ") + strsignal(received) + ", stopping");
     daemon.stop();
     return 0;

@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/common/time_zone.hpp"
+#include "core/templates/var_rules.hpp"
+
 namespace notify::core {
 
 struct ServerConfig {
@@ -40,6 +43,16 @@ struct DispatchConfig {
   int64_t backoffMaxMs = 300000;
 };
 
+// Quiet hours of a lane, in the recipient's local time: [start, end) minutes after midnight,
+// wrapping past midnight when end < start. During them a message is deferred to the end of the
+// window (stored as scheduled) or suppressed.
+struct QuietHours {
+  int startMinute = -1;  // -1: none
+  int endMinute = -1;
+  bool suppress = false;  // false: defer
+  bool enabled() const { return startMinute >= 0; }
+};
+
 // A lane: its own queue and workers, so a marketing backlog never delays a login code. Values
 // not set in [lanes.NAME] come from [dispatch].
 struct LaneConfig {
@@ -49,6 +62,8 @@ struct LaneConfig {
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  int64_t dedupWindowMs = 0;  // same recipient + content within it is a duplicate; 0: off
+  QuietHours quietHours;
   // Above 0: where lanes share a provider's rate limit, this lane's waiting messages take the
   // next permit ahead of the queue of other lanes' waiting messages.
   int priority = 0;
@@ -61,17 +76,36 @@ struct AppConfig {
   std::string token;  // resolved secret
   std::string owner;
   std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
+  bool admin = false;                   // may use operator ops (reload)
+  std::vector<std::string> templates;   // allowed templates; empty: any
+  std::vector<std::string> channels;    // allowed channels; empty: any
+  int64_t dailyQuota = 0;               // messages stored per day (default zone); 0: no quota
+  toml::source_region source;           // where it is configured, for later checks
 };
 
+// What a template says for one channel. Texts may use {{var}}; html is rendered with HTML
+// escaping into attrs.html_body, card with JSON escaping into attrs.card; SMS providers get
+// their own template id (attrs "template_id@PROVIDER"), the parameter order and a signature.
 struct TemplateContent {
   std::string subject;
   std::string body;
+  std::string html;
+  std::string markdown;
+  std::string card;
+  std::vector<std::pair<std::string, std::string>> providerTemplates;  // provider, template id
+  std::vector<std::string> params;                                     // SMS parameter order
+  std::string signature;
   std::vector<std::pair<std::string, std::string>> attrs;
 };
 
 struct TemplateConfig {
   std::string name;
-  std::vector<std::string> vars;
+  std::vector<std::string> vars;  // declared names, in order
+  std::vector<VarSpec> varSpecs;  // the same, with types and constraints
+  std::string owner;
+  std::string businessLine;
+  bool enabled = true;         // false: sends are suppressed with a recorded reason
+  int64_t dedupWindowMs = -1;  // -1: the lane's
   std::string defaultChannel;
   std::map<std::string, TemplateContent> content;  // by channel name
   std::string lane = kDefaultLane;
@@ -81,6 +115,40 @@ struct ChannelConfig {
   std::string name;
   std::string recipient;  // the address kind a message needs in "to", e.g. "email"; may be empty
   std::vector<std::string> providers;
+  std::string recipientPattern;  // the whole address must match, e.g. a channel's id format
+  std::shared_ptr<const std::regex> recipientRegex;
+};
+
+// At most limit messages per windowMs to one recipient, counted per channel (and lane when set).
+struct FrequencyCapConfig {
+  std::string name;
+  std::string channel;  // empty: every channel, counted per channel
+  std::string lane;     // empty: every lane
+  int64_t limit = 0;
+  int64_t windowMs = 0;
+  std::string text;  // as configured, e.g. "5/day"
+};
+
+struct GuardsConfig {
+  int64_t idempotencyRetentionMs = 86400000;    // a key is remembered this long
+  std::string defaultTimeZone = "UTC";          // quiet hours and daily quotas without "to".tz
+  std::shared_ptr<const TimeZone> defaultZone;  // resolved from defaultTimeZone
+};
+
+// One [[routes]] rule: when every given criterion matches, the message goes to channel through
+// providers (fail-over order), or, with weights, to one provider drawn by weight first and the
+// others after it in order. An empty criterion matches anything.
+struct RouteConfig {
+  std::string name;
+  std::string where;  // file:line:col of the rule, for explanations
+  std::vector<std::string> apps;
+  std::vector<std::string> templates;
+  std::vector<std::string> lanes;
+  std::vector<std::string> tags;        // any of them
+  std::vector<std::string> recipients;  // address kinds, any of them present in "to"
+  std::string channel;
+  std::vector<std::string> providers;  // empty: the channel's
+  std::vector<int64_t> weights;        // empty: plain fail-over order
 };
 
 struct ProviderConfig {
@@ -104,6 +172,7 @@ struct DaemonConfig {
   std::string testClock;  // tests only: "start=RFC3339,scale=N[,anchor=UNIXMS]"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
+  std::filesystem::path templateDir;  // empty: only inline [templates.NAME]
   ServerConfig server;
   StoreConfig store;
   DispatchConfig dispatch;
@@ -112,6 +181,9 @@ struct DaemonConfig {
   std::map<std::string, TemplateConfig> templates;
   std::map<std::string, ChannelConfig> channels;
   std::map<std::string, ProviderConfig> providers;
+  std::vector<RouteConfig> routes;  // first match wins
+  GuardsConfig guards;
+  std::vector<FrequencyCapConfig> frequencyCaps;
 
   bool hasRole(const std::string& role) const;
 };

@@ -49,10 +49,24 @@ void Daemon::checkConfig(const DaemonConfig& config) {
   ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
 }
 
+std::shared_ptr<const Runtime> Daemon::buildRuntime(std::shared_ptr<const DaemonConfig> config,
+                                                    const ProviderGuards* previousGuards) const {
+  auto runtime = std::make_shared<Runtime>();
+  auto catalog = std::make_shared<PluginCatalog>(PluginCatalog::scan(config->pluginDir));
+  logCatalog(*catalog);
+  runtime->providers = ProviderSet::build(*config, *catalog, http_);
+  runtime->catalog = std::move(catalog);
+  // With a shared store, rate limits hold for the cluster: permits come from its ledger.
+  runtime->guards = std::make_shared<ProviderGuards>(
+      *config, config->store.kind == "postgres" ? pgPermitLedgers(config->store.url) : nullptr,
+      previousGuards);
+  runtime->preparer = std::make_shared<MessagePreparer>(config);
+  runtime->config = std::move(config);
+  return runtime;
+}
+
 void Daemon::start() {
-  catalog_ = PluginCatalog::scan(config_->pluginDir);
-  logCatalog(catalog_);
-  providers_ = ProviderSet::build(*config_, catalog_, http_);
+  runtime_ = std::make_unique<RuntimeHolder>(buildRuntime(config_, nullptr));
 
   std::unique_ptr<MessageStore> store = makeStore(config_->store);
   Result<void> migrated = store->migrate();
@@ -67,14 +81,10 @@ void Daemon::start() {
       dispatcher->wake();
     }
   });
-  // With a shared store, rate limits hold for the cluster: permits come from its ledger.
-  guards_ = std::make_unique<ProviderGuards>(
-      *config_, config_->store.kind == "postgres" ? pgPermitLedgers(config_->store.url) : nullptr);
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
-      dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,
-                                                          providers_, *guards_, nodeName(),
-                                                          [] { return nowUnixMs(); }));
+      dispatchers_.push_back(std::make_unique<Dispatcher>(lane, *store_, *committer_, *runtime_,
+                                                          nodeName(), [] { return nowUnixMs(); }));
     }
   }
   // Another node's commit (a shared store) wakes this node's dispatchers too.
@@ -96,8 +106,9 @@ void Daemon::start() {
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion};
-    handler_ = std::make_unique<RequestHandler>(config_, *store_, *committer_, std::move(context));
+                           kNotifyVersion, [this] { return reload(); }};
+    handler_ =
+        std::make_unique<RequestHandler>(*runtime_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
                                           config_->server.maxFrameBytes, *handler_);
     server_->start();
@@ -137,9 +148,11 @@ std::string Daemon::endpoint() const {
 }
 
 std::string Daemon::pluginsJson() const {
+  std::shared_ptr<const Runtime> runtime = runtime_->get();
+  const PluginCatalog& catalog = *runtime->catalog;
   JsonWriter w;
   w.beginObject().key("loaded").beginArray();
-  for (const auto& [name, library] : catalog_.loaded()) {
+  for (const auto& [name, library] : catalog.loaded()) {
     const PluginInfo& info = library->info();
     w.beginObject().key("name").value(info.name).key("version").value(info.version);
     w.key("description").value(info.description).key("file").value(info.path);
@@ -155,11 +168,11 @@ std::string Daemon::pluginsJson() const {
     w.endArray().endObject();
   }
   w.endArray().key("refused").beginArray();
-  for (const auto& refused : catalog_.refused()) {
+  for (const auto& refused : catalog.refused()) {
     w.beginObject().key("file").value(refused.path).key("reason").value(refused.reason).endObject();
   }
   w.endArray().key("providers").beginArray();
-  for (const auto& [name, instance] : providers_->all()) {
+  for (const auto& [name, instance] : runtime->providers->all()) {
     w.beginObject()
         .key("name")
         .value(name)

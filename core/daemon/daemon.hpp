@@ -2,10 +2,12 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <zmq.hpp>
 
 #include "core/config/daemon_config.hpp"
+#include "core/daemon/runtime.hpp"
 #include "core/dispatch/dispatcher.hpp"
 #include "core/ingress/request_handler.hpp"
 #include "core/plugin/http_client_pool.hpp"
@@ -33,23 +35,30 @@ class Daemon {
   // Graceful: stop taking requests, answer those being committed, let in-flight sends finish.
   void stop();
 
+  // Re-reads the configuration file and rescans the plugin directory (SIGHUP, the reload op).
+  // Everything is built and checked before anything is swapped: on any error the running
+  // configuration stays and the errors are returned (bad_config). What a reload cannot change
+  // (roles, server, store, lanes, dispatch workers) must stay equal, or it is refused.
+  Result<std::string> reload();
+
   std::string endpoint() const;
-  const PluginCatalog& catalog() const { return catalog_; }
 
   // Checks configuration and plugins without opening the store or binding sockets.
   static void checkConfig(const DaemonConfig& config);
 
  private:
   std::string pluginsJson() const;
+  // Loads plugins and builds providers, guards and the preparer for config. Throws ConfigError.
+  std::shared_ptr<const Runtime> buildRuntime(std::shared_ptr<const DaemonConfig> config,
+                                              const ProviderGuards* previousGuards) const;
 
-  std::shared_ptr<const DaemonConfig> config_;
-  PluginCatalog catalog_;
+  std::shared_ptr<const DaemonConfig> config_;  // as started; reload keeps what it cannot change
   std::shared_ptr<HttpClientPool> http_;
-  std::shared_ptr<const ProviderSet> providers_;
+  std::unique_ptr<RuntimeHolder> runtime_;
+  std::mutex reloadMutex_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<Retention> retention_;  // when [store] retention_days is set
-  std::unique_ptr<ProviderGuards> guards_;
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};

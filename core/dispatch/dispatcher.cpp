@@ -8,6 +8,7 @@
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
 #include "core/common/process_clock.hpp"
+#include "core/templates/content_renderer.hpp"
 
 namespace notify::core {
 namespace {
@@ -29,20 +30,16 @@ double jitter() {
 
 }  // namespace
 
-Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane,
-                       MessageStore& store, GroupCommitter& committer,
-                       std::shared_ptr<const ProviderSet> providers, ProviderGuards& guards,
-                       std::string owner, Clock clock)
-    : config_(std::move(config)),
-      lane_(std::move(lane)),
+Dispatcher::Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& committer,
+                       const RuntimeHolder& runtime, std::string owner, Clock clock)
+    : lane_(std::move(lane)),
       store_(store),
       committer_(committer),
-      providers_(std::move(providers)),
+      runtime_(runtime),
       owner_(std::move(owner)),
       clock_(std::move(clock)),
       retry_{static_cast<uint32_t>(lane_.maxAttempts), lane_.backoffBaseMs, lane_.backoffMaxMs,
-             lane_.maxAgeMs},
-      guards_(guards) {}
+             lane_.maxAgeMs} {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -96,9 +93,10 @@ void Dispatcher::claimLoop() {
       wakeRequested_ = false;
       free = capacity - queue_.size() - busyWorkers_;
     }
-    size_t limit = std::min(free, static_cast<size_t>(config_->dispatch.claimBatch));
+    const DispatchConfig dispatch = runtime_.get()->config->dispatch;
+    size_t limit = std::min(free, static_cast<size_t>(dispatch.claimBatch));
     Result<std::vector<ClaimedMessage>> claimed =
-        store_.claim({clock_(), limit, config_->dispatch.leaseMs, owner_, lane_.name});
+        store_.claim({clock_(), limit, dispatch.leaseMs, owner_, lane_.name});
     if (!claimed) {
       logError("dispatcher", "lane " + lane_.name + ": claim failed: " + claimed.error().message);
       waitForWork(clock_() + kStoreErrorBackoffMs);
@@ -155,12 +153,19 @@ void Dispatcher::workerLoop() {
 }
 
 void Dispatcher::deliver(const ClaimedMessage& message) {
-  auto channel = config_->channels.find(message.channel);
+  // Held to the end of the send: a reload cannot destroy the instance being used.
+  std::shared_ptr<const Runtime> runtime = runtime_.get();
+  const DaemonConfig& config = *runtime->config;
+  ProviderGuards& guards = *runtime->guards;
+  auto channel = config.channels.find(message.channel);
   static const std::vector<std::string> kNoProviders;
+  // A routed message carries its own chain; older ones use the channel's.
   const std::vector<std::string>& chain =
-      channel == config_->channels.end() ? kNoProviders : channel->second.providers;
+      !message.providers.empty()           ? message.providers
+      : channel == config.channels.end() ? kNoProviders
+                                           : channel->second.providers;
   int64_t now = clock_();
-  ProviderGuards::Choice choice = guards_.choose(chain, message.attempt, now);
+  ProviderGuards::Choice choice = guards.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
     committer_.submitTransition(waitTransition(
         message, MessageState::kRetrying, choice.retryAtMs, "",
@@ -168,10 +173,10 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     return;
   }
   const std::string& providerName = choice.provider;
-  if (!providerName.empty() && !awaitPermit(message, providerName)) {
+  if (!providerName.empty() && !awaitPermit(message, providerName, guards)) {
     return;
   }
-  std::shared_ptr<ChannelInstance> instance = providers_->find(providerName);
+  std::shared_ptr<ChannelInstance> instance = runtime->providers->find(providerName);
   SendOutcome outcome;
   std::string plugin = "none";
   if (!instance) {
@@ -179,12 +184,12 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     outcome.detail = "no provider configured for channel '" + message.channel + "'";
   } else {
     plugin = instance->plugin().name;
-    outcome = instance->send(outboundOf(message, providerName));
-    guards_.record(providerName, outcome.status, clock_());
-    const int64_t pauseMs = config_->providers.at(providerName).throttlePauseMs;
+    outcome = instance->send(outboundOf(message, providerName, config));
+    guards.record(providerName, outcome.status, clock_());
+    const int64_t pauseMs = config.providers.at(providerName).throttlePauseMs;
     if (outcome.status == NOTIFY_RATE_LIMITED && pauseMs > 0) {
       // A limit of the whole account or robot (throttle_pause_ms): hold every send to it.
-      guards_.throttled(providerName, clock_() + std::max(outcome.retryAfterMs, pauseMs));
+      guards.throttled(providerName, clock_() + std::max(outcome.retryAfterMs, pauseMs));
     }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
@@ -198,10 +203,11 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   committer_.submitTransition(std::move(next));
 }
 
-bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& provider) {
+bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& provider,
+                             ProviderGuards& guards) {
   for (;;) {
     int64_t now = clock_();
-    int64_t next = guards_.acquire(provider, now);
+    int64_t next = guards.acquire(provider, now);
     if (next == 0) {
       break;
     }
@@ -211,10 +217,10 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
       // A message that already waited for its promised permit and found it a moment late (the
       // previous holder sent late) keeps its place: it gets the next permit, not the queue's end.
       bool ahead = lane_.priority > 0 || message.claimedFrom == MessageState::kRateLimited;
-      int64_t at = guards_.scheduleWaiter(provider, now, ahead);
+      int64_t at = guards.scheduleWaiter(provider, now, ahead);
       committer_.submitTransition(waitTransition(
           message, MessageState::kRateLimited, at, provider,
-          "provider '" + provider + "' is at its limit (" + guards_.describeLimits(provider) +
+          "provider '" + provider + "' is at its limit (" + guards.describeLimits(provider) +
               "); next attempt in " + std::to_string(at - now) + " ms",
           now));
       return false;
@@ -222,7 +228,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
     std::this_thread::sleep_for(realDelay(next - now));
   }
   int64_t now = clock_();
-  if (!guards_.admit(provider, now)) {
+  if (!guards.admit(provider, now)) {
     committer_.submitTransition(waitTransition(
         message, MessageState::kRetrying, now + kProbeWaitMs, provider,
         "provider '" + provider + "' is being probed after its circuit opened", now));
@@ -232,10 +238,11 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
 }
 
 OutboundMessage Dispatcher::outboundOf(const ClaimedMessage& message,
-                                       const std::string& providerName) const {
-  const ProviderConfig& provider = config_->providers.at(providerName);
+                                       const std::string& providerName,
+                                       const DaemonConfig& config) const {
+  const ProviderConfig& provider = config.providers.at(providerName);
   int64_t timeout =
-      provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs : config_->dispatch.sendTimeoutMs;
+      provider.sendTimeoutMs > 0 ? provider.sendTimeoutMs : config.dispatch.sendTimeoutMs;
   OutboundMessage out;
   out.id = message.id;
   out.app = message.app;
@@ -243,7 +250,7 @@ OutboundMessage Dispatcher::outboundOf(const ClaimedMessage& message,
   out.channel = message.channel;
   out.to = parseJsonObjectOfStrings(message.toJson);
   out.vars = parseJsonObjectOfStrings(message.varsJson);
-  out.attrs = parseJsonObjectOfStrings(message.attrsJson);
+  out.attrs = attrsForProvider(parseJsonObjectOfStrings(message.attrsJson), providerName);
   out.subject = message.subject;
   out.body = message.body;
   out.attempt = message.attempt;

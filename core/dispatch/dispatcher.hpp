@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/config/daemon_config.hpp"
+#include "core/daemon/runtime.hpp"
 #include "core/dispatch/provider_guards.hpp"
 #include "core/dispatch/retry_policy.hpp"
 #include "core/plugin/provider_set.hpp"
@@ -31,9 +32,10 @@ class Dispatcher {
  public:
   using Clock = std::function<int64_t()>;
 
-  Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane, MessageStore& store,
-             GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
-             ProviderGuards& guards, std::string owner, Clock clock);
+  // runtime gives the current configuration, providers and guards; each send uses one snapshot
+  // from start to finish. The lane's own settings are fixed at construction.
+  Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& committer,
+             const RuntimeHolder& runtime, std::string owner, Clock clock);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -51,19 +53,19 @@ class Dispatcher {
   void deliver(const ClaimedMessage& message);
   // Takes a rate permit for the provider, waiting briefly if one is due soon. False when the
   // message was handed back to the store instead (long wait, or a probe in flight).
-  bool awaitPermit(const ClaimedMessage& message, const std::string& provider);
-  OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider) const;
+  bool awaitPermit(const ClaimedMessage& message, const std::string& provider,
+                   ProviderGuards& guards);
+  OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider,
+                             const DaemonConfig& config) const;
   void waitForWork(std::optional<int64_t> nextReadyMs);
 
-  std::shared_ptr<const DaemonConfig> config_;
   LaneConfig lane_;
   MessageStore& store_;
   GroupCommitter& committer_;
-  std::shared_ptr<const ProviderSet> providers_;
+  const RuntimeHolder& runtime_;  // its guards are shared by every lane: limits hold across lanes
   std::string owner_;
   Clock clock_;
   RetryPolicy retry_;
-  ProviderGuards& guards_;  // shared by every lane: a provider's limits hold across lanes
 
   std::mutex mutex_;
   std::condition_variable claimerWake_;

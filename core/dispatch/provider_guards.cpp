@@ -10,15 +10,30 @@ constexpr int64_t kMaxCooldownFactor = 20;
 
 }  // namespace
 
-ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits) {
+ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits,
+                               const ProviderGuards* previous) {
   for (const auto& [name, provider] : config.providers) {
-    Guards guards;
+    if (previous != nullptr) {
+      auto old = previous->byProvider_.find(name);
+      if (old != previous->byProvider_.end() && old->second->rateLimits == provider.rateLimits &&
+          old->second->rateMarginMs == provider.rateMarginMs &&
+          old->second->circuitFailures == provider.circuitFailures &&
+          old->second->circuitCooldownMs == provider.circuitCooldownMs) {
+        byProvider_.emplace(name, old->second);
+        continue;
+      }
+    }
+    auto guards = std::make_shared<Guards>();
+    guards->rateLimits = provider.rateLimits;
+    guards->rateMarginMs = provider.rateMarginMs;
+    guards->circuitFailures = provider.circuitFailures;
+    guards->circuitCooldownMs = provider.circuitCooldownMs;
     std::unique_ptr<RateLimiter> local =
         makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
-    guards.limiter = sharedPermits && !local->windows().empty()
-                         ? sharedPermits(name, local->windows(), provider.rateMarginMs)
-                         : std::make_unique<LocalPermits>(std::move(local));
-    guards.breaker =
+    guards->limiter = sharedPermits && !local->windows().empty()
+                          ? sharedPermits(name, local->windows(), provider.rateMarginMs)
+                          : std::make_unique<LocalPermits>(std::move(local));
+    guards->breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);
     byProvider_.emplace(name, std::move(guards));
@@ -27,7 +42,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
 
 const ProviderGuards::Guards* ProviderGuards::find(const std::string& provider) const {
   auto it = byProvider_.find(provider);
-  return it == byProvider_.end() ? nullptr : &it->second;
+  return it == byProvider_.end() ? nullptr : it->second.get();
 }
 
 ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& chain,

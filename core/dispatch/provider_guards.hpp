@@ -20,8 +20,11 @@ namespace notify::core {
 class ProviderGuards {
  public:
   // sharedPermits, when given, supplies the permits of rate-limited providers (a ledger shared
-  // by the cluster); otherwise each process limits on its own.
-  explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr);
+  // by the cluster); otherwise each process limits on its own. With previous (a configuration
+  // reload), a provider whose limits and circuit settings are unchanged keeps its limiter and
+  // breaker, so a reload never resets a rate window.
+  explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr,
+                          const ProviderGuards* previous = nullptr);
 
   struct Choice {
     std::string provider;   // empty when every provider's circuit is open
@@ -50,6 +53,10 @@ class ProviderGuards {
 
  private:
   struct Guards {
+    std::vector<std::string> rateLimits;  // as configured, to recognise it on reload
+    int64_t rateMarginMs = 0;
+    int circuitFailures = 0;
+    int64_t circuitCooldownMs = 0;
     // Never null: without configured limits it only honours the provider's own pauses.
     std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;
@@ -57,7 +64,7 @@ class ProviderGuards {
 
   const Guards* find(const std::string& provider) const;
 
-  std::map<std::string, Guards> byProvider_;
+  std::map<std::string, std::shared_ptr<Guards>> byProvider_;
 };
 
 }  // namespace notify::core

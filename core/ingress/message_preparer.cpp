@@ -5,7 +5,9 @@
 
 #include "core/common/ids.hpp"
 #include "core/common/json_writer.hpp"
-#include "core/templates/renderer.hpp"
+#include "core/guards/guard_policy.hpp"
+#include "core/routing/route_policy.hpp"
+#include "core/templates/content_renderer.hpp"
 
 namespace notify::core {
 namespace {
@@ -16,33 +18,6 @@ bool constantTimeEquals(const std::string& a, const std::string& b) {
     diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
   }
   return diff == 0;
-}
-
-Result<std::string> chooseChannel(const TemplateConfig& tpl, const SendRequest& request) {
-  if (!request.channel.empty()) {
-    if (tpl.content.count(request.channel) == 0) {
-      std::string known;
-      for (const auto& [name, content] : tpl.content) {
-        known += (known.empty() ? "" : ", ") + name;
-      }
-      return makeError("unknown_channel",
-                       "template '" + tpl.name + "' has no content for channel '" +
-                           request.channel + "'; it has: " + known,
-                       "channel");
-    }
-    return request.channel;
-  }
-  if (!tpl.defaultChannel.empty()) {
-    return tpl.defaultChannel;
-  }
-  if (tpl.content.size() == 1) {
-    return tpl.content.begin()->first;
-  }
-  return makeError("unknown_channel",
-                   "template '" + tpl.name +
-                       "' has several channels and no default_channel; "
-                       "name one in 'channel'",
-                   "channel");
 }
 
 }  // namespace
@@ -92,6 +67,16 @@ Result<NewMessage> MessagePreparer::prepare(const std::string& app, const SendRe
   return message;
 }
 
+Result<RouteDecision> MessagePreparer::explainRoute(const std::string& app,
+                                                    const SendRequest& request) const {
+  auto tpl = config_->templates.find(request.templateName);
+  if (tpl == config_->templates.end()) {
+    return makeError("unknown_template", "no template named '" + request.templateName + "'",
+                     "template");
+  }
+  return routeMessage(*config_, tpl->second, app, request, drawOf(newMessageId()));
+}
+
 Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequest& request,
                                           const std::string& reqIdJson, int64_t nowMs) const {
   auto tplIt = config_->templates.find(request.templateName);
@@ -100,18 +85,22 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
                      "template");
   }
   const TemplateConfig& tpl = tplIt->second;
-  for (const auto& [name, value] : request.vars) {
-    if (std::find(tpl.vars.begin(), tpl.vars.end(), name) == tpl.vars.end()) {
-      return makeError("unknown_variable",
-                       "template '" + tpl.name + "' does not declare variable '" + name + "'",
-                       "vars." + name);
+  if (Result<void> vars = checkTemplateVars(tpl, request.vars); !vars) {
+    return vars.error();
+  }
+  std::string id = newMessageId();
+  Result<RouteDecision> route = routeMessage(*config_, tpl, app, request, drawOf(id));
+  if (!route) {
+    return route.error();
+  }
+  const std::string& channelName = route->channel;
+  const ChannelConfig& channel = config_->channels.at(channelName);
+  auto appIt = config_->apps.find(app);
+  if (appIt != config_->apps.end()) {
+    if (Result<void> allowed = checkAppRules(appIt->second, tpl.name, channelName); !allowed) {
+      return allowed.error();
     }
   }
-  Result<std::string> channelName = chooseChannel(tpl, request);
-  if (!channelName) {
-    return channelName.error();
-  }
-  const ChannelConfig& channel = config_->channels.at(*channelName);
   for (const auto& [kind, address] : request.to) {
     if (address.empty()) {
       return makeError("invalid_recipient", "the '" + kind + "' address is empty", "to." + kind);
@@ -127,31 +116,42 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
           "to." + channel.recipient);
     }
   }
-  const TemplateContent& content = tpl.content.at(*channelName);
-  Result<std::string> subject = renderText(content.subject, request.vars, tpl.name);
-  if (!subject) {
-    return subject.error();
+  if (Result<void> recipients = checkRecipients(channel, request.to); !recipients) {
+    return recipients.error();
   }
-  Result<std::string> body = renderText(content.body, request.vars, tpl.name);
-  if (!body) {
-    return body.error();
+  Result<RenderedContent> rendered = renderContent(tpl, tpl.content.at(channelName), request.vars);
+  if (!rendered) {
+    return rendered.error();
   }
   NewMessage m;
-  m.id = newMessageId();
+  m.id = std::move(id);
   m.lane = tpl.lane;
   m.app = app;
   m.templateName = tpl.name;
-  m.channel = *channelName;
+  m.channel = channelName;
   m.toJson = jsonObjectOf(request.to);
   m.varsJson = jsonObjectOf(request.vars);
-  m.attrsJson = jsonObjectOf(content.attrs);
-  m.subject = std::move(subject).value();
-  m.body = std::move(body).value();
+  m.attrsJson = jsonObjectOf(rendered->attrs);
+  m.subject = std::move(rendered->subject);
+  m.body = std::move(rendered->body);
   m.tagsJson = jsonArrayOf(request.tags);
   m.reqId = reqIdJson;
   m.idempotencyKey = request.idempotencyKey;
   m.createdMs = nowMs;
   m.sendAtMs = request.sendAtMs && *request.sendAtMs > nowMs ? *request.sendAtMs : 0;
+  if (!route->rule.empty()) {
+    m.providers = route->providers;  // else the channel's chain, as configured when sent
+  }
+  m.routeDetail = route->trace.back();
+  if (Result<void> quiet = applyQuietHours(*config_, request, m, nowMs); !quiet) {
+    return quiet.error();
+  }
+  if (!tpl.enabled) {
+    m.suppressReason = "template '" + tpl.name + "' is disabled (enabled = false)";
+  }
+  if (appIt != config_->apps.end()) {
+    addGuardChecks(*config_, appIt->second, tpl, request, m, nowMs);
+  }
   return m;
 }
 

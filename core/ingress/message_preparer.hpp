@@ -9,6 +9,7 @@
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/rate_limiter.hpp"
 #include "core/protocol/request.hpp"
+#include "core/routing/route_policy.hpp"
 #include "core/store/message.hpp"
 
 namespace notify::core {
@@ -26,6 +27,9 @@ class MessagePreparer {
   // Takes one permit from the app's rate limits ([apps.X] rate_limits); "rate_limited" with
   // the time to wait when the app is over them. Thread-safe.
   Result<void> admit(const std::string& app, int64_t nowMs) const;
+
+  // Which routing rule a request would take, and why (the route_explain op).
+  Result<RouteDecision> explainRoute(const std::string& app, const SendRequest& request) const;
 
   // fieldPrefix is prepended to the field of any error ("messages[3]." in a batch).
   Result<NewMessage> prepare(const std::string& app, const SendRequest& request,

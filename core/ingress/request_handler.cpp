@@ -15,26 +15,32 @@ Error busy() {
 struct Pending {
   size_t index;
   std::string id;
-  bool scheduled;
 };
 
-Accepted acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
-  if (!outcome.inserted) {
-    return {outcome.duplicateOf, "duplicate", outcome.duplicateOf};
+Result<Accepted> acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
+  switch (outcome.result) {
+    case InsertOutcome::Result::kIdempotentRepeat:
+      return Accepted{outcome.duplicateOf, "duplicate", outcome.duplicateOf, ""};
+    case InsertOutcome::Result::kConflict:
+      return makeError("idempotency_conflict", outcome.reason, "idempotency_key");
+    case InsertOutcome::Result::kRefused:
+      return makeError(outcome.errorCode, outcome.reason);
+    case InsertOutcome::Result::kStored:
+      break;
   }
-  return {pending.id, pending.scheduled ? "scheduled" : "queued", ""};
+  return Accepted{pending.id, stateName(outcome.state), outcome.duplicateOf, outcome.reason};
 }
 
 }  // namespace
 
-RequestHandler::RequestHandler(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
+RequestHandler::RequestHandler(const RuntimeHolder& runtime, MessageStore& store,
                                GroupCommitter& committer, HandlerContext context)
-    : config_(std::move(config)),
-      preparer_(config_),
+    : runtime_(runtime),
       store_(store),
       committer_(committer),
       context_(std::move(context)),
-      limits_{config_->server.maxFrameBytes, config_->server.maxBatch} {}
+      limits_{runtime.get()->config->server.maxFrameBytes, runtime.get()->config->server.maxBatch} {
+}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   DecodedRequest decoded = decodeRequest(frame, limits_);
@@ -43,8 +49,10 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     return;
   }
   const Request& request = decoded.request.value();
+  std::shared_ptr<const Runtime> runtime = runtime_.get();
+  const MessagePreparer& preparer = *runtime->preparer;
   if (request.op != Op::kPing) {
-    Result<void> auth = preparer_.authenticate(request.app, request.token);
+    Result<void> auth = preparer.authenticate(request.app, request.token);
     if (!auth) {
       reply(encodeError(decoded.reqIdJson, auth.error()));
       return;
@@ -52,9 +60,9 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   }
   switch (request.op) {
     case Op::kSend:
-      return handleSend(decoded.reqIdJson, request, std::move(reply));
+      return handleSend(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kSendBatch:
-      return handleBatch(decoded.reqIdJson, request, std::move(reply));
+      return handleBatch(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kStatus:
       return handleStatus(decoded.reqIdJson, request, std::move(reply));
     case Op::kPlugins:
@@ -62,17 +70,22 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     case Op::kDlqList:
     case Op::kDlqReplay:
       return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
+    case Op::kRouteExplain:
+      return handleRouteExplain(preparer, decoded.reqIdJson, request, std::move(reply));
+    case Op::kReload:
+      return handleReload(*runtime->config, decoded.reqIdJson, request, std::move(reply));
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
   }
 }
 
-void RequestHandler::handleSend(const std::string& reqId, const Request& request, ReplyFn reply) {
+void RequestHandler::handleSend(const MessagePreparer& preparer, const std::string& reqId,
+                                const Request& request, ReplyFn reply) {
   Result<NewMessage> message =
-      preparer_.prepare(request.app, request.send, reqId, "", context_.clock());
+      preparer.prepare(request.app, request.send, reqId, "", context_.clock());
   if (message) {
-    if (Result<void> admitted = preparer_.admit(request.app, context_.clock()); !admitted) {
+    if (Result<void> admitted = preparer.admit(request.app, context_.clock()); !admitted) {
       message = admitted.error();
     }
   }
@@ -80,7 +93,7 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
     reply(encodeError(reqId, message.error()));
     return;
   }
-  Pending pending{0, message->id, message->sendAtMs > 0};
+  Pending pending{0, message->id};
   std::vector<NewMessage> messages;
   messages.push_back(std::move(message).value());
   bool queued = committer_.submitInserts(
@@ -89,14 +102,16 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
           reply(encodeError(reqId, result.error()));
           return;
         }
-        reply(encodeAccepted(reqId, acceptedOf(pending, result->front())));
+        Result<Accepted> accepted = acceptedOf(pending, result->front());
+        reply(accepted ? encodeAccepted(reqId, *accepted) : encodeError(reqId, accepted.error()));
       });
   if (!queued) {
     reply(encodeError(reqId, busy()));
   }
 }
 
-void RequestHandler::handleBatch(const std::string& reqId, const Request& request, ReplyFn reply) {
+void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::string& reqId,
+                                 const Request& request, ReplyFn reply) {
   int64_t now = context_.clock();
   // Slots in request order; valid elements point at their position in the stored batch.
   auto items = std::make_shared<std::vector<Result<Accepted>>>();
@@ -104,12 +119,12 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
   std::vector<NewMessage> messages;
   for (size_t i = 0; i < request.batch.size(); ++i) {
     const Result<SendRequest>& element = request.batch[i];
-    Result<NewMessage> message =
-        element ? preparer_.prepare(request.app, element.value(), reqId,
-                                    "messages[" + std::to_string(i) + "].", now)
-                : Result<NewMessage>(element.error());
+    Result<NewMessage> message = element
+                                     ? preparer.prepare(request.app, element.value(), reqId,
+                                                        "messages[" + std::to_string(i) + "].", now)
+                                     : Result<NewMessage>(element.error());
     if (message) {
-      if (Result<void> admitted = preparer_.admit(request.app, now); !admitted) {
+      if (Result<void> admitted = preparer.admit(request.app, now); !admitted) {
         message = admitted.error();
       }
     }
@@ -118,7 +133,7 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
       continue;
     }
     items->push_back(Accepted{});
-    pending->push_back({i, message->id, message->sendAtMs > 0});
+    pending->push_back({i, message->id});
     messages.push_back(std::move(message).value());
   }
   if (messages.empty()) {
@@ -130,8 +145,8 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
       [reqId, items, pending, reply](Result<std::vector<InsertOutcome>> result) {
         for (size_t k = 0; k < pending->size(); ++k) {
           const Pending& p = (*pending)[k];
-          (*items)[p.index] = result ? Result<Accepted>(acceptedOf(p, (*result)[k]))
-                                     : Result<Accepted>(result.error());
+          (*items)[p.index] =
+              result ? acceptedOf(p, (*result)[k]) : Result<Accepted>(result.error());
         }
         reply(encodeBatch(reqId, *items));
       });
@@ -153,6 +168,48 @@ void RequestHandler::handleStatus(const std::string& reqId, const Request& reque
     return;
   }
   reply(encodeStatus(reqId, **record));
+}
+
+void RequestHandler::handleRouteExplain(const MessagePreparer& preparer, const std::string& reqId,
+                                        const Request& request, ReplyFn reply) {
+  Result<RouteDecision> route = preparer.explainRoute(request.app, request.send);
+  if (!route) {
+    reply(encodeError(reqId, route.error()));
+    return;
+  }
+  JsonWriter w = beginReply(reqId, true);
+  w.key("route").beginObject().optional("rule", route->rule).key("channel").value(route->channel);
+  w.key("providers").beginArray();
+  for (const auto& provider : route->providers) {
+    w.value(provider);
+  }
+  w.endArray().key("trace").beginArray();
+  for (const auto& line : route->trace) {
+    w.value(line);
+  }
+  reply(w.endArray().endObject().endObject().take());
+}
+
+void RequestHandler::handleReload(const DaemonConfig& config, const std::string& reqId,
+                                  const Request& request, ReplyFn reply) {
+  auto app = config.apps.find(request.app);
+  if (app == config.apps.end() || !app->second.admin) {
+    reply(encodeError(reqId, makeError("forbidden", "app '" + request.app +
+                                                        "' may not reload; set admin = true "
+                                                        "in its [apps] table")));
+    return;
+  }
+  if (!context_.reload) {
+    reply(encodeError(reqId, makeError("unavailable", "this node cannot reload")));
+    return;
+  }
+  Result<std::string> summary = context_.reload();
+  if (!summary) {
+    reply(encodeError(reqId, summary.error()));
+    return;
+  }
+  JsonWriter w = beginReply(reqId, true);
+  reply(w.key("reloaded").value(*summary).endObject().take());
 }
 
 void RequestHandler::handlePlugins(const std::string& reqId, ReplyFn reply) {

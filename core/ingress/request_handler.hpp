@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/daemon/runtime.hpp"
 #include "core/ingress/message_preparer.hpp"
 #include "core/protocol/request.hpp"
 #include "core/store/group_committer.hpp"
@@ -23,26 +24,36 @@ struct HandlerContext {
   std::function<std::string()> pluginsJson;
   std::function<int64_t()> clock;
   std::string version;
+  // Re-reads the configuration (the reload op): a summary, or the errors that kept the running
+  // configuration in force.
+  std::function<Result<std::string>()> reload;
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the
 // messages to the group committer and answer after the commit.
 class RequestHandler {
  public:
-  RequestHandler(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
-                 GroupCommitter& committer, HandlerContext context);
+  // runtime gives the current configuration (a reload swaps it); each request is judged against
+  // one snapshot. Frame and batch limits are fixed at construction.
+  RequestHandler(const RuntimeHolder& runtime, MessageStore& store, GroupCommitter& committer,
+                 HandlerContext context);
 
   void handle(std::string_view frame, ReplyFn reply);
 
  private:
-  void handleSend(const std::string& reqId, const Request& request, ReplyFn reply);
-  void handleBatch(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleSend(const MessagePreparer& preparer, const std::string& reqId,
+                  const Request& request, ReplyFn reply);
+  void handleBatch(const MessagePreparer& preparer, const std::string& reqId,
+                   const Request& request, ReplyFn reply);
   void handleStatus(const std::string& reqId, const Request& request, ReplyFn reply);
   void handlePlugins(const std::string& reqId, ReplyFn reply);
+  void handleRouteExplain(const MessagePreparer& preparer, const std::string& reqId,
+                          const Request& request, ReplyFn reply);
+  void handleReload(const DaemonConfig& config, const std::string& reqId, const Request& request,
+                    ReplyFn reply);
   void handleDeadLetters(const std::string& reqId, const Request& request, ReplyFn reply);
 
-  std::shared_ptr<const DaemonConfig> config_;
-  MessagePreparer preparer_;
+  const RuntimeHolder& runtime_;
   MessageStore& store_;
   GroupCommitter& committer_;
   HandlerContext context_;

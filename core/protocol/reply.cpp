@@ -16,6 +16,7 @@ void writeError(JsonWriter& w, const Error& error) {
 void writeAccepted(JsonWriter& w, const Accepted& a) {
   w.key("message_id").value(a.messageId).key("status").value(a.status);
   w.optional("duplicate_of", a.duplicateOf);
+  w.optional("reason", a.reason);
 }
 
 }  // namespace

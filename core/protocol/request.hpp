@@ -14,7 +14,17 @@ namespace notify::core {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
-enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
+enum class Op {
+  kSend,
+  kSendBatch,
+  kStatus,
+  kPing,
+  kPlugins,
+  kDlqList,
+  kDlqReplay,
+  kRouteExplain,  // fields of a send; nothing is stored
+  kReload,        // admin apps only
+};
 
 // The filter of dlq_list and dlq_replay.
 struct DeadLetterFilter {
@@ -41,7 +51,7 @@ struct Request {
   Op op = Op::kPing;
   std::string app;
   std::string token;
-  SendRequest send;                        // op == kSend
+  SendRequest send;                        // op == kSend, kRouteExplain
   std::vector<Result<SendRequest>> batch;  // op == kSendBatch: each element judged alone
   std::string messageId;                   // op == kStatus
   DeadLetterFilter deadLetters;            // op == kDlqList, kDlqReplay

@@ -174,7 +174,8 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
 const std::vector<std::pair<const char*, Op>> kOps = {
     {"send", Op::kSend},         {"send_batch", Op::kSendBatch}, {"status", Op::kStatus},
     {"ping", Op::kPing},         {"plugins", Op::kPlugins},      {"dlq_list", Op::kDlqList},
-    {"dlq_replay", Op::kDlqReplay}};
+    {"dlq_replay", Op::kDlqReplay}, {"route_explain", Op::kRouteExplain},
+    {"reload", Op::kReload}};
 
 std::optional<Error> readTime(const Object& o, const std::string& key,
                               std::optional<int64_t>& out) {
@@ -235,7 +236,8 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   if (it == kOps.end()) {
     return makeError("unknown_op",
                      "unknown op '" + op +
-                         "'; valid: send, send_batch, status, ping, plugins, dlq_list, dlq_replay",
+                         "'; valid: send, send_batch, status, ping, plugins, dlq_list, dlq_replay, "
+                         "route_explain, reload",
                      "op");
   }
   request.op = it->second;
@@ -249,7 +251,8 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
     }
   }
   switch (request.op) {
-    case Op::kSend: {
+    case Op::kSend:
+    case Op::kRouteExplain: {
       Result<SendRequest> send = decodeSend(o, "", envelope);
       if (!send) {
         return send.error();
@@ -281,6 +284,7 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
       return decodeDeadLetters(o, std::move(request));
     case Op::kPing:
     case Op::kPlugins:
+    case Op::kReload:
       if (auto e = checkFields(o, envelope, "")) {
         return *e;
       }

@@ -41,6 +41,23 @@ struct MessageEvent {
   std::string detail;
 };
 
+// A limit decided inside the write transaction, so two concurrent requests can never both pass
+// it. Messages that are stored to be sent leave a mark under every key of their checks; a check
+// counts the marks under its key at or after sinceMs.
+struct GuardCheck {
+  enum class Kind {
+    kRefuse,     // limit reached: the request is refused with errorCode, nothing is stored
+    kDuplicate,  // a mark exists: stored as "duplicate" of the message that left it
+    kSuppress,   // limit reached: stored as "suppressed", never sent
+  };
+  Kind kind = Kind::kSuppress;
+  std::string key;
+  int64_t sinceMs = 0;
+  int64_t limit = 1;
+  std::string reason;
+  std::string errorCode;  // kRefuse only
+};
+
 // A message accepted by ingress, rendered and ready to be stored.
 struct NewMessage {
   std::string id;
@@ -58,12 +75,28 @@ struct NewMessage {
   std::string idempotencyKey;  // empty: none
   int64_t createdMs = 0;
   int64_t sendAtMs = 0;  // 0: now; later: stored as scheduled
+  std::string suppressReason;  // not empty: stored as suppressed with this reason, never sent
+  std::vector<std::string> providers;  // the routed provider chain; empty: the channel's
+  std::string routeDetail;             // why this channel and chain, kept in the queued event
+  std::string payloadHash;             // what an idempotency key stands for
+  int64_t idempotencySinceMs = 0;      // an older message with the same key no longer counts
+  std::vector<GuardCheck> guards;      // refuse checks first, then duplicates, then caps
 };
 
 // What happened to one NewMessage in a write.
 struct InsertOutcome {
+  enum class Result {
+    kStored,            // stored in state (queued, scheduled, suppressed or duplicate)
+    kIdempotentRepeat,  // same app + key + payload: nothing stored, duplicateOf is the original
+    kConflict,          // same app + key, different payload: nothing stored
+    kRefused,           // a kRefuse guard check: nothing stored
+  };
   bool inserted = false;
-  std::string duplicateOf;  // the earlier message with the same app + idempotency key
+  std::string duplicateOf;  // the original (idempotent repeat) or the earlier same content
+  Result result = Result::kStored;
+  MessageState state = MessageState::kQueued;
+  std::string reason;     // suppressed, duplicate, refused, conflict: why
+  std::string errorCode;  // kRefused: the guard's code
 };
 
 // The dispatcher's verdict on one attempt. Applied only while the message is still in the
@@ -93,6 +126,7 @@ struct ClaimedMessage {
   std::string body;
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
+  std::vector<std::string> providers;  // the routed chain; empty: the channel's
   // The state it was claimed from: kRateLimited means it waited for a permit it was promised.
   MessageState claimedFrom = MessageState::kQueued;
 };

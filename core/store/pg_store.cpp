@@ -202,6 +202,13 @@ std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
   std::vector<size_t> asked;  // index into inserts of each looked-up key
   for (size_t i = 0; i < inserts.size(); ++i) {
     outcomes[i].inserted = stored.count(inserts[i].id) > 0;
+    // Guard checks, suppression and routed chains are not implemented here yet (issue 4):
+    // PostgreSQL reports plain stores and idempotent repeats only.
+    outcomes[i].state = inserts[i].sendAtMs > inserts[i].createdMs ? MessageState::kScheduled
+                                                                    : MessageState::kQueued;
+    if (!outcomes[i].inserted) {
+      outcomes[i].result = InsertOutcome::Result::kIdempotentRepeat;
+    }
     if (!outcomes[i].inserted && !inserts[i].idempotencyKey.empty()) {
       apps.emplace_back(inserts[i].app);
       keys.emplace_back(inserts[i].idempotencyKey);

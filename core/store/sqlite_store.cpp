@@ -6,9 +6,9 @@
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// Version 2 from nothing. Older databases are brought up by kUpgrades.
+// Version 3 from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY,
@@ -31,7 +31,9 @@ CREATE TABLE IF NOT EXISTS messages (
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   ready_ms INTEGER,
-  lease_owner TEXT
+  lease_owner TEXT,
+  payload_hash TEXT NOT NULL DEFAULT '',
+  providers TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
@@ -48,6 +50,13 @@ CREATE TABLE IF NOT EXISTS events (
   detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
+CREATE TABLE IF NOT EXISTS guard_marks (
+  key TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);
+CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);
 )sql";
 
 // kUpgrades[v] takes a database from version v + 1 to v + 2.
@@ -59,7 +68,43 @@ constexpr const char* kUpgrades[] = {
     "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS messages_failed"
     "  ON messages(app, updated_ms) WHERE state = 'failed';",
+    // 2 -> 3: guardrails (payload hash for idempotency conflicts, guard marks) and routed
+    // provider chains.
+    "ALTER TABLE messages ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE messages ADD COLUMN providers TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE IF NOT EXISTS guard_marks (key TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+    "  message_id TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);"
+    "CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);",
 };
+
+// Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
+// number every kPruneEveryWrites writes, so the table does not grow without end.
+constexpr int64_t kGuardMarkHorizonMs = 31LL * 86400000;
+constexpr int kPruneEveryWrites = 1024;
+constexpr int64_t kPruneBatch = 10000;
+
+// A routed provider chain in one column: names separated by newlines (never in a TOML key
+// the configuration accepts as a provider name).
+std::string joinProviders(const std::vector<std::string>& providers) {
+  std::string out;
+  for (const auto& p : providers) {
+    out += (out.empty() ? "" : "\n") + p;
+  }
+  return out;
+}
+
+std::vector<std::string> splitProviders(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end;
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 
 Error storeError(const std::exception& e) {
   return makeError("unavailable", std::string("store: ") + e.what());
@@ -73,13 +118,23 @@ struct SqliteStore::Statements {
       : insertMessage(db.handle(),
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
-                      "created_ms, updated_ms, ready_ms, lane) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "created_ms, updated_ms, ready_ms, lane, payload_hash, providers) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         insertEvent(db.handle(),
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES (?,?,?,?,?,?,?)"),
         findIdempotent(db.handle(),
-                       "SELECT id FROM messages WHERE app = ? AND idempotency_key = ?"),
+                       "SELECT id, payload_hash, created_ms FROM messages "
+                       "WHERE app = ? AND idempotency_key = ?"),
+        expireIdempotent(db.handle(), "UPDATE messages SET idempotency_key = NULL WHERE id = ?"),
+        countMarks(db.handle(), "SELECT COUNT(*) FROM guard_marks WHERE key = ? AND at_ms >= ?"),
+        lastMark(db.handle(),
+                 "SELECT message_id FROM guard_marks WHERE key = ? AND at_ms >= ? "
+                 "ORDER BY at_ms DESC LIMIT 1"),
+        insertMark(db.handle(), "INSERT INTO guard_marks (key, at_ms, message_id) VALUES (?,?,?)"),
+        pruneMarks(db.handle(),
+                   "DELETE FROM guard_marks WHERE rowid IN (SELECT rowid FROM guard_marks "
+                   "WHERE at_ms < ? LIMIT ?)"),
         applyTransition(db.handle(),
                         "UPDATE messages SET state = ?, ready_ms = ?, lease_owner = NULL, "
                         "provider = ?, provider_message_id = CASE WHEN ? = '' THEN "
@@ -87,13 +142,14 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane, providers FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
-        selectReadyInLane(db.handle(),
-                          "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-                          "subject, body, attempts, created_ms, state, lease_owner, lane "
-                          "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
-                          "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        selectReadyInLane(
+            db.handle(),
+            "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
+            "subject, body, attempts, created_ms, state, lease_owner, lane, providers "
+            "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
+            "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
@@ -101,6 +157,12 @@ struct SqliteStore::Statements {
   SqliteStatement insertMessage;
   SqliteStatement insertEvent;
   SqliteStatement findIdempotent;
+  SqliteStatement expireIdempotent;
+  SqliteStatement countMarks;
+  SqliteStatement lastMark;
+  SqliteStatement insertMark;
+  SqliteStatement pruneMarks;
+  int writesSincePrune = 0;
   SqliteStatement applyTransition;
   SqliteStatement selectReady;
   SqliteStatement selectReadyInLane;
@@ -179,6 +241,108 @@ Result<void> SqliteStore::migrate() {
   }
 }
 
+// Idempotency, then the guard checks, then the insert, all inside the caller's transaction:
+// the next message of the same batch (or the next batch) sees this one's marks.
+InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
+  using Kind = GuardCheck::Kind;
+  InsertOutcome out;
+  if (!m.idempotencyKey.empty()) {
+    s.findIdempotent.bind(1, m.app).bind(2, m.idempotencyKey);
+    bool seen = s.findIdempotent.step();
+    std::string original = seen ? s.findIdempotent.text(0) : std::string();
+    std::string hash = seen ? s.findIdempotent.text(1) : std::string();
+    int64_t createdMs = seen ? s.findIdempotent.integer(2) : 0;
+    s.findIdempotent.reset();
+    if (seen && createdMs < m.idempotencySinceMs) {
+      s.expireIdempotent.bind(1, original).run();  // past retention: the key is free again
+    } else if (seen && !hash.empty() && !m.payloadHash.empty() && hash != m.payloadHash) {
+      out.result = InsertOutcome::Result::kConflict;
+      out.duplicateOf = original;
+      out.reason = "idempotency key '" + m.idempotencyKey + "' was used for message " + original +
+                   " with a different payload";
+      return out;
+    } else if (seen) {
+      out.result = InsertOutcome::Result::kIdempotentRepeat;
+      out.duplicateOf = original;
+      return out;
+    }
+  }
+  bool scheduled = m.sendAtMs > m.createdMs;
+  MessageState state = scheduled ? MessageState::kScheduled : MessageState::kQueued;
+  std::string detail = m.routeDetail;
+  if (!m.suppressReason.empty()) {
+    state = MessageState::kSuppressed;
+    detail = m.suppressReason;
+  }
+  for (Kind pass : {Kind::kRefuse, Kind::kDuplicate, Kind::kSuppress}) {
+    for (const GuardCheck& g : m.guards) {
+      if (g.kind != pass || state == MessageState::kSuppressed ||
+          state == MessageState::kDuplicate) {
+        continue;
+      }
+      SqliteStatement& q = pass == Kind::kDuplicate ? s.lastMark : s.countMarks;
+      q.bind(1, g.key).bind(2, g.sinceMs);
+      bool row = q.step();
+      std::string earlier = row && pass == Kind::kDuplicate ? q.text(0) : std::string();
+      int64_t count = row && pass != Kind::kDuplicate ? q.integer(0) : 0;
+      q.reset();
+      if (pass == Kind::kRefuse && count >= g.limit) {
+        out.result = InsertOutcome::Result::kRefused;
+        out.reason = g.reason;
+        out.errorCode = g.errorCode;
+        return out;
+      }
+      if (pass == Kind::kDuplicate && !earlier.empty()) {
+        state = MessageState::kDuplicate;
+        out.duplicateOf = earlier;
+        detail = g.reason + "; duplicate of " + earlier;
+      } else if (pass == Kind::kSuppress && count >= g.limit) {
+        state = MessageState::kSuppressed;
+        detail = g.reason;
+      }
+    }
+  }
+  bool sendable = state == MessageState::kQueued || state == MessageState::kScheduled;
+  s.insertMessage.bind(1, m.id)
+      .bind(2, m.app)
+      .bind(3, m.templateName)
+      .bind(4, m.channel)
+      .bind(5, m.toJson)
+      .bind(6, m.varsJson)
+      .bind(7, m.attrsJson)
+      .bind(8, m.subject)
+      .bind(9, m.body)
+      .bind(10, m.tagsJson)
+      .bind(11, m.reqId);
+  if (m.idempotencyKey.empty()) {
+    s.insertMessage.bindNull(12);
+  } else {
+    s.insertMessage.bind(12, m.idempotencyKey);
+  }
+  s.insertMessage.bind(13, stateName(state)).bind(14, m.createdMs).bind(15, m.createdMs);
+  if (sendable) {
+    s.insertMessage.bind(16, scheduled ? m.sendAtMs : m.createdMs);
+  } else {
+    s.insertMessage.bindNull(16);
+  }
+  s.insertMessage.bind(17, m.lane)
+      .bind(18, m.payloadHash)
+      .bind(19, joinProviders(m.providers))
+      .run();
+  std::string actor = "app:" + m.app;
+  s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
+  s.event(m.id, {m.createdMs, state, sendable ? actor : "guard", "", "", detail});
+  if (sendable) {
+    for (const GuardCheck& g : m.guards) {
+      s.insertMark.bind(1, g.key).bind(2, m.createdMs).bind(3, m.id).run();
+    }
+  }
+  out.inserted = true;
+  out.state = state;
+  out.reason = sendable ? std::string() : detail;
+  return out;
+}
+
 Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
   std::lock_guard lock(writeMutex_);
   try {
@@ -187,44 +351,13 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
     std::vector<InsertOutcome> outcomes;
     outcomes.reserve(batch.inserts.size());
     for (const NewMessage& m : batch.inserts) {
-      if (!m.idempotencyKey.empty()) {
-        s.findIdempotent.bind(1, m.app).bind(2, m.idempotencyKey);
-        bool seen = s.findIdempotent.step();
-        std::string original = seen ? s.findIdempotent.text(0) : std::string();
-        s.findIdempotent.reset();
-        if (seen) {
-          outcomes.push_back({false, original});
-          continue;
-        }
-      }
-      bool scheduled = m.sendAtMs > m.createdMs;
-      MessageState state = scheduled ? MessageState::kScheduled : MessageState::kQueued;
-      s.insertMessage.bind(1, m.id)
-          .bind(2, m.app)
-          .bind(3, m.templateName)
-          .bind(4, m.channel)
-          .bind(5, m.toJson)
-          .bind(6, m.varsJson)
-          .bind(7, m.attrsJson)
-          .bind(8, m.subject)
-          .bind(9, m.body)
-          .bind(10, m.tagsJson)
-          .bind(11, m.reqId);
-      if (m.idempotencyKey.empty()) {
-        s.insertMessage.bindNull(12);
-      } else {
-        s.insertMessage.bind(12, m.idempotencyKey);
-      }
-      s.insertMessage.bind(13, stateName(state))
-          .bind(14, m.createdMs)
-          .bind(15, m.createdMs)
-          .bind(16, scheduled ? m.sendAtMs : m.createdMs)
-          .bind(17, m.lane)
+      outcomes.push_back(insertOne(s, m));
+    }
+    if (!batch.inserts.empty() && ++s.writesSincePrune >= kPruneEveryWrites) {
+      s.writesSincePrune = 0;
+      s.pruneMarks.bind(1, batch.inserts.front().createdMs - kGuardMarkHorizonMs)
+          .bind(2, kPruneBatch)
           .run();
-      std::string actor = "app:" + m.app;
-      s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
-      s.event(m.id, {m.createdMs, state, actor, "", "", ""});
-      outcomes.push_back({true, ""});
     }
     for (const Transition& t : batch.transitions) {
       s.applyTransition.bind(1, stateName(t.state))
@@ -280,6 +413,7 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
       bool leaseExpired = state == "sending";
       expiredOwners.push_back(leaseExpired ? select.text(12) : std::string());
       m.lane = select.text(13);
+      m.providers = splitProviders(select.text(14));
       claimed.push_back(std::move(m));
     }
     select.reset();

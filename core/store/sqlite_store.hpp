@@ -34,6 +34,7 @@ class SqliteStore : public MessageStore {
   struct ReaderStatements;
 
   void open();
+  InsertOutcome insertOne(Statements& s, const NewMessage& m);
 
   std::filesystem::path path_;
   bool synchronousFull_;

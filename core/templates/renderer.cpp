@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 
+#include "core/common/json_writer.hpp"
+
 namespace notify::core {
 namespace {
 
@@ -36,6 +38,43 @@ void scan(std::string_view text, const std::function<void(std::string_view)>& on
   }
 }
 
+void appendEscaped(std::string& out, std::string_view value, Escape escape) {
+  switch (escape) {
+    case Escape::kNone:
+      out.append(value);
+      return;
+    case Escape::kJson: {
+      std::string quoted;
+      appendJsonString(quoted, value);
+      out.append(quoted, 1, quoted.size() - 2);  // without the surrounding quotes
+      return;
+    }
+    case Escape::kHtml:
+      for (char c : value) {
+        switch (c) {
+          case '&':
+            out.append("&amp;");
+            break;
+          case '<':
+            out.append("&lt;");
+            break;
+          case '>':
+            out.append("&gt;");
+            break;
+          case '"':
+            out.append("&quot;");
+            break;
+          case '\'':
+            out.append("&#39;");
+            break;
+          default:
+            out.push_back(c);
+        }
+      }
+      return;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> placeholdersOf(std::string_view text) {
@@ -50,7 +89,7 @@ std::vector<std::string> placeholdersOf(std::string_view text) {
 }
 
 Result<std::string> renderText(std::string_view text, const KeyValues& vars,
-                               std::string_view templateName) {
+                               std::string_view templateName, Escape escape) {
   std::string out;
   out.reserve(text.size() + 32);
   std::optional<std::string> missing;  // optional: "{{}}" names the empty variable
@@ -59,7 +98,7 @@ Result<std::string> renderText(std::string_view text, const KeyValues& vars,
       [&](std::string_view name) {
         for (const auto& [key, value] : vars) {
           if (key == name) {
-            out.append(value);
+            appendEscaped(out, value, escape);
             return true;
           }
         }

@@ -93,6 +93,19 @@ TEST_F(ClientsTest, NotifyctlShowsDaemonErrorsAsTheyAre) {
   EXPECT_NE(result.output.find("vars.name"), std::string::npos) << result.output;
 }
 
+TEST_F(ClientsTest, NotifyctlExplainsTheRouteAndReloadNeedsAnAdmin) {
+  CommandResult route =
+      runCommand(notifyctl("route --explain --template greeting --to user=u1 --var name=R"));
+  EXPECT_EQ(route.status, 0) << route.output;
+  EXPECT_NE(route.output.find("rule:      (none matched)"), std::string::npos) << route.output;
+  EXPECT_NE(route.output.find("channel:   hooks"), std::string::npos) << route.output;
+  EXPECT_NE(route.output.find("providers: hook"), std::string::npos) << route.output;
+  EXPECT_NE(route.output.find("no rule matched"), std::string::npos) << route.output;
+  CommandResult reload = runCommand(notifyctl("reload"));
+  EXPECT_EQ(reload.status, 1) << reload.output;
+  EXPECT_NE(reload.output.find("forbidden"), std::string::npos) << reload.output;
+}
+
 TEST_F(ClientsTest, NotifyctlPingAndPlugins) {
   CommandResult ping = runCommand(notifyctl("ping"));
   EXPECT_EQ(ping.status, 0) << ping.output;

@@ -98,6 +98,10 @@ Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials) {
   return request("plugins", credentials);
 }
 
+Poco::JSON::Object::Ptr bareRequest(const char* op, const Credentials& credentials) {
+  return request(op, credentials);
+}
+
 Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentials& credentials,
                                           const DeadLetterSpec& spec) {
   auto object = request(op.c_str(), credentials);

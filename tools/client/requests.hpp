@@ -40,6 +40,8 @@ Poco::JSON::Object::Ptr sendBatchRequest(const Credentials& credentials,
 Poco::JSON::Object::Ptr statusRequest(const Credentials& credentials, const std::string& messageId);
 Poco::JSON::Object::Ptr pingRequest();
 Poco::JSON::Object::Ptr pluginsRequest(const Credentials& credentials);
+// An op with nothing but the envelope, e.g. "plugins" or "reload".
+Poco::JSON::Object::Ptr bareRequest(const char* op, const Credentials& credentials);
 
 // Which dead letters dlq_list / dlq_replay act on; unset fields are not sent.
 struct DeadLetterSpec {

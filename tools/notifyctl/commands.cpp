@@ -25,28 +25,45 @@ void expectPositionals(const std::vector<std::string>& positionals, std::size_t 
   }
 }
 
+// The options that describe one message, shared by send and route --explain.
+std::vector<OptionSpec> messageOptions(client::MessageSpec& message) {
+  return {
+      {"template", true, [&](const std::string& v) { message.templateName = v; }},
+      {"to", true,
+       [&](const std::string& v) { message.to.push_back(client::splitKeyValue(v, "--to")); }},
+      {"var", true,
+       [&](const std::string& v) { message.vars.push_back(client::splitKeyValue(v, "--var")); }},
+      {"channel", true, [&](const std::string& v) { message.channel = v; }},
+      {"idempotency-key", true, [&](const std::string& v) { message.idempotencyKey = v; }},
+      {"send-at", true, [&](const std::string& v) { message.sendAt = v; }},
+      {"tag", true, [&](const std::string& v) { message.tags.push_back(v); }},
+  };
+}
+
 Command parseSend(const std::vector<std::string>& args, client::ConnectionOptions& options) {
   client::MessageSpec message;
-  const auto positionals = parseWith(
-      {
-          {"template", true, [&](const std::string& v) { message.templateName = v; }},
-          {"to", true,
-           [&](const std::string& v) { message.to.push_back(client::splitKeyValue(v, "--to")); }},
-          {"var", true,
-           [&](const std::string& v) {
-             message.vars.push_back(client::splitKeyValue(v, "--var"));
-           }},
-          {"channel", true, [&](const std::string& v) { message.channel = v; }},
-          {"idempotency-key", true, [&](const std::string& v) { message.idempotencyKey = v; }},
-          {"send-at", true, [&](const std::string& v) { message.sendAt = v; }},
-          {"tag", true, [&](const std::string& v) { message.tags.push_back(v); }},
-      },
-      args, options);
+  const auto positionals = parseWith(messageOptions(message), args, options);
   expectPositionals(positionals, 0, "send");
   if (message.templateName.empty() || message.to.empty()) {
     throw UsageError("send needs --template and at least one --to");
   }
   return {CommandKind::kSend, client::sendRequest(options.credentials, message)};
+}
+
+// route --explain takes the options of a send and shows where that message would go.
+Command parseRoute(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  client::MessageSpec message;
+  bool explain = false;
+  auto specs = messageOptions(message);
+  specs.push_back({"explain", false, [&](const std::string&) { explain = true; }});
+  const auto positionals = parseWith(std::move(specs), args, options);
+  expectPositionals(positionals, 0, "route");
+  if (!explain || message.templateName.empty()) {
+    throw UsageError("route needs --explain and --template");
+  }
+  auto request = client::sendRequest(options.credentials, message);
+  request->set("op", "route_explain");
+  return {CommandKind::kRouteExplain, request};
 }
 
 Command parseStatus(const std::vector<std::string>& args, client::ConnectionOptions& options) {
@@ -58,8 +75,11 @@ Command parseStatus(const std::vector<std::string>& args, client::ConnectionOpti
 Command parseBare(CommandKind kind, const std::string& name, const std::vector<std::string>& args,
                   client::ConnectionOptions& options) {
   expectPositionals(parseWith({}, args, options), 0, name);
-  return {kind, kind == CommandKind::kPing ? client::pingRequest()
-                                           : client::pluginsRequest(options.credentials)};
+  if (kind == CommandKind::kPing) {
+    return {kind, client::pingRequest()};
+  }
+  return {kind, client::bareRequest(kind == CommandKind::kReload ? "reload" : "plugins",
+                                    options.credentials)};
 }
 
 // dlq list|replay [--id ID] [--template T] [--since T] [--until T] [--limit N]
@@ -109,6 +129,12 @@ Command parseCommand(const std::vector<std::string>& args, client::ConnectionOpt
   if (name == "dlq") {
     return parseDlq(rest, options);
   }
+  if (name == "route") {
+    return parseRoute(rest, options);
+  }
+  if (name == "reload") {
+    return parseBare(CommandKind::kReload, name, rest, options);
+  }
   throw UsageError("unknown command '" + name + "'");
 }
 
@@ -126,6 +152,9 @@ std::string usageText() {
              "  dlq list|replay [--id ID] [--template T] [--since RFC3339] [--until RFC3339]\n"
              "       [--limit N]   failed messages with their last error; replay puts them back\n"
              "                     in the queue with fresh attempts (needs a filter)\n"
+             "  route --explain --template NAME [--to KIND=ADDR ...] [--channel C] [--tag T ...]\n"
+             "                     which routing rule a message would take, and why\n"
+             "  reload             re-read the daemon's configuration (admin apps only)\n"
              "\n"
              "options (before or after the command):\n") +
          client::connectionUsage() +

@@ -10,7 +10,16 @@
 
 namespace notify::tools::ctl {
 
-enum class CommandKind { kSend, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
+enum class CommandKind {
+  kSend,
+  kStatus,
+  kPing,
+  kPlugins,
+  kDlqList,
+  kDlqReplay,
+  kRouteExplain,
+  kReload
+};
 
 struct Command {
   CommandKind kind;

@@ -107,6 +107,33 @@ void renderPlugins(const Poco::JSON::Object& reply, std::ostream& out) {
   printSection("providers:", rowsOf(*plugins, "providers", {"name", "plugin"}), out);
 }
 
+std::vector<std::string> stringsOf(const Poco::JSON::Object& object, const std::string& key) {
+  std::vector<std::string> items;
+  const auto array = object.getArray(key);
+  for (std::size_t i = 0; !array.isNull() && i < array->size(); ++i) {
+    items.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
+  }
+  return items;
+}
+
+void renderRoute(const Poco::JSON::Object& reply, std::ostream& out) {
+  const auto route = reply.getObject("route");
+  if (route.isNull()) {
+    out << "(the reply holds no route)\n";
+    return;
+  }
+  const auto rule = client::textOf(*route, "rule");
+  out << "rule:      " << (rule.empty() ? "(none matched)" : rule) << '\n';
+  out << "channel:   " << cell(*route, "channel") << '\n' << "providers:";
+  for (const auto& provider : stringsOf(*route, "providers")) {
+    out << ' ' << provider;
+  }
+  out << "\nwhy:\n";
+  for (const auto& line : stringsOf(*route, "trace")) {
+    out << "  " << line << '\n';
+  }
+}
+
 }  // namespace
 
 void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream& out) {
@@ -132,6 +159,12 @@ void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream&
       break;
     case CommandKind::kDlqReplay:
       out << "replayed " << cell(reply, "replayed") << '\n';
+      break;
+    case CommandKind::kRouteExplain:
+      renderRoute(reply, out);
+      break;
+    case CommandKind::kReload:
+      out << "reloaded: " << cell(reply, "reloaded") << '\n';
       break;
   }
 }

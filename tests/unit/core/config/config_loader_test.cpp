@@ -176,7 +176,9 @@ subject = "Hi {{name}}"
 )");
   EXPECT_CONTAINS(errors, "apps.demo.token: is required");
   EXPECT_CONTAINS(errors, "providers.outbox.plugin: is required");
-  EXPECT_CONTAINS(errors, "templates.welcome.content.im.body: is required");
+  EXPECT_CONTAINS(errors,
+                  "templates.welcome.content.im: needs body, html, markdown, card or "
+                  "provider_templates");
 }
 
 TEST_F(ConfigLoaderTest, LiteralSecretIsRefusedWithoutEchoingIt) {

@@ -13,26 +13,43 @@ namespace {
 
 constexpr int64_t kNow = 1800000000000;
 
+TemplateConfig templateOf(std::string name, std::vector<std::string> vars,
+                          std::string defaultChannel) {
+  TemplateConfig t;
+  t.name = std::move(name);
+  t.vars = std::move(vars);
+  t.defaultChannel = std::move(defaultChannel);
+  return t;
+}
+
+TemplateContent contentOf(std::string subject, std::string body, KeyValues attrs = {}) {
+  TemplateContent c;
+  c.subject = std::move(subject);
+  c.body = std::move(body);
+  c.attrs = std::move(attrs);
+  return c;
+}
+
 std::shared_ptr<const DaemonConfig> makeConfig() {
   auto c = std::make_shared<DaemonConfig>();
   c->apps["demo"] = AppConfig{"demo", "demo-secret", "team"};
-  c->channels["im"] = ChannelConfig{"im", "", {"outbox"}};
-  c->channels["email"] = ChannelConfig{"email", "email", {"outbox"}};
-  c->channels["sms"] = ChannelConfig{"sms", "phone", {"outbox"}};
+  c->channels["im"] = ChannelConfig{"im", "", {"outbox"}, "", nullptr};
+  c->channels["email"] = ChannelConfig{"email", "email", {"outbox"}, "", nullptr};
+  c->channels["sms"] = ChannelConfig{"sms", "phone", {"outbox"}, "", nullptr};
 
-  TemplateConfig welcome{"welcome", {"name"}, "im", {}};
-  welcome.content["im"] = TemplateContent{"", "Welcome {{name}}!", {}};
+  TemplateConfig welcome = templateOf("welcome", {"name"}, "im");
+  welcome.content["im"] = contentOf("", "Welcome {{name}}!");
   welcome.content["email"] =
-      TemplateContent{"Hi {{ name }}", "Hello {{name}}, ready.", {{"format", "text"}}};
+      contentOf("Hi {{ name }}", "Hello {{name}}, ready.", {{"format", "text"}});
   c->templates["welcome"] = welcome;
 
-  TemplateConfig code{"code", {"code", "minutes"}, "", {}};
-  code.content["im"] = TemplateContent{"", "Code {{code}}", {}};
-  code.content["sms"] = TemplateContent{"", "Code {{code}}, valid {{minutes}} min", {}};
+  TemplateConfig code = templateOf("code", {"code", "minutes"}, "");
+  code.content["im"] = contentOf("", "Code {{code}}");
+  code.content["sms"] = contentOf("", "Code {{code}}, valid {{minutes}} min");
   c->templates["code"] = code;
 
-  TemplateConfig notice{"notice", {}, "", {}};
-  notice.content["email"] = TemplateContent{"Notice", "Something happened.", {}};
+  TemplateConfig notice = templateOf("notice", {}, "");
+  notice.content["email"] = contentOf("Notice", "Something happened.");
   c->templates["notice"] = notice;
   return c;
 }
