@@ -303,7 +303,8 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
 
 void readTemplate(const std::string& name, const toml::table& t, const std::string& path,
                   DaemonConfig& config, ConfigErrors& errors) {
-  checkKnownKeys(t, path, {"vars", "default_channel", "lane", "content"}, errors);
+  checkKnownKeys(t, path, {"vars", "default_channel", "lane", "content", "owner", "business_line"},
+                 errors);
   TemplateConfig tpl;
   tpl.name = name;
   Reader r(t, path, errors);
@@ -313,6 +314,8 @@ void readTemplate(const std::string& name, const toml::table& t, const std::stri
   }
   r.strings("vars", tpl.vars);
   r.string("default_channel", tpl.defaultChannel);
+  r.string("owner", tpl.owner);
+  r.string("business_line", tpl.businessLine);
   eachNamed(t, "content", errors,
             [&](const std::string& channel, const toml::table& c, const std::string& contentPath) {
               std::string full = path + "." + contentPath;
@@ -381,7 +384,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers"},
+                  "channels", "providers", "ops", "alerts"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -395,6 +398,11 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               readTemplate(name, t, path, config, errors);
             });
+  std::vector<std::string> providerNames;
+  for (const auto& [name, provider] : config.providers) {
+    providerNames.push_back(name);
+  }
+  readOpsConfig(root, providerNames, config.ops, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

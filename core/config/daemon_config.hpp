@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/config/ops_config.hpp"
+
 namespace notify::core {
 
 struct ServerConfig {
@@ -69,6 +71,8 @@ struct TemplateConfig {
   std::string defaultChannel;
   std::map<std::string, TemplateContent> content;  // by channel name
   std::string lane = kDefaultLane;
+  std::string owner;         // attribution in the send log; empty: the sending app's owner
+  std::string businessLine;  // attribution in the send log
 };
 
 struct ChannelConfig {
@@ -101,6 +105,7 @@ struct DaemonConfig {
   std::map<std::string, TemplateConfig> templates;
   std::map<std::string, ChannelConfig> channels;
   std::map<std::string, ProviderConfig> providers;
+  OpsConfig ops;  // [ops], [alerts.*]
 
   bool hasRole(const std::string& role) const;
 };

@@ -7,6 +7,7 @@
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
+#include "core/ops/ops_api.hpp"
 #include "core/store/sqlite_store.hpp"
 #include "core/version.hpp"
 
@@ -70,7 +71,7 @@ void Daemon::start() {
     for (const auto& [name, lane] : config_->lanes) {
       dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,
                                                           providers_, *guards_, nodeName(),
-                                                          [] { return nowUnixMs(); }));
+                                                          [] { return nowUnixMs(); }, &metrics_));
     }
   }
   committer_->start();
@@ -79,13 +80,14 @@ void Daemon::start() {
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion};
+                           kNotifyVersion, &metrics_};
     handler_ = std::make_unique<RequestHandler>(config_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
                                           config_->server.maxFrameBytes, *handler_);
     server_->start();
     logInfo("ingress", "listening on " + server_->boundEndpoint());
   }
+  startOps();
   started_ = true;
   std::string roles;
   for (const auto& role : config_->roles) {
@@ -99,6 +101,9 @@ void Daemon::stop() {
     return;
   }
   started_ = false;
+  if (ops_) {
+    ops_->stop();
+  }
   if (server_) {
     server_->drain();
   }

@@ -8,6 +8,8 @@
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/dispatcher.hpp"
 #include "core/ingress/request_handler.hpp"
+#include "core/metrics/delivery_metrics.hpp"
+#include "core/ops/ops_server.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
@@ -40,6 +42,9 @@ class Daemon {
 
  private:
   std::string pluginsJson() const;
+  // Observability (issue 5): gauges refreshed on scrape, the ops HTTP server.
+  void startOps();
+  Result<void> readiness() const;
 
   std::shared_ptr<const DaemonConfig> config_;
   PluginCatalog catalog_;
@@ -52,6 +57,8 @@ class Daemon {
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZmqServer> server_;
+  DeliveryMetrics metrics_;
+  std::unique_ptr<OpsServer> ops_;
   bool started_ = false;
 };
 

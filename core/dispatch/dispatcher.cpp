@@ -31,7 +31,7 @@ double jitter() {
 Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane,
                        MessageStore& store, GroupCommitter& committer,
                        std::shared_ptr<const ProviderSet> providers, ProviderGuards& guards,
-                       std::string owner, Clock clock)
+                       std::string owner, Clock clock, DeliveryMetrics* metrics)
     : config_(std::move(config)),
       lane_(std::move(lane)),
       store_(store),
@@ -41,7 +41,8 @@ Dispatcher::Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig la
       clock_(std::move(clock)),
       retry_{static_cast<uint32_t>(lane_.maxAttempts), lane_.backoffBaseMs, lane_.backoffMaxMs,
              lane_.maxAgeMs},
-      guards_(guards) {}
+      guards_(guards),
+      metrics_(metrics) {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -161,7 +162,7 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   int64_t now = clock_();
   ProviderGuards::Choice choice = guards_.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
-    committer_.submitTransition(waitTransition(
+    submit(message, waitTransition(
         message, MessageState::kRetrying, choice.retryAtMs, "",
         "every provider of channel '" + message.channel + "' has an open circuit", now));
     return;
@@ -178,8 +179,14 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     outcome.detail = "no provider configured for channel '" + message.channel + "'";
   } else {
     plugin = instance->plugin().name;
+    auto callStart = std::chrono::steady_clock::now();
     outcome = instance->send(outboundOf(message, providerName));
     guards_.record(providerName, outcome.status, clock_());
+    if (metrics_ != nullptr) {
+      metrics_->recordProviderCall(
+          providerName, statusName(outcome.status),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - callStart).count());
+    }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
     // The operator has to act (credentials, keys, allow-lists): say so where they look.
@@ -189,6 +196,19 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   Transition next = decideNext(message, outcome, providerName, plugin, retry_, clock_(), jitter());
   logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
                              providerName + ": " + stateName(next.state));
+  submit(message, std::move(next));
+}
+
+void Dispatcher::submit(const ClaimedMessage& message, Transition next) {
+  if (metrics_ != nullptr) {
+    const char* outcome = stateName(next.state);
+    metrics_->recordOutcome(message.app, message.templateName, message.channel, next.provider,
+                            outcome);
+    if (isTerminal(next.state)) {
+      metrics_->recordEndToEnd(message.channel, outcome,
+                               static_cast<double>(next.event.atMs - message.createdMs) / 1000.0);
+    }
+  }
   committer_.submitTransition(std::move(next));
 }
 
@@ -201,7 +221,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
     }
     if (next - now > kMaxInlineWaitMs) {
       // A long wait (a per-minute window) goes back to the store, not into a worker.
-      committer_.submitTransition(waitTransition(
+      submit(message, waitTransition(
           message, MessageState::kRateLimited, next, provider,
           "provider '" + provider + "' is at its limit (" + guards_.describeLimits(provider) +
               "); next permit in " + std::to_string(next - now) + " ms",
@@ -212,7 +232,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
   }
   int64_t now = clock_();
   if (!guards_.admit(provider, now)) {
-    committer_.submitTransition(waitTransition(
+    submit(message, waitTransition(
         message, MessageState::kRetrying, now + kProbeWaitMs, provider,
         "provider '" + provider + "' is being probed after its circuit opened", now));
     return false;

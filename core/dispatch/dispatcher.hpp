@@ -16,6 +16,7 @@
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/provider_guards.hpp"
 #include "core/dispatch/retry_policy.hpp"
+#include "core/metrics/delivery_metrics.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
@@ -33,7 +34,8 @@ class Dispatcher {
 
   Dispatcher(std::shared_ptr<const DaemonConfig> config, LaneConfig lane, MessageStore& store,
              GroupCommitter& committer, std::shared_ptr<const ProviderSet> providers,
-             ProviderGuards& guards, std::string owner, Clock clock);
+             ProviderGuards& guards, std::string owner, Clock clock,
+             DeliveryMetrics* metrics = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -54,6 +56,8 @@ class Dispatcher {
   bool awaitPermit(const ClaimedMessage& message, const std::string& provider);
   OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider) const;
   void waitForWork(std::optional<int64_t> nextReadyMs);
+  // Counts the verdict (when metrics are on) and hands it to the committer.
+  void submit(const ClaimedMessage& message, Transition next);
 
   std::shared_ptr<const DaemonConfig> config_;
   LaneConfig lane_;
@@ -64,6 +68,7 @@ class Dispatcher {
   Clock clock_;
   RetryPolicy retry_;
   ProviderGuards& guards_;  // shared by every lane: a provider's limits hold across lanes
+  DeliveryMetrics* metrics_;  // null: not measured
 
   std::mutex mutex_;
   std::condition_variable claimerWake_;

@@ -96,4 +96,17 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
   return text;
 }
 
+double ProviderGuards::utilisation(const std::string& provider, int64_t nowMs) const {
+  const Guards* guards = find(provider);
+  return guards != nullptr && guards->limiter ? guards->limiter->utilisation(nowMs) : 0.0;
+}
+
+std::vector<std::string> ProviderGuards::providers() const {
+  std::vector<std::string> names;
+  for (const auto& [name, guards] : byProvider_) {
+    names.push_back(name);
+  }
+  return names;
+}
+
 }  // namespace notify::core

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ingress/request_handler.hpp"
 
+#include <chrono>
+
 #include "core/common/log.hpp"
 #include "core/protocol/reply.hpp"
 
@@ -16,7 +18,21 @@ struct Pending {
   size_t index;
   std::string id;
   bool scheduled;
+  std::string templateName;
+  std::string channel;
 };
+
+Pending pendingOf(size_t index, const NewMessage& message) {
+  return {index, message.id, message.sendAtMs > 0, message.templateName, message.channel};
+}
+
+void countAccepted(DeliveryMetrics* metrics, const std::string& app, const Pending& pending,
+                   const InsertOutcome& outcome) {
+  if (metrics != nullptr) {
+    metrics->recordOutcome(app, pending.templateName, pending.channel, "",
+                           outcome.inserted ? "accepted" : "duplicate");
+  }
+}
 
 Accepted acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
   if (!outcome.inserted) {
@@ -37,6 +53,14 @@ RequestHandler::RequestHandler(std::shared_ptr<const DaemonConfig> config, Messa
       limits_{config_->server.maxFrameBytes, config_->server.maxBatch} {}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
+  if (context_.metrics != nullptr) {
+    reply = [metrics = context_.metrics, start = std::chrono::steady_clock::now(),
+             inner = std::move(reply)](std::string text) {
+      metrics->recordAck(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      inner(std::move(text));
+    };
+  }
   DecodedRequest decoded = decodeRequest(frame, limits_);
   if (!decoded.request) {
     reply(encodeError(decoded.reqIdJson, decoded.request.error()));
@@ -80,15 +104,17 @@ void RequestHandler::handleSend(const std::string& reqId, const Request& request
     reply(encodeError(reqId, message.error()));
     return;
   }
-  Pending pending{0, message->id, message->sendAtMs > 0};
+  Pending pending = pendingOf(0, *message);
   std::vector<NewMessage> messages;
   messages.push_back(std::move(message).value());
   bool queued = committer_.submitInserts(
-      std::move(messages), [reqId, pending, reply](Result<std::vector<InsertOutcome>> result) {
+      std::move(messages), [reqId, pending, reply, app = request.app,
+                            metrics = context_.metrics](Result<std::vector<InsertOutcome>> result) {
         if (!result) {
           reply(encodeError(reqId, result.error()));
           return;
         }
+        countAccepted(metrics, app, pending, result->front());
         reply(encodeAccepted(reqId, acceptedOf(pending, result->front())));
       });
   if (!queued) {
@@ -118,7 +144,7 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
       continue;
     }
     items->push_back(Accepted{});
-    pending->push_back({i, message->id, message->sendAtMs > 0});
+    pending->push_back(pendingOf(i, *message));
     messages.push_back(std::move(message).value());
   }
   if (messages.empty()) {
@@ -127,9 +153,13 @@ void RequestHandler::handleBatch(const std::string& reqId, const Request& reques
   }
   bool queued = committer_.submitInserts(
       std::move(messages),
-      [reqId, items, pending, reply](Result<std::vector<InsertOutcome>> result) {
+      [reqId, items, pending, reply, app = request.app,
+       metrics = context_.metrics](Result<std::vector<InsertOutcome>> result) {
         for (size_t k = 0; k < pending->size(); ++k) {
           const Pending& p = (*pending)[k];
+          if (result) {
+            countAccepted(metrics, app, p, (*result)[k]);
+          }
           (*items)[p.index] = result ? Result<Accepted>(acceptedOf(p, (*result)[k]))
                                      : Result<Accepted>(result.error());
         }

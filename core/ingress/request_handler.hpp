@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/ingress/message_preparer.hpp"
+#include "core/metrics/delivery_metrics.hpp"
 #include "core/protocol/request.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
@@ -23,6 +24,7 @@ struct HandlerContext {
   std::function<std::string()> pluginsJson;
   std::function<int64_t()> clock;
   std::string version;
+  DeliveryMetrics* metrics = nullptr;  // null: not measured
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the

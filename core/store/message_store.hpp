@@ -8,6 +8,7 @@
 
 #include "core/common/result.hpp"
 #include "core/store/message.hpp"
+#include "core/store/send_log.hpp"
 
 namespace notify::core {
 
@@ -62,6 +63,23 @@ class MessageStore {
   // with a "queued" event by actor. Returns how many were replayed.
   virtual Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                                 const std::string& actor) = 0;
+
+  // --- Observability (issue 5). Stores that do not implement these answer "unsupported".
+
+  // The send log: messages matching the query with their events and attribution, newest first.
+  virtual Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query);
+  // Totals per app and channel of messages created in [sinceMs, untilMs].
+  virtual Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs);
+  // Backlog per lane and dead-letter count, for the metrics gauges.
+  virtual Result<StoreGauges> gauges(int64_t nowMs);
+  // The alert history: append one transition; list the latest first.
+  virtual Result<void> recordAlert(const AlertEvent& event);
+  virtual Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit);
+  // Receipts: applies a provider's delivery report to the message it sent under
+  // providerMessageId (delivered or failed, with the event). False when no message matches.
+  virtual Result<bool> applyReceipt(const std::string& provider,
+                                    const std::string& providerMessageId, MessageState state,
+                                    const MessageEvent& event);
 };
 
 }  // namespace notify::core

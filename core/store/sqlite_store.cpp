@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/sqlite_store.hpp"
 
+#include "core/common/json_writer.hpp"
 #include "core/store/sqlite_db.hpp"
 
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// Version 2 from nothing. Older databases are brought up by kUpgrades.
+// Version 3 from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY,
@@ -31,7 +32,9 @@ CREATE TABLE IF NOT EXISTS messages (
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   ready_ms INTEGER,
-  lease_owner TEXT
+  lease_owner TEXT,
+  owner TEXT NOT NULL DEFAULT '',
+  business_line TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
@@ -48,6 +51,21 @@ CREATE TABLE IF NOT EXISTS events (
   detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
+CREATE TABLE IF NOT EXISTS message_recipients (
+  address TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
+CREATE INDEX IF NOT EXISTS messages_provider_message
+  ON messages(provider_message_id) WHERE provider_message_id <> '';
+CREATE TABLE IF NOT EXISTS alert_history (
+  at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  firing INTEGER NOT NULL,
+  value REAL NOT NULL,
+  detail TEXT NOT NULL
+);
 )sql";
 
 // kUpgrades[v] takes a database from version v + 1 to v + 2.
@@ -59,6 +77,25 @@ constexpr const char* kUpgrades[] = {
     "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS messages_failed"
     "  ON messages(app, updated_ms) WHERE state = 'failed';",
+    // 2 -> 3: send log (recipients, attribution), receipts, alert history.
+    "ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE messages ADD COLUMN business_line TEXT NOT NULL DEFAULT '';"
+    R"sql(
+CREATE TABLE IF NOT EXISTS message_recipients (
+  address TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
+CREATE INDEX IF NOT EXISTS messages_provider_message
+  ON messages(provider_message_id) WHERE provider_message_id <> '';
+CREATE TABLE IF NOT EXISTS alert_history (
+  at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  firing INTEGER NOT NULL,
+  value REAL NOT NULL,
+  detail TEXT NOT NULL
+);)sql",
 };
 
 Error storeError(const std::exception& e) {
@@ -73,8 +110,10 @@ struct SqliteStore::Statements {
       : insertMessage(db.handle(),
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
-                      "created_ms, updated_ms, ready_ms, lane) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "created_ms, updated_ms, ready_ms, lane, owner, business_line) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        insertRecipient(db.handle(),
+                        "INSERT INTO message_recipients (address, message_id) VALUES (?,?)"),
         insertEvent(db.handle(),
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES (?,?,?,?,?,?,?)"),
@@ -99,6 +138,7 @@ struct SqliteStore::Statements {
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
 
   SqliteStatement insertMessage;
+  SqliteStatement insertRecipient;
   SqliteStatement insertEvent;
   SqliteStatement findIdempotent;
   SqliteStatement applyTransition;
@@ -220,7 +260,12 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
           .bind(15, m.createdMs)
           .bind(16, scheduled ? m.sendAtMs : m.createdMs)
           .bind(17, m.lane)
+          .bind(18, m.owner)
+          .bind(19, m.businessLine)
           .run();
+      for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
+        s.insertRecipient.bind(1, normalizeAddress(address)).bind(2, m.id).run();
+      }
       std::string actor = "app:" + m.app;
       s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
       s.event(m.id, {m.createdMs, state, actor, "", "", ""});
@@ -345,15 +390,7 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
     r.reqId = q.text(10);
     r.tagsJson = q.text(11);
     r.lane = q.text(12);
-    SqliteStatement events(reader_->handle(),
-                           "SELECT at_ms, state, actor, provider, code, detail FROM events "
-                           "WHERE message_id = ? ORDER BY rowid");
-    events.bind(1, id);
-    while (events.step()) {
-      r.events.push_back({events.integer(0),
-                          parseState(events.text(1)).value_or(MessageState::kAccepted),
-                          events.text(2), events.text(3), events.text(4), events.text(5)});
-    }
+    r.events = eventsOf(id);
     return std::optional<MessageRecord>(std::move(r));
   } catch (const std::exception& e) {
     return storeError(e);

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config/key_check.hpp"
+
+namespace notify::core {
+
+// One [alerts.NAME] rule. What threshold means depends on the kind:
+//   failure_rate        percent of finished messages that failed, over window_ms
+//   rate_limited_ratio  percent of messages that waited for a rate limit, over window_ms
+//   limit_utilisation   percent of the provider's tightest rate window in use now
+//   dead_letter_growth  new dead letters over window_ms
+//   oldest_queued       age in seconds of the oldest waiting message (per lane, or lane)
+//   circuit_open        the provider's circuit is open (threshold unused)
+struct AlertRuleConfig {
+  std::string name;
+  std::string kind;
+  std::string app;       // filters for the rate kinds; empty: any
+  std::string channel;
+  std::string provider;  // also: the provider of limit_utilisation and circuit_open
+  std::string lane;      // oldest_queued; empty: any lane
+  double threshold = 0;
+  int64_t windowMs = 300000;
+  int64_t minMessages = 1;  // rate kinds stay quiet below this many messages in the window
+  std::string notify;       // the provider instance the alert is sent through
+  std::vector<std::pair<std::string, std::string>> to;  // its recipient, when it needs one
+  int64_t cooldownMs = 600000;
+};
+
+// [ops] and [alerts.*]: the operations HTTP server and the alert rules.
+struct OpsConfig {
+  std::string listen;  // "127.0.0.1:9560"; empty: no ops server
+  int64_t alertIntervalMs = 10000;
+  std::vector<AlertRuleConfig> alerts;
+};
+
+const std::vector<std::string>& alertKinds();
+
+// Reads [ops] and [alerts.NAME] from root into ops, collecting errors. Provider names in the
+// rules are checked against knownProviders.
+void readOpsConfig(const toml::table& root, const std::vector<std::string>& knownProviders,
+                   OpsConfig& ops, ConfigErrors& errors);
+
+}  // namespace notify::core

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The daemon's observability wiring: scrape-time gauges and the ops HTTP server.
+#include "core/common/log.hpp"
+#include "core/common/time.hpp"
+#include "core/daemon/daemon.hpp"
+#include "core/ops/ops_api.hpp"
+
+namespace notify::core {
+namespace {
+
+int circuitValue(CircuitState state) {
+  switch (state) {
+    case CircuitState::kClosed:
+      return 0;
+    case CircuitState::kHalfOpen:
+      return 1;
+    case CircuitState::kOpen:
+      return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Result<void> Daemon::readiness() const {
+  if (!started_) {
+    return makeError("unavailable", "starting or stopping");
+  }
+  if (!catalog_.refused().empty()) {
+    return makeError("unavailable", "plugin refused: " + catalog_.refused().front().path + ": " +
+                                        catalog_.refused().front().reason);
+  }
+  Result<StoreGauges> gauges = store_->gauges(nowUnixMs());
+  if (!gauges) {
+    return gauges.error();
+  }
+  return {};
+}
+
+void Daemon::startOps() {
+  metrics_.registry().onCollect([this](MetricsRegistry&) {
+    int64_t now = nowUnixMs();
+    for (const auto& [name, lane] : config_->lanes) {
+      metrics_.setQueue(name, 0, 0);  // lanes with nothing waiting show 0, not a stale value
+    }
+    if (Result<StoreGauges> gauges = store_->gauges(now)) {
+      for (const auto& lane : gauges->lanes) {
+        metrics_.setQueue(lane.lane, lane.depth,
+                          lane.depth > 0 ? static_cast<double>(now - lane.oldestCreatedMs) / 1000
+                                         : 0.0);
+      }
+      metrics_.setDeadLetters(gauges->deadLetters);
+    }
+    for (const auto& provider : guards_->providers()) {
+      metrics_.setCircuit(provider, circuitValue(guards_->circuit(provider, now)));
+      metrics_.setRateLimitUtilisation(provider, guards_->utilisation(provider, now));
+    }
+  });
+  if (config_->ops.listen.empty()) {
+    return;
+  }
+  OpsSources sources{*store_, metrics_, [this] { return readiness(); },
+                     [] { return nowUnixMs(); }};
+  ops_ = std::make_unique<OpsServer>(config_->ops.listen, opsRoutes(sources));
+  ops_->start();
+  logInfo("ops", "listening on http://" + config_->ops.listen);
+}
+
+}  // namespace notify::core
