@@ -62,7 +62,7 @@ void writeRecord(JsonWriter& w, const MessageRecord& r, bool reveal) {
   writeMessageFields(w, r);
   w.key("to").beginObject();
   for (const auto& [kind, address] : parseJsonObjectOfStrings(r.toJson)) {
-    w.key(kind).value(reveal ? address : maskAddress(address));
+    w.key(kind).value(reveal ? address : maskAddress(normalizeAddress(address)));
   }
   w.endObject();
   w.optional("owner", r.owner).optional("business_line", r.businessLine);
