@@ -104,6 +104,9 @@ void Daemon::stop() {
   if (ops_) {
     ops_->stop();
   }
+  if (alerts_) {
+    alerts_->stop();
+  }
   if (server_) {
     server_->drain();
   }

@@ -5,6 +5,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "core/alerts/alert_engine.hpp"
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/dispatcher.hpp"
 #include "core/ingress/request_handler.hpp"
@@ -59,6 +60,7 @@ class Daemon {
   std::unique_ptr<ZmqServer> server_;
   DeliveryMetrics metrics_;
   std::unique_ptr<OpsServer> ops_;
+  std::unique_ptr<AlertEngine> alerts_;
   bool started_ = false;
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The daemon's observability wiring: scrape-time gauges and the ops HTTP server.
+// The daemon's observability wiring: scrape-time gauges, the alert engine, the ops HTTP server.
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/daemon/daemon.hpp"
@@ -56,6 +56,11 @@ void Daemon::startOps() {
       metrics_.setRateLimitUtilisation(provider, guards_->utilisation(provider, now));
     }
   });
+  if (!config_->ops.alerts.empty()) {
+    alerts_ = std::make_unique<AlertEngine>(config_, *store_, providers_, *guards_,
+                                            [] { return nowUnixMs(); });
+    alerts_->start();
+  }
   if (config_->ops.listen.empty()) {
     return;
   }

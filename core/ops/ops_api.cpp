@@ -137,7 +137,7 @@ OpsResponse stats(const OpsSources& s, const OpsRequest& request) {
   w.key("rows").beginArray();
   for (const auto& r : *rows) {
     w.beginObject().key("app").value(r.app).key("channel").value(r.channel);
-    w.key("total").value(r.total).key("delivered").value(r.delivered);
+    w.key("provider").value(r.provider).key("total").value(r.total).key("delivered").value(r.delivered);
     w.key("failed").value(r.failed).key("pending").value(r.pending);
     w.key("rate_limited").value(r.rateLimited).endObject();
   }

@@ -68,7 +68,7 @@ class MessageStore {
 
   // The send log: messages matching the query with their events and attribution, newest first.
   virtual Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query);
-  // Totals per app and channel of messages created in [sinceMs, untilMs].
+  // Totals per app, channel and provider of messages created in [sinceMs, untilMs].
   virtual Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs);
   // Backlog per lane and dead-letter count, for the metrics gauges.
   virtual Result<StoreGauges> gauges(int64_t nowMs);

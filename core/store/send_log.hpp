@@ -27,10 +27,11 @@ struct MessageQuery {
   size_t limit = 100;
 };
 
-// Totals over messages created in a time range, per app and channel.
+// Totals over messages created in a time range, per app, channel and (last) provider.
 struct SendStats {
   std::string app;
   std::string channel;
+  std::string provider;  // empty: not sent to any provider yet
   int64_t total = 0;
   int64_t delivered = 0;  // delivered or accepted by the provider
   int64_t failed = 0;

@@ -123,18 +123,18 @@ Result<std::vector<SendStats>> SqliteStore::sendStats(int64_t sinceMs, int64_t u
   try {
     SqliteStatement q(
         reader_->handle(),
-        std::string("SELECT app, channel, COUNT(*), "
+        std::string("SELECT app, channel, provider, COUNT(*), "
                     "SUM(state IN ('delivered','provider_accepted')), SUM(state = 'failed'), "
                     "SUM(state NOT IN ") +
             kFinalStates +
             "), SUM(EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
             "e.state = 'rate_limited')) FROM messages m WHERE created_ms >= ? AND "
-            "created_ms <= ? GROUP BY app, channel ORDER BY app, channel");
+            "created_ms <= ? GROUP BY app, channel, provider ORDER BY app, channel, provider");
     q.bind(1, sinceMs).bind(2, untilMs);
     std::vector<SendStats> rows;
     while (q.step()) {
-      rows.push_back({q.text(0), q.text(1), q.integer(2), q.integer(3), q.integer(4), q.integer(5),
-                      q.integer(6)});
+      rows.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.integer(4), q.integer(5),
+                      q.integer(6), q.integer(7)});
     }
     return rows;
   } catch (const std::exception& e) {

@@ -241,12 +241,12 @@ TEST_F(Observability, SendLogTracesDeliveredFailedAndRateLimitedByRecipient) {
   std::string revealedTrace = runCommand(ctl + "trace --to " + kPhone + " --reveal" + ops);
   EXPECT_NE(revealedTrace.find(std::string("phone=") + kPhone), std::string::npos);
 
-  // Whitespace collapsed: app, channel, total, delivered, failed, pending, success, failure,
+  // Whitespace collapsed: app, channel, provider, total, delivered, failed, pending, success, failure,
   // rate-limited.
   std::string stats = std::regex_replace(runCommand(ctl + "stats --since 1h" + ops),
                                          std::regex(" +"), " ");
-  EXPECT_NE(stats.find("test hooks 2 1 1 0 50.0% 50.0% 0\n"), std::string::npos) << stats;
-  EXPECT_NE(stats.find("test limited 2 2 0 0 100.0% 0.0% 1\n"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("test hooks hook 2 1 1 0 50.0% 50.0% 0\n"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("test limited limited 2 2 0 0 100.0% 0.0% 1\n"), std::string::npos) << stats;
 }
 
 TEST_F(Observability, InfoLogHoldsNoRecipientInClear) {

@@ -104,15 +104,18 @@ std::string percent(int64_t part, int64_t whole) {
 
 void renderStats(const Object::Ptr& reply, std::ostream& out) {
   out << "since " << text(reply, "since") << " until " << text(reply, "until") << "\n";
-  out << std::left << std::setw(16) << "app" << std::setw(16) << "channel" << std::right
+  out << std::left << std::setw(16) << "app" << std::setw(16) << "channel" << std::setw(16)
+      << "provider" << std::right
       << std::setw(8) << "total" << std::setw(11) << "delivered" << std::setw(8) << "failed"
       << std::setw(9) << "pending" << std::setw(10) << "success" << std::setw(10) << "failure"
       << std::setw(14) << "rate_limited" << "\n";
   Array::Ptr rows = reply->getArray("rows");
   int64_t total = 0, delivered = 0, failed = 0, pending = 0, limited = 0;
-  auto line = [&](const std::string& app, const std::string& channel, int64_t t, int64_t d,
-                  int64_t f, int64_t p, int64_t r) {
-    out << std::left << std::setw(16) << app << std::setw(16) << channel << std::right
+  auto line = [&](const std::string& app, const std::string& channel,
+                  const std::string& provider, int64_t t, int64_t d, int64_t f, int64_t p,
+                  int64_t r) {
+    out << std::left << std::setw(16) << app << std::setw(16) << channel << std::setw(16)
+        << (provider.empty() ? "-" : provider) << std::right
         << std::setw(8) << t << std::setw(11) << d << std::setw(8) << f << std::setw(9) << p
         << std::setw(10) << percent(d, d + f) << std::setw(10) << percent(f, d + f)
         << std::setw(14) << r << "\n";
@@ -122,10 +125,10 @@ void renderStats(const Object::Ptr& reply, std::ostream& out) {
     int64_t t = r->getValue<int64_t>("total"), d = r->getValue<int64_t>("delivered"),
             f = r->getValue<int64_t>("failed"), p = r->getValue<int64_t>("pending"),
             l = r->getValue<int64_t>("rate_limited");
-    line(text(r, "app"), text(r, "channel"), t, d, f, p, l);
+    line(text(r, "app"), text(r, "channel"), text(r, "provider"), t, d, f, p, l);
     total += t, delivered += d, failed += f, pending += p, limited += l;
   }
-  line("(all)", "", total, delivered, failed, pending, limited);
+  line("(all)", "", "", total, delivered, failed, pending, limited);
 }
 
 void renderAlerts(const Object::Ptr& reply, std::ostream& out) {
@@ -225,7 +228,8 @@ std::string opsUsageText() {
          "        [--status S] [--since 24h|RFC3339] [--until ..] [--limit N] [--reveal]\n"
          "                     messages with their timeline and the providers' answers;\n"
          "                     recipients masked unless --reveal\n"
-         "  stats [--since 1h]  totals, success/failure rates, rate-limited per app and channel\n"
+         "  stats [--since 1h]  totals, success/failure rates, rate-limited per app, channel\n"
+         "                     and provider\n"
          "  alerts [--since 24h] alert history (firing and resolved)\n"
          "  --ops URL          the ops server (default http://127.0.0.1:9560)\n";
 }

@@ -95,6 +95,7 @@ TEST_P(StoreContract, SendStatsCountOutcomesPerAppAndChannel) {
   const core::SendStats& s = stats->front();
   EXPECT_EQ(s.app, "shop");
   EXPECT_EQ(s.channel, "email");
+  EXPECT_EQ(s.provider, "outbox");
   EXPECT_EQ(s.total, 3);
   EXPECT_EQ(s.delivered, 1);
   EXPECT_EQ(s.failed, 1);
