@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
     LogLevel level = LogLevel::kInfo;
     parseLogLevel(config.logLevel, level);
     setLogLevel(level);
+    setJsonLogLines(config.logFormat == "json");
     if (checkOnly) {
       Daemon::checkConfig(config);
       std::cout << configPath << ": OK\n";

@@ -267,6 +267,7 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
 }
 
 void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
+  SecretResolver secrets(config.baseDir);
   eachNamed(root, "providers", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               ProviderConfig provider;
@@ -279,6 +280,16 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               checkRateLimits(provider.rateLimits, t, path, errors);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
+              std::string receiptToken;
+              r.string("receipt_token", receiptToken);
+              if (!receiptToken.empty()) {
+                Result<std::string> token = secrets.resolve(receiptToken);
+                if (!token) {
+                  errors.add(t.source(), path + ".receipt_token", token.error().message);
+                } else {
+                  provider.receiptToken = std::move(token).value();
+                }
+              }
               config.providers.emplace(name, std::move(provider));
             });
   eachNamed(root, "channels", errors,
@@ -365,7 +376,8 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 
 const std::vector<std::string>& providerReservedKeys() {
   static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms", "rate_limits",
-                                                 "circuit_failures", "circuit_cooldown_ms"};
+                                                 "circuit_failures", "circuit_cooldown_ms",
+                                                 "receipt_token"};
   return kKeys;
 }
 
@@ -384,7 +396,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers", "ops", "alerts"},
+                  "channels", "providers", "ops", "alerts", "log"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -403,6 +415,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
     providerNames.push_back(name);
   }
   readOpsConfig(root, providerNames, config.ops, errors);
+  readLogConfig(root, config.logFormat, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

@@ -88,6 +88,7 @@ struct ProviderConfig {
   std::vector<std::string> rateLimits;       // "20/min", "3000/s": never exceeded in any window
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
+  std::string receiptToken;  // resolved secret; delivery reports must carry ?token=<it>
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later
 };
 
@@ -95,6 +96,7 @@ struct DaemonConfig {
   std::filesystem::path file;
   std::filesystem::path baseDir;  // relative paths in the file are taken from here
   std::string logLevel = "info";
+  std::string logFormat = "text";  // [log] format: "text" or "json"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
   ServerConfig server;

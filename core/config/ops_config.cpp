@@ -114,6 +114,23 @@ const std::vector<std::string>& alertKinds() {
   return kKinds;
 }
 
+void readLogConfig(const toml::table& root, std::string& format, ConfigErrors& errors) {
+  const toml::node* node = root.get("log");
+  if (node == nullptr) {
+    return;
+  }
+  const auto* t = node->as_table();
+  if (t == nullptr) {
+    errors.add(node->source(), "log", "must be a table");
+    return;
+  }
+  checkKnownKeys(*t, "log", {"format"}, errors);
+  readString(*t, "log", "format", format, errors);
+  if (format != "text" && format != "json") {
+    errors.add(t->source(), "log.format", "must be \"text\" or \"json\"");
+  }
+}
+
 void readOpsConfig(const toml::table& root, const std::vector<std::string>& knownProviders,
                    OpsConfig& ops, ConfigErrors& errors) {
   if (const toml::node* node = root.get("ops")) {

@@ -43,6 +43,9 @@ struct OpsConfig {
 
 const std::vector<std::string>& alertKinds();
 
+// Reads [log] (format = "text" | "json") into format.
+void readLogConfig(const toml::table& root, std::string& format, ConfigErrors& errors);
+
 // Reads [ops] and [alerts.NAME] from root into ops, collecting errors. Provider names in the
 // rules are checked against knownProviders.
 void readOpsConfig(const toml::table& root, const std::vector<std::string>& knownProviders,

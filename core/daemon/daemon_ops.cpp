@@ -4,6 +4,7 @@
 #include "core/common/time.hpp"
 #include "core/daemon/daemon.hpp"
 #include "core/ops/ops_api.hpp"
+#include "core/ops/receipt_endpoint.hpp"
 
 namespace notify::core {
 namespace {
@@ -66,7 +67,10 @@ void Daemon::startOps() {
   }
   OpsSources sources{*store_, metrics_, [this] { return readiness(); },
                      [] { return nowUnixMs(); }};
-  ops_ = std::make_unique<OpsServer>(config_->ops.listen, opsRoutes(sources));
+  std::map<std::string, OpsHandler> routes = opsRoutes(sources);
+  routes["/receipts/"] =
+      receiptEndpoint(config_, providers_, *store_, [] { return nowUnixMs(); });
+  ops_ = std::make_unique<OpsServer>(config_->ops.listen, std::move(routes));
   ops_->start();
   logInfo("ops", "listening on http://" + config_->ops.listen);
 }

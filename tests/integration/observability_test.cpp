@@ -267,5 +267,37 @@ TEST_F(Observability, InfoLogHoldsNoRecipientInClear) {
       << "email address in the log: " << found.str(0);
 }
 
+TEST(JsonLogLines, EveryLineIsAJsonObjectWithComponentAndMessage) {
+  TempDir dir;
+  int port = freeLoopbackPort();
+  WebhookReceiver receiver{kWebhookSecret};
+  auto config = writeDaemonConfig(dir, port, receiver.url(), "\n[log]\nformat = \"json\"\n");
+  DaemonProcess daemon(config, endpointFor(port));
+  daemon.start();
+  TestClient client(endpointFor(port));
+  auto reply = client.request(sendFrame("greeting", R"({"email":"ann.lee@example.com"})",
+                                        R"({"name":"N"})"));
+  ASSERT_TRUE(reply->getValue<bool>("ok"));
+  waitForState(client, reply->getValue<std::string>("message_id"), "delivered");
+  ASSERT_EQ(daemon.terminate(), 0);
+  std::istringstream lines(daemon.log());
+  int parsed = 0;
+  bool sawStarted = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) {
+      continue;
+    }
+    Object::Ptr object = parse(line);
+    EXPECT_FALSE(object->getValue<std::string>("ts").empty()) << line;
+    EXPECT_FALSE(object->getValue<std::string>("level").empty()) << line;
+    sawStarted |= object->getValue<std::string>("component") == "notifyd" &&
+                  object->getValue<std::string>("msg").rfind("started", 0) == 0;
+    ++parsed;
+  }
+  EXPECT_GE(parsed, 3);
+  EXPECT_TRUE(sawStarted) << daemon.log();
+  EXPECT_EQ(daemon.log().find("ann.lee"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace notify::test
