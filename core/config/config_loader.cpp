@@ -396,7 +396,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers", "ops", "alerts", "log"},
+                  "channels", "providers", "ops", "alerts", "log", "retention"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);

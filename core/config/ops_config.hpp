@@ -34,11 +34,20 @@ struct AlertRuleConfig {
   int64_t cooldownMs = 600000;
 };
 
-// [ops] and [alerts.*]: the operations HTTP server and the alert rules.
+// [retention]: how long finished messages keep their content and their records. 0: forever.
+struct RetentionConfig {
+  int64_t bodiesDays = 0;   // subject, body, vars, attrs
+  int64_t recordsDays = 0;  // the message row with its events (the send log)
+  int64_t batch = 500;      // messages per transaction
+  int64_t intervalMs = 60000;
+};
+
+// [ops], [alerts.*] and [retention]: the operations HTTP server, alert rules, pruning.
 struct OpsConfig {
   std::string listen;  // "127.0.0.1:9560"; empty: no ops server
   int64_t alertIntervalMs = 10000;
   std::vector<AlertRuleConfig> alerts;
+  RetentionConfig retention;
 };
 
 const std::vector<std::string>& alertKinds();
@@ -46,7 +55,7 @@ const std::vector<std::string>& alertKinds();
 // Reads [log] (format = "text" | "json") into format.
 void readLogConfig(const toml::table& root, std::string& format, ConfigErrors& errors);
 
-// Reads [ops] and [alerts.NAME] from root into ops, collecting errors. Provider names in the
+// Reads [ops], [alerts.NAME] and [retention] from root into ops, collecting errors. Provider names in the
 // rules are checked against knownProviders.
 void readOpsConfig(const toml::table& root, const std::vector<std::string>& knownProviders,
                    OpsConfig& ops, ConfigErrors& errors);

@@ -107,6 +107,9 @@ void Daemon::stop() {
   if (alerts_) {
     alerts_->stop();
   }
+  if (pruner_) {
+    pruner_->stop();
+  }
   if (server_) {
     server_->drain();
   }

@@ -16,6 +16,7 @@
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
+#include "core/store/retention_pruner.hpp"
 #include "core/transport/zmq_server.hpp"
 
 namespace notify::core {
@@ -61,6 +62,7 @@ class Daemon {
   DeliveryMetrics metrics_;
   std::unique_ptr<OpsServer> ops_;
   std::unique_ptr<AlertEngine> alerts_;
+  std::unique_ptr<RetentionPruner> pruner_;
   bool started_ = false;
 };
 

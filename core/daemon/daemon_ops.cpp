@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The daemon's observability wiring: scrape-time gauges, the alert engine, the ops HTTP server.
+// The daemon's observability wiring: scrape-time gauges, the alert engine, retention pruning,
+// the ops HTTP server.
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/daemon/daemon.hpp"
@@ -57,6 +58,11 @@ void Daemon::startOps() {
       metrics_.setRateLimitUtilisation(provider, guards_->utilisation(provider, now));
     }
   });
+  const RetentionConfig& retention = config_->ops.retention;
+  if (retention.bodiesDays > 0 || retention.recordsDays > 0) {
+    pruner_ = std::make_unique<RetentionPruner>(retention, *store_, [] { return nowUnixMs(); });
+    pruner_->start();
+  }
   if (!config_->ops.alerts.empty()) {
     alerts_ = std::make_unique<AlertEngine>(config_, *store_, providers_, *guards_,
                                             [] { return nowUnixMs(); });

@@ -30,6 +30,10 @@ Result<std::vector<AlertEvent>> MessageStore::alertHistory(int64_t, size_t) {
   return unsupported("alert history");
 }
 
+Result<size_t> MessageStore::prune(const PruneRequest&) {
+  return unsupported("retention pruning");
+}
+
 Result<bool> MessageStore::applyReceipt(const std::string&, const std::string&, MessageState,
                                         const MessageEvent&) {
   return unsupported("delivery receipts");

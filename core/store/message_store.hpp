@@ -75,6 +75,9 @@ class MessageStore {
   // The alert history: append one transition; list the latest first.
   virtual Result<void> recordAlert(const AlertEvent& event);
   virtual Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit);
+  // Retention: one small batch (its own short transaction, so ingest is never held up for
+  // long). Returns how many messages it changed or deleted; call again until it returns 0.
+  virtual Result<size_t> prune(const PruneRequest& request);
   // Receipts: applies a provider's delivery report to the message it sent under
   // providerMessageId (delivered or failed, with the event). False when no message matches.
   virtual Result<bool> applyReceipt(const std::string& provider,

@@ -59,6 +59,13 @@ struct AlertEvent {
   std::string detail;
 };
 
+// One batch of retention pruning. Only messages in a final state are touched; 0 disables a part.
+struct PruneRequest {
+  int64_t bodiesBeforeMs = 0;   // clear subject, body, vars and attrs of messages created before
+  int64_t recordsBeforeMs = 0;  // delete messages created before, with their events
+  size_t limit = 500;           // at most this many messages per part and call
+};
+
 // The form in which recipients are stored and looked up: trimmed; emails lower-cased; phone
 // numbers without spaces, dashes, dots and parentheses.
 std::string normalizeAddress(std::string_view address);

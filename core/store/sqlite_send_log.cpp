@@ -199,6 +199,42 @@ Result<std::vector<AlertEvent>> SqliteStore::alertHistory(int64_t sinceMs, size_
   }
 }
 
+Result<size_t> SqliteStore::prune(const PruneRequest& request) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    SqliteTransaction tx(*writer_);
+    size_t changed = 0;
+    const auto limit = static_cast<int64_t>(request.limit);
+    if (request.bodiesBeforeMs > 0) {
+      SqliteStatement clear(
+          writer_->handle(),
+          "UPDATE messages SET subject = '', body = '', vars_json = '{}', attrs_json = '{}' "
+          "WHERE id IN (SELECT id FROM messages WHERE created_ms < ? AND ready_ms IS NULL "
+          "AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> '{}') "
+          "LIMIT ?)");
+      clear.bind(1, request.bodiesBeforeMs).bind(2, limit).run();
+      changed += static_cast<size_t>(writer_->changes());
+    }
+    if (request.recordsBeforeMs > 0) {
+      writer_->exec("CREATE TEMP TABLE IF NOT EXISTS prune_ids (id TEXT PRIMARY KEY)");
+      writer_->exec("DELETE FROM prune_ids");
+      SqliteStatement pick(writer_->handle(),
+                           "INSERT INTO prune_ids SELECT id FROM messages WHERE created_ms < ? "
+                           "AND ready_ms IS NULL LIMIT ?");
+      pick.bind(1, request.recordsBeforeMs).bind(2, limit).run();
+      writer_->exec("DELETE FROM events WHERE message_id IN (SELECT id FROM prune_ids)");
+      writer_->exec(
+          "DELETE FROM message_recipients WHERE message_id IN (SELECT id FROM prune_ids)");
+      writer_->exec("DELETE FROM messages WHERE id IN (SELECT id FROM prune_ids)");
+      changed += static_cast<size_t>(writer_->changes());
+    }
+    tx.commit();
+    return changed;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<bool> SqliteStore::applyReceipt(const std::string& provider,
                                        const std::string& providerMessageId, MessageState state,
                                        const MessageEvent& event) {

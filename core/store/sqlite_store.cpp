@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS message_recipients (
   message_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
 CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
 CREATE INDEX IF NOT EXISTS messages_provider_message
   ON messages(provider_message_id) WHERE provider_message_id <> '';
@@ -86,6 +87,7 @@ CREATE TABLE IF NOT EXISTS message_recipients (
   message_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
 CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
 CREATE INDEX IF NOT EXISTS messages_provider_message
   ON messages(provider_message_id) WHERE provider_message_id <> '';

@@ -34,6 +34,7 @@ class SqliteStore : public MessageStore {
   Result<StoreGauges> gauges(int64_t nowMs) override;
   Result<void> recordAlert(const AlertEvent& event) override;
   Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
+  Result<size_t> prune(const PruneRequest& request) override;
   Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
                             MessageState state, const MessageEvent& event) override;
 

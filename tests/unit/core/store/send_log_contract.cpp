@@ -162,4 +162,35 @@ TEST_P(StoreContract, ReceiptMovesAProviderAcceptedMessageOnce) {
   EXPECT_FALSE(*unknown);
 }
 
+TEST_P(StoreContract, PruneClearsOldBodiesThenDeletesOldFinalMessagesInBatches) {
+  core::NewMessage old1 = message(kT0);
+  core::NewMessage old2 = message(kT0 + 1);
+  core::NewMessage waiting = message(kT0 + 2);  // never finished: never pruned
+  core::NewMessage young = message(kT0 + 100000);
+  insert({old1, old2, waiting, young});
+  for (const auto& m : claim(kT0 + 200000)) {
+    if (m.id != waiting.id) {
+      apply(verdict(m, MessageState::kDelivered, kT0 + 200001));
+    }
+  }
+  auto cleared = store_->prune({.bodiesBeforeMs = kT0 + 50000, .limit = 1});
+  ASSERT_TRUE(cleared.ok()) << cleared.error().message;
+  EXPECT_EQ(*cleared, 1u);
+  EXPECT_EQ(*store_->prune({.bodiesBeforeMs = kT0 + 50000, .limit = 10}), 1u);
+  EXPECT_EQ(*store_->prune({.bodiesBeforeMs = kT0 + 50000, .limit = 10}), 0u);
+  auto kept = store_->findMessages({.id = young.id});
+  ASSERT_TRUE(kept.ok());
+  ASSERT_EQ(kept->size(), 1u);
+
+  EXPECT_EQ(*store_->prune({.recordsBeforeMs = kT0 + 50000, .limit = 1}), 1u);
+  EXPECT_EQ(*store_->prune({.recordsBeforeMs = kT0 + 50000, .limit = 10}), 1u);
+  EXPECT_EQ(*store_->prune({.recordsBeforeMs = kT0 + 50000, .limit = 10}), 0u);
+  auto gone = store_->find(old1.id);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_TRUE(store_->findMessages({.recipient = "ann@example.com"})->size() == 2u);
+  EXPECT_EQ(record(waiting.id).state, MessageState::kSending);
+  EXPECT_EQ(record(young.id).events.size(), 4u);  // accepted, queued, sending, delivered
+}
+
 }  // namespace notify::test
