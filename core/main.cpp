@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/daemon/daemon.hpp"
 #include "core/version.hpp"
@@ -59,6 +60,12 @@ int main(int argc, char** argv) {
     LogLevel level = LogLevel::kInfo;
     parseLogLevel(config.logLevel, level);
     setLogLevel(level);
+    if (!config.testClock.empty()) {
+      std::string error;
+      useTestClock(*parseTestClock(config.testClock, systemUnixMs(), error));
+      logWarn("notifyd", "TEST CLOCK in use (" + config.testClock +
+                             "): time is shifted or compressed; never run production like this");
+    }
     setJsonLogLines(config.logFormat == "json");
     if (checkOnly) {
       Daemon::checkConfig(config);

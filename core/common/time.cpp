@@ -7,11 +7,6 @@
 
 namespace notify::core {
 
-int64_t nowUnixMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string formatRfc3339Ms(int64_t unixMs) {
   time_t seconds = static_cast<time_t>(unixMs / 1000);
   int millis = static_cast<int>(unixMs % 1000);

@@ -8,7 +8,8 @@
 
 namespace notify::core {
 
-// Wall clock in Unix milliseconds.
+// The process clock in Unix milliseconds: the wall clock, unless a test clock was set
+// (core/common/process_clock.hpp).
 int64_t nowUnixMs();
 
 // "2026-11-26T08:00:00.123Z".

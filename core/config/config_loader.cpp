@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/common/process_clock.hpp"
 #include "core/config/key_check.hpp"
 #include "core/config/secret_resolver.hpp"
 #include "core/dispatch/rate_limiter.hpp"
@@ -121,10 +122,17 @@ void eachNamed(const toml::table& root, const char* section, ConfigErrors& error
 
 void readNode(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* node = Reader(root, "", errors).table("node")) {
-    checkKnownKeys(*node, "node", {"roles", "log_level"}, errors);
+    checkKnownKeys(*node, "node", {"roles", "log_level", "test_clock"}, errors);
     Reader r(*node, "node", errors);
     r.strings("roles", config.roles);
     r.string("log_level", config.logLevel);
+    r.string("test_clock", config.testClock);
+    if (!config.testClock.empty()) {
+      std::string error;
+      if (!parseTestClock(config.testClock, 0, error)) {
+        errors.add(node->source(), "node.test_clock", error);
+      }
+    }
     for (const auto& role : config.roles) {
       if (role != "ingress" && role != "dispatcher") {
         errors.add(node->source(), "node.roles",
@@ -204,13 +212,14 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
   config.lanes.emplace(kDefaultLane, laneFromDefaults(kDefaultLane));
   eachNamed(root, "lanes", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(
-                  t, path,
-                  {"workers", "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
-                  errors);
+              checkKnownKeys(t, path,
+                             {"workers", "priority", "max_attempts", "max_age_ms",
+                              "backoff_base_ms", "backoff_max_ms"},
+                             errors);
               LaneConfig lane = laneFromDefaults(name);
               Reader r(t, path, errors);
               r.integer("workers", lane.workers, 1, 1024);
+              r.integer("priority", lane.priority, 0, 100);
               r.integer("max_attempts", lane.maxAttempts, 1, 1000);
               r.integer("max_age_ms", lane.maxAgeMs, 1000, 30 * 86400000LL);
               r.integer("backoff_base_ms", lane.backoffBaseMs, 1, 86400000);
@@ -278,6 +287,7 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
               r.strings("rate_limits", provider.rateLimits);
               checkRateLimits(provider.rateLimits, t, path, errors);
+              r.integer("rate_margin_ms", provider.rateMarginMs, 0, 60000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               std::string receiptToken;
@@ -375,7 +385,8 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 }
 
 const std::vector<std::string>& providerReservedKeys() {
-  static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms", "rate_limits",
+  static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
+                                                 "rate_limits",      "rate_margin_ms",
                                                  "circuit_failures", "circuit_cooldown_ms",
                                                  "receipt_token"};
   return kKeys;

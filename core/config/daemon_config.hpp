@@ -48,6 +48,9 @@ struct LaneConfig {
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  // Above 0: where lanes share a provider's rate limit, this lane's waiting messages take the
+  // next permit ahead of the queue of other lanes' waiting messages.
+  int priority = 0;
 };
 
 inline constexpr const char* kDefaultLane = "default";
@@ -86,6 +89,7 @@ struct ProviderConfig {
   std::string plugin;
   int64_t sendTimeoutMs = 0;                 // 0: [dispatch] send_timeout_ms
   std::vector<std::string> rateLimits;       // "20/min", "3000/s": never exceeded in any window
+  int64_t rateMarginMs = -1;                 // added to each window; -1: 0.5% of it, at most 1 s
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
   std::string receiptToken;  // resolved secret; delivery reports must carry ?token=<it>
@@ -97,6 +101,7 @@ struct DaemonConfig {
   std::filesystem::path baseDir;  // relative paths in the file are taken from here
   std::string logLevel = "info";
   std::string logFormat = "text";  // [log] format: "text" or "json"
+  std::string testClock;  // tests only: "start=RFC3339,scale=N[,anchor=UNIXMS]"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
   ServerConfig server;

@@ -7,6 +7,7 @@
 
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
 
 namespace notify::core {
 namespace {
@@ -15,9 +16,11 @@ namespace {
 // due time; this bounds the damage of a missed wake-up (e.g. another node's write).
 constexpr int64_t kMaxIdleWaitMs = 5000;
 constexpr int64_t kStoreErrorBackoffMs = 200;
-// Waits for a rate permit up to this long stay in the worker (smooth high rates); longer ones
-// go back to the store as rate_limited.
+// Waits for a rate permit up to this long (real time) stay in the worker (smooth high rates);
+// longer ones go back to the store as rate_limited.
 constexpr int64_t kMaxInlineWaitMs = 50;
+// A provider that says "too many requests" without saying for how long is left alone this long.
+constexpr int64_t kDefaultProviderPauseMs = 1000;
 // How soon to look again while another message probes a half-open provider.
 constexpr int64_t kProbeWaitMs = 1000;
 
@@ -128,7 +131,7 @@ void Dispatcher::waitForWork(std::optional<int64_t> nextReadyMs) {
   if (waitMs == 0) {
     return;
   }
-  claimerWake_.wait_for(lock, std::chrono::milliseconds(waitMs),
+  claimerWake_.wait_for(lock, realDelay(waitMs),
                         [&] { return stopping_ || wakeRequested_; });
 }
 
@@ -187,6 +190,12 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
           providerName, statusName(outcome.status),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - callStart).count());
     }
+    if (outcome.status == NOTIFY_RATE_LIMITED) {
+      // The provider's own throttling holds every send to it, not just this message.
+      guards_.throttled(providerName, clock_() + (outcome.retryAfterMs > 0
+                                                      ? outcome.retryAfterMs
+                                                      : kDefaultProviderPauseMs));
+    }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
     // The operator has to act (credentials, keys, allow-lists): say so where they look.
@@ -219,16 +228,21 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
     if (next == 0) {
       break;
     }
-    if (next - now > kMaxInlineWaitMs) {
-      // A long wait (a per-minute window) goes back to the store, not into a worker.
+    if (realDelay(next - now) > std::chrono::milliseconds(kMaxInlineWaitMs)) {
+      // A long wait (a per-minute window) goes back to the store, not into a worker, until the
+      // permit the limiter promises this message.
+      // A message that already waited for its promised permit and found it a moment late (the
+      // previous holder sent late) keeps its place: it gets the next permit, not the queue's end.
+      bool ahead = lane_.priority > 0 || message.claimedFrom == MessageState::kRateLimited;
+      int64_t at = guards_.scheduleWaiter(provider, now, ahead);
       submit(message, waitTransition(
-          message, MessageState::kRateLimited, next, provider,
+          message, MessageState::kRateLimited, at, provider,
           "provider '" + provider + "' is at its limit (" + guards_.describeLimits(provider) +
-              "); next permit in " + std::to_string(next - now) + " ms",
+              "); next attempt in " + std::to_string(at - now) + " ms",
           now));
       return false;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(next - now));
+    std::this_thread::sleep_for(realDelay(next - now));
   }
   int64_t now = clock_();
   if (!guards_.admit(provider, now)) {

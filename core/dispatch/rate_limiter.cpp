@@ -66,11 +66,13 @@ std::string describe(const RateWindow& window) {
   return std::to_string(window.limit) + "/" + std::to_string(window.windowMs) + "ms";
 }
 
-RateLimiter::RateLimiter(std::vector<RateWindow> windows) : windows_(std::move(windows)) {
+RateLimiter::RateLimiter(std::vector<RateWindow> windows, int64_t marginMs)
+    : windows_(std::move(windows)) {
   for (const auto& w : windows_) {
     Ring ring;
     ring.window = w;
-    ring.spanMs = w.windowMs + std::min<int64_t>(w.windowMs / 200, 1000);
+    ring.spanMs =
+        w.windowMs + (marginMs >= 0 ? marginMs : std::min<int64_t>(w.windowMs / 200, 1000));
     ring.grants.assign(static_cast<size_t>(w.limit), 0);
     rings_.push_back(std::move(ring));
   }
@@ -78,7 +80,7 @@ RateLimiter::RateLimiter(std::vector<RateWindow> windows) : windows_(std::move(w
 
 int64_t RateLimiter::tryAcquire(int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  int64_t earliest = 0;
+  int64_t earliest = pausedUntilMs_ > nowMs ? pausedUntilMs_ : 0;
   for (const Ring& ring : rings_) {
     if (ring.size == ring.grants.size()) {
       // Full: the oldest of the last `limit` grants must have left the window.
@@ -101,7 +103,46 @@ int64_t RateLimiter::tryAcquire(int64_t nowMs) {
       ring.head = (ring.head + 1) % capacity;
     }
   }
+  ++granted_;
   return 0;
+}
+
+int64_t RateLimiter::permitTime(uint64_t k, int64_t nowMs) const {
+  int64_t at = std::max(nowMs, pausedUntilMs_);
+  for (const Ring& ring : rings_) {
+    // Read the ring as `limit` grants, oldest first, padding a ring not yet full with grants
+    // that have already left the window. Permit k reuses the slot of grant k mod limit, one
+    // window span per lap.
+    const uint64_t capacity = ring.grants.size();
+    const uint64_t pads = capacity - ring.size;
+    const uint64_t slot = k % capacity;
+    const auto laps = static_cast<int64_t>(k / capacity) + 1;
+    int64_t base =
+        slot < pads ? nowMs - ring.spanMs : ring.grants[(ring.head + (slot - pads)) % capacity];
+    at = std::max(at, base + ring.spanMs * laps);
+  }
+  return at;
+}
+
+int64_t RateLimiter::scheduleWaiter(int64_t nowMs, bool ahead) {
+  std::lock_guard lock(mutex_);
+  // Two queues of promises: the waiters' and, ahead of it, the priority one's. Each hands out
+  // distinct permits; once its last promise has come due, its waiters are served and it starts
+  // again from the next permit.
+  Promises& queue = ahead ? aheadPromises_ : promises_;
+  if (queue.lastMs <= nowMs) {
+    queue.next = granted_;
+  }
+  uint64_t permit = std::max(queue.next, granted_);
+  int64_t at = permitTime(permit - granted_, nowMs);
+  queue.next = permit + 1;
+  queue.lastMs = std::max(queue.lastMs, at);
+  return at;
+}
+
+void RateLimiter::pauseUntil(int64_t untilMs) {
+  std::lock_guard lock(mutex_);
+  pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
 }
 
 double RateLimiter::utilisation(int64_t nowMs) const {
@@ -120,14 +161,15 @@ double RateLimiter::utilisation(int64_t nowMs) const {
   return highest;
 }
 
-std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits) {
+std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits,
+                                             int64_t marginMs) {
   std::vector<RateWindow> windows;
   for (const auto& text : limits) {
     if (Result<RateWindow> window = parseRateWindow(text)) {
       windows.push_back(window.value());
     }
   }
-  return windows.empty() ? nullptr : std::make_unique<RateLimiter>(std::move(windows));
+  return std::make_unique<RateLimiter>(std::move(windows), marginMs);
 }
 
 }  // namespace notify::core

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
 #include "core/common/time.hpp"
 #include "core/plugin/http_client_pool.hpp"
 
@@ -84,7 +85,7 @@ int32_t httpSend(void* ctx, const notify_http_request* request, notify_http_resp
         writeError(err, errCap, "message deadline already passed");
         return NOTIFY_HOST_TIMEOUT;
       }
-      timeout = std::min(timeout, left);
+      timeout = std::min(timeout, static_cast<int64_t>(realDelay(left).count()));
     }
     call.timeoutMs = static_cast<uint32_t>(timeout);
     HttpReply reply;

@@ -93,6 +93,8 @@ struct ClaimedMessage {
   std::string body;
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
+  // The state it was claimed from: kRateLimited means it waited for a permit it was promised.
+  MessageState claimedFrom = MessageState::kQueued;
 };
 
 // A message with its whole history, for status and trace.

@@ -7,14 +7,17 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/common/process_clock.hpp"
 #include "tools/fakeprov/fake_server.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: notify-fakeprov [--port N] [--config FILE]\n"
+    "usage: notify-fakeprov [--port N] [--config FILE] [--clock SPEC]\n"
     "  --port N       loopback port to listen on (default 0: any free port)\n"
     "  --config FILE  JSON object of provider accounts: {\"<provider>\": {...}, ...}\n"
+    "  --clock SPEC   test clock shared with notifyd's [node] test_clock:\n"
+    "                 start=RFC3339,scale=N[,anchor=UNIXMS]\n"
     "Prints \"listening on http://127.0.0.1:PORT\" once ready. Stops on SIGTERM or SIGINT.\n";
 
 Poco::JSON::Object::Ptr readConfig(const std::string& path) {
@@ -43,6 +46,14 @@ int main(int argc, char** argv) {
       port = static_cast<uint16_t>(std::stoi(argv[++i]));
     } else if (arg == "--config" && i + 1 < argc) {
       configPath = argv[++i];
+    } else if (arg == "--clock" && i + 1 < argc) {
+      std::string error;
+      auto clock = notify::core::parseTestClock(argv[++i], notify::core::systemUnixMs(), error);
+      if (!clock) {
+        std::cerr << "notify-fakeprov: --clock: " << error << "\n";
+        return 64;
+      }
+      notify::core::useTestClock(*clock);
     } else {
       std::cerr << kUsage;
       return 64;
