@@ -26,6 +26,8 @@ struct StoreConfig {
   std::string kind = "sqlite";
   std::filesystem::path path = "var/notify.db";
   bool synchronousFull = true;  // "normal" only by explicit opt-in
+  std::string url;              // kind "postgres": libpq URL or conninfo, secrets resolved
+  size_t poolSize = 8;          // kind "postgres": sessions per node
 };
 
 struct DispatchConfig {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,12 @@ class MessageStore {
   // with a "queued" event by actor. Returns how many were replayed.
   virtual Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                                 const std::string& actor) = 0;
+
+  // Registers a callback run (on a store thread) after any node committed messages that may be
+  // claimable now: new inserts or a replay. A store shared by several processes (PostgreSQL)
+  // calls it on other nodes' commits too; a single-process store need not call it at all, since
+  // the local GroupCommitter already wakes its dispatchers.
+  virtual void onChange(std::function<void()> callback) { (void)callback; }
 
   // --- Observability (issue 5). Stores that do not implement these answer "unsupported".
 

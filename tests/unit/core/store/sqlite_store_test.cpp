@@ -17,7 +17,7 @@ StoreFactory sqliteFactory(bool synchronousFull) {
                       }};
 }
 
-// Every store implementation registers here; a PostgreSQL factory joins this list.
+// Every store implementation instantiates the contract; PostgreSQL does in pg_store_test.cpp.
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContract,
                          ::testing::Values(sqliteFactory(true), sqliteFactory(false)),
                          storeFactoryName);
