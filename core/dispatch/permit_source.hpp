@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,11 @@ class PermitSource {
   // The provider said "too many requests": no permit before untilMs.
   virtual void pauseUntil(int64_t untilMs) = 0;
   virtual const std::vector<RateWindow>& windows() const = 0;
+  // Fraction of the tightest window in use (metrics, alerts); NaN when this source cannot tell.
+  virtual double utilisation(int64_t nowMs) const {
+    (void)nowMs;
+    return std::numeric_limits<double>::quiet_NaN();
+  }
 };
 
 // The in-process limiter as a PermitSource.
@@ -37,6 +43,7 @@ class LocalPermits : public PermitSource {
   }
   void pauseUntil(int64_t untilMs) override { limiter_->pauseUntil(untilMs); }
   const std::vector<RateWindow>& windows() const override { return limiter_->windows(); }
+  double utilisation(int64_t nowMs) const override { return limiter_->utilisation(nowMs); }
 
  private:
   std::unique_ptr<RateLimiter> limiter_;
