@@ -177,7 +177,7 @@ void readPostgresUrl(const toml::table& t, DaemonConfig& config, ConfigErrors& e
 
 void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = Reader(root, "", errors).table("store")) {
-    checkKnownKeys(*t, "store", {"kind", "path", "synchronous", "url", "pool_size"}, errors);
+    checkKnownKeys(*t, "store", {"kind", "path", "synchronous", "url", "pool_size", "retention_days"}, errors);
     Reader r(*t, "store", errors);
     r.string("kind", config.store.kind);
     std::string path = config.store.path.string();
@@ -185,6 +185,7 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
     config.store.path = path;
     std::string synchronous = "full";
     r.string("synchronous", synchronous);
+    r.integer("retention_days", config.store.retentionDays, 0, 36500);
     if (synchronous != "full" && synchronous != "normal") {
       errors.add(t->source(), "store.synchronous", "must be \"full\" or \"normal\"");
     }
@@ -307,6 +308,7 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.strings("rate_limits", provider.rateLimits);
               checkRateLimits(provider.rateLimits, t, path, errors);
               r.integer("rate_margin_ms", provider.rateMarginMs, 0, 60000);
+              r.integer("throttle_pause_ms", provider.throttlePauseMs, 0, 86400000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               std::string receiptToken;
@@ -406,6 +408,7 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 const std::vector<std::string>& providerReservedKeys() {
   static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
                                                  "rate_limits",      "rate_margin_ms",
+                                                 "throttle_pause_ms",
                                                  "circuit_failures", "circuit_cooldown_ms",
                                                  "receipt_token"};
   return kKeys;

@@ -16,6 +16,7 @@
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
+#include "core/store/retention.hpp"
 #include "core/store/retention_pruner.hpp"
 #include "core/transport/zmq_server.hpp"
 
@@ -54,6 +55,7 @@ class Daemon {
   std::shared_ptr<const ProviderSet> providers_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<Retention> retention_;  // when [store] retention_days is set
   std::unique_ptr<ProviderGuards> guards_;
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
   std::unique_ptr<RequestHandler> handler_;

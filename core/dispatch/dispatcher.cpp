@@ -19,8 +19,6 @@ constexpr int64_t kStoreErrorBackoffMs = 200;
 // Waits for a rate permit up to this long (real time) stay in the worker (smooth high rates);
 // longer ones go back to the store as rate_limited.
 constexpr int64_t kMaxInlineWaitMs = 50;
-// A provider that says "too many requests" without saying for how long is left alone this long.
-constexpr int64_t kDefaultProviderPauseMs = 1000;
 // How soon to look again while another message probes a half-open provider.
 constexpr int64_t kProbeWaitMs = 1000;
 
@@ -190,11 +188,10 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
           providerName, statusName(outcome.status),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - callStart).count());
     }
-    if (outcome.status == NOTIFY_RATE_LIMITED) {
-      // The provider's own throttling holds every send to it, not just this message.
-      guards_.throttled(providerName, clock_() + (outcome.retryAfterMs > 0
-                                                      ? outcome.retryAfterMs
-                                                      : kDefaultProviderPauseMs));
+    const int64_t pauseMs = config_->providers.at(providerName).throttlePauseMs;
+    if (outcome.status == NOTIFY_RATE_LIMITED && pauseMs > 0) {
+      // A limit of the whole account or robot (throttle_pause_ms): hold every send to it.
+      guards_.throttled(providerName, clock_() + std::max(outcome.retryAfterMs, pauseMs));
     }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {

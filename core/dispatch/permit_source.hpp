@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,8 +11,9 @@
 
 namespace notify::core {
 
-// Where a provider's send permits come from: this process alone (RateLimiter) or a ledger
-// shared by every node (PgPermitLedger), so that several nodes together keep the limit.
+// Where a provider's send permits come from when they are shared by every node
+// (PgPermitLedger), so that several nodes together keep the limit. A single process uses its
+// RateLimiter directly.
 class PermitSource {
  public:
   virtual ~PermitSource() = default;
@@ -21,32 +21,9 @@ class PermitSource {
   // Grants a permit now and returns 0, or returns the earliest time (Unix ms) at which one
   // could be granted, granting nothing.
   virtual int64_t tryAcquire(int64_t nowMs) = 0;
-  // For a message that found no permit: when to try again (see RateLimiter::scheduleWaiter).
-  virtual int64_t scheduleWaiter(int64_t nowMs, bool ahead) = 0;
-  // The provider said "too many requests": no permit before untilMs.
-  virtual void pauseUntil(int64_t untilMs) = 0;
+  // When a permit is expected to be free again (nowMs if it may be now), granting nothing.
+  virtual int64_t nextFreeMs(int64_t nowMs) = 0;
   virtual const std::vector<RateWindow>& windows() const = 0;
-  // Fraction of the tightest window in use (metrics, alerts); NaN when this source cannot tell.
-  virtual double utilisation(int64_t nowMs) const {
-    (void)nowMs;
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-};
-
-// The in-process limiter as a PermitSource.
-class LocalPermits : public PermitSource {
- public:
-  explicit LocalPermits(std::unique_ptr<RateLimiter> limiter) : limiter_(std::move(limiter)) {}
-  int64_t tryAcquire(int64_t nowMs) override { return limiter_->tryAcquire(nowMs); }
-  int64_t scheduleWaiter(int64_t nowMs, bool ahead) override {
-    return limiter_->scheduleWaiter(nowMs, ahead);
-  }
-  void pauseUntil(int64_t untilMs) override { limiter_->pauseUntil(untilMs); }
-  const std::vector<RateWindow>& windows() const override { return limiter_->windows(); }
-  double utilisation(int64_t nowMs) const override { return limiter_->utilisation(nowMs); }
-
- private:
-  std::unique_ptr<RateLimiter> limiter_;
 };
 
 // Makes the permit source of a provider with the given (checked, non-empty) windows.

@@ -42,30 +42,10 @@ PgPermitLedger::PgPermitLedger(std::shared_ptr<PgPool> pool, std::string provide
     : pool_(std::move(pool)),
       provider_(std::move(provider)),
       windows_(std::move(windows)),
-      batching_(permitBatching(windows_)) {
-  for (const auto& w : windows_) {
-    spacingMs_ = std::max<int64_t>(spacingMs_, w.windowMs / std::max<int64_t>(w.limit, 1));
-  }
-}
-
-int64_t PgPermitLedger::scheduleWaiter(int64_t nowMs, bool ahead) {
-  std::lock_guard lock(mutex_);
-  int64_t start = std::max({nowMs, blockedUntilMs_, pausedUntilMs_});
-  int64_t& last = lastPromiseMs_[ahead ? 1 : 0];
-  last = last <= nowMs ? start : std::max(start, last + spacingMs_);
-  return last;
-}
-
-void PgPermitLedger::pauseUntil(int64_t untilMs) {
-  std::lock_guard lock(mutex_);
-  pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
-}
+      batching_(permitBatching(windows_)) {}
 
 int64_t PgPermitLedger::tryAcquire(int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  if (nowMs < pausedUntilMs_) {
-    return pausedUntilMs_;
-  }
   if (cached_ > 0 && nowMs <= cachedUntilMs_) {
     --cached_;
     return 0;
@@ -82,6 +62,11 @@ int64_t PgPermitLedger::tryAcquire(int64_t nowMs) {
   cached_ = grant.count - 1;
   cachedUntilMs_ = nowMs + batching_.holdMs;
   return 0;
+}
+
+int64_t PgPermitLedger::nextFreeMs(int64_t nowMs) {
+  std::lock_guard lock(mutex_);
+  return std::max(nowMs, blockedUntilMs_);
 }
 
 PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {

@@ -37,11 +37,7 @@ class PgPermitLedger : public PermitSource {
                  std::vector<RateWindow> windows);
 
   int64_t tryAcquire(int64_t nowMs) override;
-  // The cluster's grants are not known here, so waiters are paced by this node alone: spaced
-  // at the tightest window's average interval after the ledger's last "full until".
-  int64_t scheduleWaiter(int64_t nowMs, bool ahead) override;
-  // This node's calls only: other nodes learn of the provider's throttling from their own calls.
-  void pauseUntil(int64_t untilMs) override;
+  int64_t nextFreeMs(int64_t nowMs) override;
   const std::vector<RateWindow>& windows() const override { return windows_; }
 
  private:
@@ -59,9 +55,6 @@ class PgPermitLedger : public PermitSource {
   int64_t cached_ = 0;          // permits of the last grant still usable
   int64_t cachedUntilMs_ = 0;   // local clock
   int64_t blockedUntilMs_ = 0;  // local clock: the ledger said full until then
-  int64_t pausedUntilMs_ = 0;   // local clock: the provider asked us to wait
-  int64_t spacingMs_ = 1;       // the tightest window's average interval between permits
-  int64_t lastPromiseMs_[2] = {0, 0};  // waiters' and priority waiters' latest promised time
 };
 
 // A factory making PgPermitLedgers on one small session pool of their own.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/dispatch/provider_guards.hpp"
 
+
 #include <algorithm>
+#include <limits>
 
 namespace notify::core {
 namespace {
@@ -13,11 +15,11 @@ constexpr int64_t kMaxCooldownFactor = 20;
 ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    std::unique_ptr<RateLimiter> local =
-        makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
-    guards.limiter = sharedPermits && !local->windows().empty()
-                         ? sharedPermits(name, local->windows())
-                         : std::make_unique<LocalPermits>(std::move(local));
+    guards.limiter = makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    if (sharedPermits && !guards.limiter->windows().empty()) {
+      guards.shared = sharedPermits(name, guards.limiter->windows());
+      guards.limiter = makeRateLimiter({}, provider.rateMarginMs);  // pauses only
+    }
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);
@@ -53,12 +55,21 @@ ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& ch
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {
   const Guards* guards = find(provider);
-  return guards == nullptr ? 0 : guards->limiter->tryAcquire(nowMs);
+  if (guards == nullptr) {
+    return 0;
+  }
+  int64_t paused = guards->limiter->tryAcquire(nowMs);
+  return paused != 0 || !guards->shared ? paused : guards->shared->tryAcquire(nowMs);
 }
 
 int64_t ProviderGuards::scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead) {
   const Guards* guards = find(provider);
-  return guards == nullptr ? nowMs : guards->limiter->scheduleWaiter(nowMs, ahead);
+  if (guards == nullptr) {
+    return nowMs;
+  }
+  int64_t local = guards->limiter->scheduleWaiter(nowMs, ahead);
+  // Cluster permits are not paced per waiter: every waiter is told when the next one frees.
+  return guards->shared ? std::max(local, guards->shared->nextFreeMs(nowMs)) : local;
 }
 
 void ProviderGuards::throttled(const std::string& provider, int64_t untilMs) {
@@ -104,7 +115,7 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
     return "unlimited";
   }
   std::string text;
-  for (const auto& w : guards->limiter->windows()) {
+  for (const auto& w : guards->shared ? guards->shared->windows() : guards->limiter->windows()) {
     text += (text.empty() ? "" : ", ") + std::to_string(w.limit) + " per " +
             std::to_string(w.windowMs) + " ms";
   }
@@ -113,6 +124,9 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
 
 double ProviderGuards::utilisation(const std::string& provider, int64_t nowMs) const {
   const Guards* guards = find(provider);
+  if (guards != nullptr && guards->shared) {
+    return std::numeric_limits<double>::quiet_NaN();  // the cluster ledger does not report it
+  }
   return guards != nullptr && guards->limiter ? guards->limiter->utilisation(nowMs) : 0.0;
 }
 

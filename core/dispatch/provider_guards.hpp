@@ -19,8 +19,8 @@ namespace notify::core {
 // channel's chain. Thread-safe.
 class ProviderGuards {
  public:
-  // sharedPermits, when given, supplies the permits of rate-limited providers (a ledger shared
-  // by the cluster); otherwise each process limits on its own.
+  // sharedPermits, when given, supplies the permits of rate-limited providers from a ledger
+  // shared by the cluster; the local limiter then only honours the provider's own pauses.
   explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr);
 
   struct Choice {
@@ -53,8 +53,8 @@ class ProviderGuards {
 
  private:
   struct Guards {
-    // Never null: without configured limits it only honours the provider's own pauses.
-    std::unique_ptr<PermitSource> limiter;
+    std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
+    std::unique_ptr<PermitSource> shared;  // the cluster's permits, instead of limiter's windows
     std::unique_ptr<CircuitBreaker> breaker;
   };
 

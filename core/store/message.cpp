@@ -56,4 +56,14 @@ bool isTerminal(MessageState state) {
   }
 }
 
+std::vector<std::string> storedFinalStateNames() {
+  std::vector<std::string> names;
+  for (const auto& [state, name] : kNames) {
+    if (isTerminal(state) && state != MessageState::kDuplicate) {  // duplicates are not stored
+      names.emplace_back(name);
+    }
+  }
+  return names;
+}
+
 }  // namespace notify::core

@@ -31,6 +31,7 @@ class PgStore : public MessageStore {
   Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
+  Result<size_t> purge(int64_t beforeMs, size_t limit) override;
   void onChange(std::function<void()> callback) override;
 
   PgPool& pool() { return pool_; }

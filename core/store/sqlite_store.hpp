@@ -27,6 +27,7 @@ class SqliteStore : public MessageStore {
   Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
+  Result<size_t> purge(int64_t beforeMs, size_t limit) override;
 
   // Observability: sqlite_send_log.cpp.
   Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query) override;

@@ -268,5 +268,47 @@ body = "code {{name}}"
   }
 }
 
+// A provider whose limit covers the whole account (throttle_pause_ms): one "429, retry after
+// 2 s" holds every send to it for those 2 s, instead of each queued message drawing its own 429.
+TEST_F(DeliveryFaults, AnAccountWideThrottleAnswerPausesTheWholeProvider) {
+  startFake();
+  fake_->control("faults", R"({"provider":"webhook","kind":"status","status":429,"count":1,)"
+                           R"("headers":{"Retry-After":"2"}})");
+  startDaemon(R"(
+[providers.account]
+plugin = "webhook"
+url = ")" + fake_->url("webhook") + R"(/account"
+secret = "file:webhook.secret"
+throttle_pause_ms = 1000
+
+[channels.account]
+providers = ["account"]
+
+[templates.bill]
+vars = ["name"]
+default_channel = "account"
+
+[templates.bill.content.account]
+body = "{{name}}"
+)");
+  const std::string first = send("bill", R"({"user":"u"})", R"({"name":"first"})");
+  ASSERT_TRUE(fake_->waitForRequests("webhook", 0, 1000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the 429 has been answered
+  std::vector<std::string> later;
+  for (int i = 0; i < 5; ++i) {
+    later.push_back(send("bill", R"({"user":"u"})", R"({"name":"later"})"));
+  }
+  for (const std::string& id : later) {
+    auto message = waitForState(*client_, id, "delivered");
+    ASSERT_EQ(message->getValue<std::string>("state"), "delivered");
+    EXPECT_EQ(message->getValue<int>("attempts"), 1) << "no second 429 was drawn";
+    EXPECT_EQ(countEvents(message, "rate_limited"), 1u);
+  }
+  auto throttled = waitForState(*client_, first, "delivered");
+  EXPECT_EQ(countEvents(throttled, "rate_limited"), 1u);  // the 429 itself
+  // Every delivery came after the pause: the fake saw exactly one 429 and six deliveries.
+  EXPECT_EQ(fake_->requests("webhook")->size(), 6u);
+}
+
 }  // namespace
 }  // namespace notify::test
