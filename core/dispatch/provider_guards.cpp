@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/dispatch/provider_guards.hpp"
 
-
 #include <algorithm>
 #include <limits>
 
