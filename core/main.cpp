@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
       logWarn("notifyd", "TEST CLOCK in use (" + config.testClock +
                              "): time is shifted or compressed; never run production like this");
     }
+    setJsonLogLines(config.logFormat == "json");
     if (checkOnly) {
       Daemon::checkConfig(config);
       std::cout << configPath << ": OK\n";

@@ -7,10 +7,26 @@
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
 
+#include <atomic>
 #include <mutex>
+
+#include "core/common/json_writer.hpp"
+#include "core/common/time.hpp"
 
 namespace notify::core {
 namespace {
+
+std::atomic<bool> jsonLines{false};
+
+Poco::AutoPtr<Poco::FormattingChannel> channelWith(const char* pattern) {
+  Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter(pattern));
+  return new Poco::FormattingChannel(formatter, new Poco::ConsoleChannel);
+}
+
+const char* levelName(LogLevel level) {
+  static const char* kNames[] = {"debug", "info", "warn", "error"};
+  return kNames[static_cast<int>(level)];
+}
 
 Poco::Logger& logger() {
   static Poco::Logger* instance = [] {
@@ -49,9 +65,22 @@ void logLine(LogLevel level, std::string_view component, std::string_view text) 
     return;
   }
   std::string line;
-  line.reserve(component.size() + text.size() + 2);
-  line.append(component).append(": ").append(text);
+  if (jsonLines.load(std::memory_order_relaxed)) {
+    JsonWriter w;
+    w.beginObject().key("ts").value(formatRfc3339Ms(nowUnixMs())).key("level").value(
+        levelName(level));
+    w.key("component").value(component).key("msg").value(text).endObject();
+    line = w.take();
+  } else {
+    line.reserve(component.size() + text.size() + 2);
+    line.append(component).append(": ").append(text);
+  }
   log.log(Poco::Message("notifyd", line, priority));
+}
+
+void setJsonLogLines(bool json) {
+  jsonLines.store(json);
+  logger().setChannel(channelWith(json ? "%t" : "%Y-%m-%dT%H:%M:%S.%iZ %p %t"));
 }
 
 void setLogLevel(LogLevel level) {

@@ -212,6 +212,7 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
 }
 
 void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
+  SecretResolver secrets(config.baseDir);
   eachNamed(root, "providers", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               ProviderConfig provider;
@@ -226,6 +227,16 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.integer("throttle_pause_ms", provider.throttlePauseMs, 0, 86400000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
+              std::string receiptToken;
+              r.string("receipt_token", receiptToken);
+              if (!receiptToken.empty()) {
+                Result<std::string> token = secrets.resolve(receiptToken);
+                if (!token) {
+                  errors.add(t.source(), path + ".receipt_token", token.error().message);
+                } else {
+                  provider.receiptToken = std::move(token).value();
+                }
+              }
               config.providers.emplace(name, std::move(provider));
             });
   eachNamed(root, "channels", errors,
@@ -260,7 +271,8 @@ const std::vector<std::string>& providerReservedKeys() {
   static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
                                                  "rate_limits",      "rate_margin_ms",
                                                  "throttle_pause_ms",
-                                                 "circuit_failures", "circuit_cooldown_ms"};
+                                                 "circuit_failures", "circuit_cooldown_ms",
+                                                 "receipt_token"};
   return kKeys;
 }
 
@@ -279,7 +291,8 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers", "routes", "guards", "frequency_caps"},
+                  "channels", "providers", "routes", "guards", "frequency_caps", "ops", "alerts",
+                  "log", "retention"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -292,6 +305,12 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   readTemplates(root, config, errors);
   readRoutes(root, config, errors);
   readGuards(root, config, errors);
+  std::vector<std::string> providerNames;
+  for (const auto& [name, provider] : config.providers) {
+    providerNames.push_back(name);
+  }
+  readOpsConfig(root, providerNames, config.ops, errors);
+  readLogConfig(root, config.logFormat, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

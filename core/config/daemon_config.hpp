@@ -13,6 +13,7 @@
 
 #include "core/common/time_zone.hpp"
 #include "core/templates/var_rules.hpp"
+#include "core/config/ops_config.hpp"
 
 namespace notify::core {
 
@@ -162,6 +163,7 @@ struct ProviderConfig {
   int64_t throttlePauseMs = 0;
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
+  std::string receiptToken;  // resolved secret; delivery reports must carry ?token=<it>
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later
 };
 
@@ -169,6 +171,7 @@ struct DaemonConfig {
   std::filesystem::path file;
   std::filesystem::path baseDir;  // relative paths in the file are taken from here
   std::string logLevel = "info";
+  std::string logFormat = "text";  // [log] format: "text" or "json"
   std::string testClock;  // tests only: "start=RFC3339,scale=N[,anchor=UNIXMS]"
   std::vector<std::string> roles = {"ingress", "dispatcher"};
   std::filesystem::path pluginDir = "plugins";
@@ -184,6 +187,7 @@ struct DaemonConfig {
   std::vector<RouteConfig> routes;  // first match wins
   GuardsConfig guards;
   std::vector<FrequencyCapConfig> frequencyCaps;
+  OpsConfig ops;  // [ops], [alerts.*]
 
   bool hasRole(const std::string& role) const;
 };

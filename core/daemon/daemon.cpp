@@ -10,6 +10,7 @@
 #include "core/dispatch/pg_permit_ledger.hpp"
 #include "core/store/retention.hpp"
 #include "core/store/store_factory.hpp"
+#include "core/ops/ops_api.hpp"
 #include "core/version.hpp"
 
 namespace notify::core {
@@ -84,7 +85,8 @@ void Daemon::start() {
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
       dispatchers_.push_back(std::make_unique<Dispatcher>(lane, *store_, *committer_, *runtime_,
-                                                          nodeName(), [] { return nowUnixMs(); }));
+                                                          nodeName(), [] { return nowUnixMs(); },
+                                                          &metrics_));
     }
   }
   // Another node's commit (a shared store) wakes this node's dispatchers too.
@@ -106,7 +108,7 @@ void Daemon::start() {
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion, [this] { return reload(); }};
+                           kNotifyVersion, [this] { return reload(); }, &metrics_};
     handler_ =
         std::make_unique<RequestHandler>(*runtime_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
@@ -114,6 +116,7 @@ void Daemon::start() {
     server_->start();
     logInfo("ingress", "listening on " + server_->boundEndpoint());
   }
+  startOps();
   started_ = true;
   std::string roles;
   for (const auto& role : config_->roles) {
@@ -127,6 +130,15 @@ void Daemon::stop() {
     return;
   }
   started_ = false;
+  if (ops_) {
+    ops_->stop();
+  }
+  if (alerts_) {
+    alerts_->stop();
+  }
+  if (pruner_) {
+    pruner_->stop();
+  }
   if (server_) {
     server_->drain();
   }

@@ -6,16 +6,20 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "core/alerts/alert_engine.hpp"
 #include "core/config/daemon_config.hpp"
 #include "core/daemon/runtime.hpp"
 #include "core/dispatch/dispatcher.hpp"
 #include "core/ingress/request_handler.hpp"
+#include "core/metrics/delivery_metrics.hpp"
+#include "core/ops/ops_server.hpp"
 #include "core/plugin/http_client_pool.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
 #include "core/store/retention.hpp"
+#include "core/store/retention_pruner.hpp"
 #include "core/transport/zmq_server.hpp"
 
 namespace notify::core {
@@ -51,10 +55,14 @@ class Daemon {
   // Loads plugins and builds providers, guards and the preparer for config. Throws ConfigError.
   std::shared_ptr<const Runtime> buildRuntime(std::shared_ptr<const DaemonConfig> config,
                                               const ProviderGuards* previousGuards) const;
+  // Observability (issue 5): gauges refreshed on scrape, the ops HTTP server.
+  void startOps();
+  Result<void> readiness() const;
 
   std::shared_ptr<const DaemonConfig> config_;  // as started; reload keeps what it cannot change
   std::shared_ptr<HttpClientPool> http_;
   std::unique_ptr<RuntimeHolder> runtime_;
+  std::shared_ptr<const Runtime> opsRuntime_;  // what alerts and receipts were started with
   std::mutex reloadMutex_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
@@ -63,6 +71,10 @@ class Daemon {
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZmqServer> server_;
+  DeliveryMetrics metrics_;
+  std::unique_ptr<OpsServer> ops_;
+  std::unique_ptr<AlertEngine> alerts_;
+  std::unique_ptr<RetentionPruner> pruner_;
   bool started_ = false;
 };
 

@@ -31,7 +31,8 @@ double jitter() {
 }  // namespace
 
 Dispatcher::Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& committer,
-                       const RuntimeHolder& runtime, std::string owner, Clock clock)
+                       const RuntimeHolder& runtime, std::string owner, Clock clock,
+                       DeliveryMetrics* metrics)
     : lane_(std::move(lane)),
       store_(store),
       committer_(committer),
@@ -39,7 +40,8 @@ Dispatcher::Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& com
       owner_(std::move(owner)),
       clock_(std::move(clock)),
       retry_{static_cast<uint32_t>(lane_.maxAttempts), lane_.backoffBaseMs, lane_.backoffMaxMs,
-             lane_.maxAgeMs} {}
+             lane_.maxAgeMs},
+      metrics_(metrics) {}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -167,7 +169,7 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   int64_t now = clock_();
   ProviderGuards::Choice choice = guards.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
-    committer_.submitTransition(waitTransition(
+    submit(message, waitTransition(
         message, MessageState::kRetrying, choice.retryAtMs, "",
         "every provider of channel '" + message.channel + "' has an open circuit", now));
     return;
@@ -184,8 +186,14 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     outcome.detail = "no provider configured for channel '" + message.channel + "'";
   } else {
     plugin = instance->plugin().name;
+    auto callStart = std::chrono::steady_clock::now();
     outcome = instance->send(outboundOf(message, providerName, config));
     guards.record(providerName, outcome.status, clock_());
+    if (metrics_ != nullptr) {
+      metrics_->recordProviderCall(
+          providerName, statusName(outcome.status),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - callStart).count());
+    }
     const int64_t pauseMs = config.providers.at(providerName).throttlePauseMs;
     if (outcome.status == NOTIFY_RATE_LIMITED && pauseMs > 0) {
       // A limit of the whole account or robot (throttle_pause_ms): hold every send to it.
@@ -200,6 +208,19 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   Transition next = decideNext(message, outcome, providerName, plugin, retry_, clock_(), jitter());
   logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
                              providerName + ": " + stateName(next.state));
+  submit(message, std::move(next));
+}
+
+void Dispatcher::submit(const ClaimedMessage& message, Transition next) {
+  if (metrics_ != nullptr) {
+    const char* outcome = stateName(next.state);
+    metrics_->recordOutcome(message.app, message.templateName, message.channel, next.provider,
+                            outcome);
+    if (isTerminal(next.state)) {
+      metrics_->recordEndToEnd(message.channel, outcome,
+                               static_cast<double>(next.event.atMs - message.createdMs) / 1000.0);
+    }
+  }
   committer_.submitTransition(std::move(next));
 }
 
@@ -218,7 +239,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
       // previous holder sent late) keeps its place: it gets the next permit, not the queue's end.
       bool ahead = lane_.priority > 0 || message.claimedFrom == MessageState::kRateLimited;
       int64_t at = guards.scheduleWaiter(provider, now, ahead);
-      committer_.submitTransition(waitTransition(
+      submit(message, waitTransition(
           message, MessageState::kRateLimited, at, provider,
           "provider '" + provider + "' is at its limit (" + guards.describeLimits(provider) +
               "); next attempt in " + std::to_string(at - now) + " ms",
@@ -229,7 +250,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
   }
   int64_t now = clock_();
   if (!guards.admit(provider, now)) {
-    committer_.submitTransition(waitTransition(
+    submit(message, waitTransition(
         message, MessageState::kRetrying, now + kProbeWaitMs, provider,
         "provider '" + provider + "' is being probed after its circuit opened", now));
     return false;

@@ -17,6 +17,7 @@
 #include "core/daemon/runtime.hpp"
 #include "core/dispatch/provider_guards.hpp"
 #include "core/dispatch/retry_policy.hpp"
+#include "core/metrics/delivery_metrics.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
@@ -35,7 +36,8 @@ class Dispatcher {
   // runtime gives the current configuration, providers and guards; each send uses one snapshot
   // from start to finish. The lane's own settings are fixed at construction.
   Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& committer,
-             const RuntimeHolder& runtime, std::string owner, Clock clock);
+             const RuntimeHolder& runtime, std::string owner, Clock clock,
+             DeliveryMetrics* metrics = nullptr);
   ~Dispatcher();
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
@@ -58,6 +60,8 @@ class Dispatcher {
   OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider,
                              const DaemonConfig& config) const;
   void waitForWork(std::optional<int64_t> nextReadyMs);
+  // Counts the verdict (when metrics are on) and hands it to the committer.
+  void submit(const ClaimedMessage& message, Transition next);
 
   LaneConfig lane_;
   MessageStore& store_;
@@ -66,6 +70,7 @@ class Dispatcher {
   std::string owner_;
   Clock clock_;
   RetryPolicy retry_;
+  DeliveryMetrics* metrics_;  // null: not measured
 
   std::mutex mutex_;
   std::condition_variable claimerWake_;

@@ -24,6 +24,8 @@ class PermitSource {
   virtual int64_t scheduleWaiter(int64_t nowMs, bool ahead) = 0;
   // The provider said "too many requests": no permit before untilMs.
   virtual void pauseUntil(int64_t untilMs) = 0;
+  // Fraction of the tightest window in use (0..1); NaN when the source cannot tell.
+  virtual double utilisation(int64_t nowMs) const = 0;
   virtual const std::vector<RateWindow>& windows() const = 0;
 };
 
@@ -37,6 +39,7 @@ class LocalPermits : public PermitSource {
   }
   void pauseUntil(int64_t untilMs) override { limiter_->pauseUntil(untilMs); }
   const std::vector<RateWindow>& windows() const override { return limiter_->windows(); }
+  double utilisation(int64_t nowMs) const override { return limiter_->utilisation(nowMs); }
 
  private:
   std::unique_ptr<RateLimiter> limiter_;

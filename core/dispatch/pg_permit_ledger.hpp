@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,8 @@ class PgPermitLedger : public PermitSource {
   // This node's calls only: other nodes learn of the provider's throttling from their own calls.
   void pauseUntil(int64_t untilMs) override;
   const std::vector<RateWindow>& windows() const override { return windows_; }
+  // The cluster's use is in the ledger, not here: NaN (the metric says "unknown").
+  double utilisation(int64_t) const override { return std::numeric_limits<double>::quiet_NaN(); }
 
  private:
   struct Grant {

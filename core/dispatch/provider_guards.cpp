@@ -2,6 +2,7 @@
 #include "core/dispatch/provider_guards.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace notify::core {
 namespace {
@@ -124,6 +125,19 @@ std::string ProviderGuards::describeLimits(const std::string& provider) const {
             std::to_string(w.windowMs) + " ms";
   }
   return text;
+}
+
+double ProviderGuards::utilisation(const std::string& provider, int64_t nowMs) const {
+  const Guards* guards = find(provider);
+  return guards != nullptr && guards->limiter ? guards->limiter->utilisation(nowMs) : 0.0;
+}
+
+std::vector<std::string> ProviderGuards::providers() const {
+  std::vector<std::string> names;
+  for (const auto& [name, guards] : byProvider_) {
+    names.push_back(name);
+  }
+  return names;
 }
 
 }  // namespace notify::core

@@ -50,6 +50,9 @@ class ProviderGuards {
 
   CircuitState circuit(const std::string& provider, int64_t nowMs) const;
   std::string describeLimits(const std::string& provider) const;
+  // Fraction of the provider's tightest rate window in use (0 without limits).
+  double utilisation(const std::string& provider, int64_t nowMs) const;
+  std::vector<std::string> providers() const;
 
  private:
   struct Guards {

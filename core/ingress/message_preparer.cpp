@@ -137,6 +137,9 @@ Result<NewMessage> MessagePreparer::build(const std::string& app, const SendRequ
   m.tagsJson = jsonArrayOf(request.tags);
   m.reqId = reqIdJson;
   m.idempotencyKey = request.idempotencyKey;
+  auto caller = config_->apps.find(app);
+  m.owner = !tpl.owner.empty() || caller == config_->apps.end() ? tpl.owner : caller->second.owner;
+  m.businessLine = tpl.businessLine;
   m.createdMs = nowMs;
   m.sendAtMs = request.sendAtMs && *request.sendAtMs > nowMs ? *request.sendAtMs : 0;
   if (!route->rule.empty()) {

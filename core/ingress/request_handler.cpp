@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/ingress/request_handler.hpp"
 
+#include <chrono>
+
 #include "core/common/log.hpp"
 #include "core/protocol/reply.hpp"
 
@@ -15,7 +17,33 @@ Error busy() {
 struct Pending {
   size_t index;
   std::string id;
+  std::string templateName;
+  std::string channel;
 };
+
+Pending pendingOf(size_t index, const NewMessage& message) {
+  return {index, message.id, message.templateName, message.channel};
+}
+
+// Ingress outcomes for the metrics: accepted, duplicate (idempotent repeat or content dedup) or
+// suppressed. Refusals are error replies and store nothing.
+void countAccepted(DeliveryMetrics* metrics, const std::string& app, const Pending& pending,
+                   const InsertOutcome& outcome) {
+  if (metrics == nullptr) {
+    return;
+  }
+  const char* label = "accepted";
+  if (outcome.result == InsertOutcome::Result::kIdempotentRepeat ||
+      (outcome.result == InsertOutcome::Result::kStored &&
+       outcome.state == MessageState::kDuplicate)) {
+    label = "duplicate";
+  } else if (outcome.result != InsertOutcome::Result::kStored) {
+    return;
+  } else if (outcome.state == MessageState::kSuppressed) {
+    label = "suppressed";
+  }
+  metrics->recordOutcome(app, pending.templateName, pending.channel, "", label);
+}
 
 Result<Accepted> acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
   switch (outcome.result) {
@@ -43,6 +71,14 @@ RequestHandler::RequestHandler(const RuntimeHolder& runtime, MessageStore& store
 }
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
+  if (context_.metrics != nullptr) {
+    reply = [metrics = context_.metrics, start = std::chrono::steady_clock::now(),
+             inner = std::move(reply)](std::string text) {
+      metrics->recordAck(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      inner(std::move(text));
+    };
+  }
   DecodedRequest decoded = decodeRequest(frame, limits_);
   if (!decoded.request) {
     reply(encodeError(decoded.reqIdJson, decoded.request.error()));
@@ -93,15 +129,17 @@ void RequestHandler::handleSend(const MessagePreparer& preparer, const std::stri
     reply(encodeError(reqId, message.error()));
     return;
   }
-  Pending pending{0, message->id};
+  Pending pending = pendingOf(0, *message);
   std::vector<NewMessage> messages;
   messages.push_back(std::move(message).value());
   bool queued = committer_.submitInserts(
-      std::move(messages), [reqId, pending, reply](Result<std::vector<InsertOutcome>> result) {
+      std::move(messages), [reqId, pending, reply, app = request.app,
+                            metrics = context_.metrics](Result<std::vector<InsertOutcome>> result) {
         if (!result) {
           reply(encodeError(reqId, result.error()));
           return;
         }
+        countAccepted(metrics, app, pending, result->front());
         Result<Accepted> accepted = acceptedOf(pending, result->front());
         reply(accepted ? encodeAccepted(reqId, *accepted) : encodeError(reqId, accepted.error()));
       });
@@ -133,7 +171,7 @@ void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::str
       continue;
     }
     items->push_back(Accepted{});
-    pending->push_back({i, message->id});
+    pending->push_back(pendingOf(i, *message));
     messages.push_back(std::move(message).value());
   }
   if (messages.empty()) {
@@ -142,9 +180,13 @@ void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::str
   }
   bool queued = committer_.submitInserts(
       std::move(messages),
-      [reqId, items, pending, reply](Result<std::vector<InsertOutcome>> result) {
+      [reqId, items, pending, reply, app = request.app,
+       metrics = context_.metrics](Result<std::vector<InsertOutcome>> result) {
         for (size_t k = 0; k < pending->size(); ++k) {
           const Pending& p = (*pending)[k];
+          if (result) {
+            countAccepted(metrics, app, p, (*result)[k]);
+          }
           (*items)[p.index] =
               result ? acceptedOf(p, (*result)[k]) : Result<Accepted>(result.error());
         }

@@ -8,6 +8,7 @@
 
 #include "core/daemon/runtime.hpp"
 #include "core/ingress/message_preparer.hpp"
+#include "core/metrics/delivery_metrics.hpp"
 #include "core/protocol/request.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
@@ -27,6 +28,7 @@ struct HandlerContext {
   // Re-reads the configuration (the reload op): a summary, or the errors that kept the running
   // configuration in force.
   std::function<Result<std::string>()> reload;
+  DeliveryMetrics* metrics = nullptr;  // null: not measured
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the

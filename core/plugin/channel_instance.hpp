@@ -42,6 +42,26 @@ struct SendOutcome {
 
 const char* statusName(notify_status status);
 
+// A delivery-report request from a provider, for the plugin to parse (ABI minor 1).
+struct InboundReport {
+  std::string method;
+  KeyValues query;
+  KeyValues headers;  // names lower-case
+  std::string body;
+};
+
+struct ParsedReceipt {
+  bool delivered = false;
+  std::string providerMessageId;
+  std::string code;
+  std::string detail;
+};
+
+struct ParsedReceipts {
+  std::vector<ParsedReceipt> receipts;
+  std::string reply;  // the body the provider expects as the answer
+};
+
 // One configured provider: a plugin instance created from a checked configuration. Sends are
 // serialised per instance unless the plugin declares NOTIFY_CHANNEL_THREADSAFE_SEND. Callers
 // hold a shared_ptr across each send, so the instance is destroyed only when no send runs.
@@ -57,6 +77,11 @@ class ChannelInstance {
   ~ChannelInstance();
 
   SendOutcome send(const OutboundMessage& message);
+
+  // Delivery reports (channel_receipts.cpp): whether the plugin parses them, and parsing one
+  // request ("invalid_request" when malformed or not authentic). Thread-safe.
+  bool acceptsReceipts() const;
+  Result<ParsedReceipts> parseReceipts(const InboundReport& report) const;
 
   const std::string& name() const { return name_; }
   const PluginInfo& plugin() const { return library_->info(); }

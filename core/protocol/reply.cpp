@@ -58,9 +58,7 @@ std::string encodeBatch(const std::string& reqIdJson, const std::vector<Result<A
   return w.endObject().take();
 }
 
-std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& r) {
-  JsonWriter w = beginReply(reqIdJson, true);
-  w.key("message").beginObject();
+void writeMessageFields(JsonWriter& w, const MessageRecord& r) {
   w.key("message_id").value(r.id).key("app").value(r.app).key("template").value(r.templateName);
   w.key("channel").value(r.channel).key("state").value(stateName(r.state));
   w.optional("lane", r.lane);
@@ -85,7 +83,14 @@ std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& r) {
     w.optional("detail", e.detail);
     w.endObject();
   }
-  w.endArray().endObject();
+  w.endArray();
+}
+
+std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& r) {
+  JsonWriter w = beginReply(reqIdJson, true);
+  w.key("message").beginObject();
+  writeMessageFields(w, r);
+  w.endObject();
   return w.endObject().take();
 }
 

@@ -25,6 +25,9 @@ std::string encodeError(const std::string& reqIdJson, const Error& error);
 std::string encodeAccepted(const std::string& reqIdJson, const Accepted& accepted);
 std::string encodeBatch(const std::string& reqIdJson, const std::vector<Result<Accepted>>& items);
 std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& record);
+// The fields of a message object as status shows them (id, state, attempts, events, ...), for
+// other views of a message (the ops send-log API) to extend.
+void writeMessageFields(JsonWriter& w, const MessageRecord& record);
 std::string encodeDeadLetters(const std::string& reqIdJson, const std::vector<DeadLetter>& letters);
 std::string encodeReplayed(const std::string& reqIdJson, size_t count);
 std::string encodePong(const std::string& reqIdJson, const std::string& version);

@@ -73,6 +73,8 @@ struct NewMessage {
   std::string tagsJson;  // ["tag", ...]
   std::string reqId;
   std::string idempotencyKey;  // empty: none
+  std::string owner;           // attribution: the template's owner (else the app's)
+  std::string businessLine;    // attribution: the template's business line
   int64_t createdMs = 0;
   int64_t sendAtMs = 0;  // 0: now; later: stored as scheduled
   std::string suppressReason;  // not empty: stored as suppressed with this reason, never sent
@@ -146,6 +148,9 @@ struct MessageRecord {
   int64_t updatedMs = 0;
   std::string reqId;
   std::string tagsJson;
+  std::string toJson;        // filled by send-log queries (MessageStore::findMessages)
+  std::string owner;         // filled by send-log queries
+  std::string businessLine;  // filled by send-log queries
   std::vector<MessageEvent> events;
 };
 

@@ -9,6 +9,7 @@
 
 #include "core/common/result.hpp"
 #include "core/store/message.hpp"
+#include "core/store/send_log.hpp"
 
 namespace notify::core {
 
@@ -79,6 +80,26 @@ class MessageStore {
   // calls it on other nodes' commits too; a single-process store need not call it at all, since
   // the local GroupCommitter already wakes its dispatchers.
   virtual void onChange(std::function<void()> callback) { (void)callback; }
+
+  // --- Observability (issue 5). Stores that do not implement these answer "unsupported".
+
+  // The send log: messages matching the query with their events and attribution, newest first.
+  virtual Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query);
+  // Totals per app, channel and provider of messages created in [sinceMs, untilMs].
+  virtual Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs);
+  // Backlog per lane and dead-letter count, for the metrics gauges.
+  virtual Result<StoreGauges> gauges(int64_t nowMs);
+  // The alert history: append one transition; list the latest first.
+  virtual Result<void> recordAlert(const AlertEvent& event);
+  virtual Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit);
+  // Retention: one small batch (its own short transaction, so ingest is never held up for
+  // long). Returns how many messages it changed or deleted; call again until it returns 0.
+  virtual Result<size_t> prune(const PruneRequest& request);
+  // Receipts: applies a provider's delivery report to the message it sent under
+  // providerMessageId (delivered or failed, with the event). False when no message matches.
+  virtual Result<bool> applyReceipt(const std::string& provider,
+                                    const std::string& providerMessageId, MessageState state,
+                                    const MessageEvent& event);
 };
 
 }  // namespace notify::core

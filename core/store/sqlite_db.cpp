@@ -26,6 +26,11 @@ SqliteStatement& SqliteStatement::bind(int index, int64_t value) {
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bindReal(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 SqliteStatement& SqliteStatement::bindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -68,6 +73,10 @@ std::string SqliteStatement::text(int column) const {
 
 int64_t SqliteStatement::integer(int column) const {
   return sqlite3_column_int64(stmt_, column);
+}
+
+double SqliteStatement::real(int column) const {
+  return sqlite3_column_double(stmt_, column);
 }
 
 bool SqliteStatement::isNull(int column) const {

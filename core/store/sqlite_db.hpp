@@ -32,6 +32,7 @@ class SqliteStatement {
 
   SqliteStatement& bind(int index, std::string_view text);
   SqliteStatement& bind(int index, int64_t value);
+  SqliteStatement& bindReal(int index, double value);
   SqliteStatement& bindNull(int index);
   SqliteStatement& bindOptional(int index, std::optional<int64_t> value);
 
@@ -41,6 +42,7 @@ class SqliteStatement {
 
   std::string text(int column) const;
   int64_t integer(int column) const;
+  double real(int column) const;
   bool isNull(int column) const;
 
  private:

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/sqlite_store.hpp"
 
+#include "core/common/json_writer.hpp"
 #include "core/store/sqlite_db.hpp"
 
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
-// Version 3 from nothing. Older databases are brought up by kUpgrades.
+// The latest version from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY,
@@ -33,7 +34,9 @@ CREATE TABLE IF NOT EXISTS messages (
   ready_ms INTEGER,
   lease_owner TEXT,
   payload_hash TEXT NOT NULL DEFAULT '',
-  providers TEXT NOT NULL DEFAULT ''
+  providers TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT '',
+  business_line TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
@@ -57,6 +60,22 @@ CREATE TABLE IF NOT EXISTS guard_marks (
 );
 CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);
 CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);
+CREATE TABLE IF NOT EXISTS message_recipients (
+  address TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
+CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
+CREATE INDEX IF NOT EXISTS messages_provider_message
+  ON messages(provider_message_id) WHERE provider_message_id <> '';
+CREATE TABLE IF NOT EXISTS alert_history (
+  at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  firing INTEGER NOT NULL,
+  value REAL NOT NULL,
+  detail TEXT NOT NULL
+);
 )sql";
 
 // kUpgrades[v] takes a database from version v + 1 to v + 2.
@@ -76,6 +95,26 @@ constexpr const char* kUpgrades[] = {
     "  message_id TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);"
     "CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);",
+    // 3 -> 4: send log (recipients, attribution), receipts, alert history.
+    "ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE messages ADD COLUMN business_line TEXT NOT NULL DEFAULT '';"
+    R"sql(
+CREATE TABLE IF NOT EXISTS message_recipients (
+  address TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
+CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
+CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
+CREATE INDEX IF NOT EXISTS messages_provider_message
+  ON messages(provider_message_id) WHERE provider_message_id <> '';
+CREATE TABLE IF NOT EXISTS alert_history (
+  at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  firing INTEGER NOT NULL,
+  value REAL NOT NULL,
+  detail TEXT NOT NULL
+);)sql",
 };
 
 // Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
@@ -118,8 +157,10 @@ struct SqliteStore::Statements {
       : insertMessage(db.handle(),
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
-                      "created_ms, updated_ms, ready_ms, lane, payload_hash, providers) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "created_ms, updated_ms, ready_ms, lane, payload_hash, providers, owner, "
+                      "business_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        insertRecipient(db.handle(),
+                        "INSERT INTO message_recipients (address, message_id) VALUES (?,?)"),
         insertEvent(db.handle(),
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES (?,?,?,?,?,?,?)"),
@@ -155,6 +196,7 @@ struct SqliteStore::Statements {
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
 
   SqliteStatement insertMessage;
+  SqliteStatement insertRecipient;
   SqliteStatement insertEvent;
   SqliteStatement findIdempotent;
   SqliteStatement expireIdempotent;
@@ -328,7 +370,12 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
   s.insertMessage.bind(17, m.lane)
       .bind(18, m.payloadHash)
       .bind(19, joinProviders(m.providers))
+      .bind(20, m.owner)
+      .bind(21, m.businessLine)
       .run();
+  for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
+    s.insertRecipient.bind(1, normalizeAddress(address)).bind(2, m.id).run();
+  }
   std::string actor = "app:" + m.app;
   s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
   s.event(m.id, {m.createdMs, state, sendable ? actor : "guard", "", "", detail});
@@ -481,15 +528,7 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
     r.reqId = q.text(10);
     r.tagsJson = q.text(11);
     r.lane = q.text(12);
-    SqliteStatement events(reader_->handle(),
-                           "SELECT at_ms, state, actor, provider, code, detail FROM events "
-                           "WHERE message_id = ? ORDER BY rowid");
-    events.bind(1, id);
-    while (events.step()) {
-      r.events.push_back({events.integer(0),
-                          parseState(events.text(1)).value_or(MessageState::kAccepted),
-                          events.text(2), events.text(3), events.text(4), events.text(5)});
-    }
+    r.events = eventsOf(id);
     return std::optional<MessageRecord>(std::move(r));
   } catch (const std::exception& e) {
     return storeError(e);

@@ -29,12 +29,24 @@ class SqliteStore : public MessageStore {
                         const std::string& actor) override;
   Result<size_t> purge(int64_t beforeMs, size_t limit) override;
 
+  // Observability: sqlite_send_log.cpp.
+  Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query) override;
+  Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs) override;
+  Result<StoreGauges> gauges(int64_t nowMs) override;
+  Result<void> recordAlert(const AlertEvent& event) override;
+  Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
+  Result<size_t> prune(const PruneRequest& request) override;
+  Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
+                            MessageState state, const MessageEvent& event) override;
+
  private:
   struct Statements;
   struct ReaderStatements;
 
   void open();
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
+  // The events of one message, oldest first; callers hold readMutex_.
+  std::vector<MessageEvent> eventsOf(const std::string& id);
 
   std::filesystem::path path_;
   bool synchronousFull_;

@@ -3,12 +3,15 @@
 // The decisions live in sms_aliyun_request.cpp; common::PostChannel only wires them.
 #include "notify/channel.hpp"
 #include "plugins/common/post_channel.hpp"
+#include "plugins/common/receipts_channel.hpp"
+#include "plugins/sms_aliyun/sms_aliyun_receipts.hpp"
 #include "plugins/sms_aliyun/sms_aliyun_request.hpp"
 
 namespace notify::plugin::sms_aliyun {
 namespace {
 
-using SmsAliyunChannel = common::PostChannel<parseConfig, buildRequest, classify>;
+using SmsAliyunChannel =
+    common::ReceiptsChannel<common::PostChannel<parseConfig, buildRequest, classify>, parseSmsReport>;
 
 const notify_param_spec kParams[] = {
     {"access_key_id", NOTIFY_PARAM_SECRET, 1, nullptr, "Alibaba Cloud AccessKey ID"},

@@ -3,12 +3,15 @@
 // The decisions live in sms_tencent_request.cpp; common::PostChannel only wires them.
 #include "notify/channel.hpp"
 #include "plugins/common/post_channel.hpp"
+#include "plugins/common/receipts_channel.hpp"
+#include "plugins/sms_tencent/sms_tencent_receipts.hpp"
 #include "plugins/sms_tencent/sms_tencent_request.hpp"
 
 namespace notify::plugin::sms_tencent {
 namespace {
 
-using SmsTencentChannel = common::PostChannel<parseConfig, buildRequest, classify>;
+using SmsTencentChannel =
+    common::ReceiptsChannel<common::PostChannel<parseConfig, buildRequest, classify>, parseStatusCallback>;
 
 const notify_param_spec kParams[] = {
     {"secret_id", NOTIFY_PARAM_SECRET, 1, nullptr, "Tencent Cloud API SecretId"},

@@ -113,8 +113,8 @@ bool FakeProvProcess::waitForRequests(const std::string& provider, size_t count,
   return false;
 }
 
-void FakeProvProcess::control(const std::string& what, const std::string& json) const {
-  exchange(port_, "POST", "/_fake/" + what, json);
+std::string FakeProvProcess::control(const std::string& what, const std::string& json) const {
+  return exchange(port_, "POST", "/_fake/" + what, json);
 }
 
 int FakeProvProcess::tokensIssued(const std::string& provider) const {

@@ -30,8 +30,9 @@ class FakeProvProcess {
   Poco::JSON::Array::Ptr requests(const std::string& provider) const;
   // Waits until at least count requests were recorded for provider; false on timeout.
   bool waitForRequests(const std::string& provider, size_t count, int timeoutMs) const;
-  // POSTs a JSON body to /_fake/<what> (faults, clock, tokens/expire, reset).
-  void control(const std::string& what, const std::string& json) const;
+  // POSTs a JSON body to /_fake/<what> (faults, clock, tokens/expire, reset, report); returns
+  // the fake's answer.
+  std::string control(const std::string& what, const std::string& json) const;
   int tokensIssued(const std::string& provider) const;
 
  private:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tools/fakeprov/fake_server.hpp"
 
+#include "tools/fakeprov/delivery_reports.hpp"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -233,6 +235,8 @@ FakeResponse FakeServer::control(const FakeRequest& request) {
       context_.setClockOffset(body->getValue<int64_t>("offset_ms"));
     }
     context_.advanceClock(body->optValue<int64_t>("advance_ms", 0));
+  } else if (what == "report") {
+    return sendDeliveryReport(body);
   } else if (what == "tokens/expire") {
     context_.expireTokens(body->getValue<std::string>("provider"));
   } else if (what == "tokens") {

@@ -9,6 +9,7 @@
 #include "tools/client/replies.hpp"
 #include "tools/client/requests.hpp"
 #include "tools/notifyctl/commands.hpp"
+#include "tools/notifyctl/ops_commands.hpp"
 #include "tools/notifyctl/render.hpp"
 
 namespace {
@@ -47,8 +48,11 @@ int main(int argc, char** argv) {
     specs.push_back({"help", false, [&help](const std::string&) { help = true; }});
     const auto rest = client::parseOptions(args, specs, client::Positionals::kStop);
     if (help) {
-      std::cout << tools::ctl::usageText();
+      std::cout << tools::ctl::usageText() << '\n' << tools::ctl::opsUsageText();
       return client::kExitOk;
+    }
+    if (!rest.empty() && tools::ctl::isOpsCommand(rest.front())) {
+      return tools::ctl::runOpsCommand(rest, options.json);
     }
     return run(tools::ctl::parseCommand(rest, options), options);
   } catch (const client::UsageError& error) {

@@ -13,6 +13,8 @@
 // caught at the boundary and turned into a status; none reaches the host.
 #pragma once
 
+#include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -280,6 +282,50 @@ class Channel {
   virtual Outcome send(const Message& message) = 0;
 };
 
+// A delivery-report request from the provider, as views valid only during receipts().
+class InboundRequest {
+ public:
+  explicit InboundRequest(const notify_http_inbound* raw) : raw_(raw) {}
+  std::string_view method() const { return view(raw_->method); }
+  std::string_view body() const { return view(raw_->body); }
+  std::string_view query(std::string_view name) const {
+    return findKv(raw_->query, raw_->query_count, name);
+  }
+  std::string_view header(std::string_view lowerCaseName) const {
+    return findKv(raw_->headers, raw_->header_count, lowerCaseName);
+  }
+
+ private:
+  const notify_http_inbound* raw_;
+};
+
+// One delivery report for a message the plugin sent (matched by its provider message id).
+struct Receipt {
+  bool delivered = false;
+  std::string providerMessageId;
+  std::string code;
+  std::string detail;
+};
+
+// What receipts() returns: the reports, and the body the provider expects as the answer.
+struct Receipts {
+  std::vector<Receipt> receipts;
+  std::string reply;
+};
+
+// Thrown by receipts() for a malformed or inauthentic request.
+class ReceiptError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A channel class with delivery reports also defines:
+//   Receipts receipts(const InboundRequest& request) const;
+template <typename T>
+concept HasReceipts = requires(const T& channel, const InboundRequest& request) {
+  { channel.receipts(request) } -> std::same_as<Receipts>;
+};
+
 namespace detail {
 
 inline void writeOutcome(const Outcome& outcome, notify_result* out) {
@@ -331,6 +377,42 @@ struct Adapter {
     }
   }
 
+  static int32_t parseReceipts(void* instance, const notify_http_inbound* request,
+                               notify_receipt* out, size_t outCap, char* reply, size_t replyCap,
+                               char* err, size_t errCap) noexcept {
+    try {
+      Receipts parsed = static_cast<const T*>(instance)->receipts(InboundRequest(request));
+      size_t n = std::min(parsed.receipts.size(), outCap);
+      for (size_t i = 0; i < n; ++i) {
+        const Receipt& r = parsed.receipts[i];
+        out[i].status = r.delivered ? NOTIFY_DELIVERED : NOTIFY_REJECTED;
+        notify_write_text(out[i].provider_message_id, sizeof(out[i].provider_message_id),
+                          nullptr, r.providerMessageId.data(), r.providerMessageId.size());
+        notify_write_text(out[i].code, sizeof(out[i].code), nullptr, r.code.data(),
+                          r.code.size());
+        notify_write_text(out[i].detail, sizeof(out[i].detail), nullptr, r.detail.data(),
+                          r.detail.size());
+      }
+      notify_write_text(reply, replyCap, nullptr, parsed.reply.data(), parsed.reply.size());
+      return static_cast<int32_t>(n);
+    } catch (const std::exception& e) {
+      writeError(err, errCap, e.what());
+    } catch (...) {
+      writeError(err, errCap, "unknown exception in receipts");
+    }
+    return -1;
+  }
+
+  static constexpr auto receiptsHook() {
+    using Hook = int32_t (*)(void*, const notify_http_inbound*, notify_receipt*, size_t, char*,
+                             size_t, char*, size_t);
+    if constexpr (HasReceipts<T>) {
+      return static_cast<Hook>(&Adapter<T>::parseReceipts);
+    } else {
+      return static_cast<Hook>(nullptr);
+    }
+  }
+
   static void destroy(void* instance) noexcept {
     try {
       delete static_cast<T*>(instance);
@@ -358,6 +440,7 @@ struct Adapter {
         &::notify::sdk::detail::Adapter<TYPE>::create,                           \
         &::notify::sdk::detail::Adapter<TYPE>::send,                             \
         &::notify::sdk::detail::Adapter<TYPE>::destroy,                          \
+        ::notify::sdk::detail::Adapter<TYPE>::receiptsHook(),                    \
     };                                                                           \
     return &kDescriptor;                                                         \
   }

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define NOTIFY_ABI_MAJOR 1
-#define NOTIFY_ABI_MINOR 0
+#define NOTIFY_ABI_MINOR 1
 
 #if defined(_WIN32)
 #define NOTIFY_EXPORT __declspec(dllexport)
@@ -198,6 +198,32 @@ typedef struct notify_host_api {
   int64_t (*now_unix_ms)(void* ctx);
 } notify_host_api;
 
+/* An HTTP request a provider made to the host's delivery-report endpoint of one instance
+ * (POST /receipts/PROVIDER on the ops server). ABI minor 1.
+ * OWNERSHIP/LIFETIME: host; valid for the duration of the parse_receipts call. */
+typedef struct notify_http_inbound {
+  uint32_t struct_size;
+  notify_str method;
+  const notify_kv* query; /* decoded query parameters */
+  size_t query_count;
+  const notify_kv* headers; /* names lower-case */
+  size_t header_count;
+  notify_str body;
+} notify_http_inbound;
+
+#define NOTIFY_RECEIPT_ID_CAP 128
+#define NOTIFY_RECEIPT_CODE_CAP 64
+#define NOTIFY_RECEIPT_DETAIL_CAP 256
+
+/* One delivery report, written by the plugin into host-owned storage (NUL-terminated,
+ * truncated to the caps). ABI minor 1. */
+typedef struct notify_receipt {
+  int32_t status; /* NOTIFY_DELIVERED or NOTIFY_REJECTED (the carrier did not deliver) */
+  char provider_message_id[NOTIFY_RECEIPT_ID_CAP]; /* as the plugin reported it from send */
+  char code[NOTIFY_RECEIPT_CODE_CAP];              /* the carrier's own code */
+  char detail[NOTIFY_RECEIPT_DETAIL_CAP];
+} notify_receipt;
+
 /* Descriptor flags. */
 #define NOTIFY_CHANNEL_THREADSAFE_SEND 0x1u /* send may run concurrently on one instance */
 
@@ -232,6 +258,18 @@ typedef struct notify_channel_v1 {
   /* Destroy an instance. Must join every thread the instance started: after this returns the
    * library may be unmapped. Never called while a send on the instance is running. */
   void (*destroy)(void* instance);
+
+  /* ---- ABI minor 1. Read only when struct_size covers it. ---- */
+
+  /* Optional (may be NULL: the provider sends no delivery reports). Parses one delivery-report
+   * request into up to out_cap receipts and returns how many it wrote; writes the body the
+   * provider expects as an answer into reply (NUL-terminated, truncated to reply_cap). Returns
+   * a negative value, with a reason in err, when the request is malformed or fails the
+   * provider's authenticity check. Must not call the network.
+   * THREADING: any thread, concurrently with send and with itself. */
+  int32_t (*parse_receipts)(void* instance, const notify_http_inbound* request,
+                            notify_receipt* out, size_t out_cap, char* reply, size_t reply_cap,
+                            char* err, size_t err_cap);
 } notify_channel_v1;
 
 /* The single exported entry point. Returns the plugin's static descriptor; never NULL. */

@@ -14,7 +14,7 @@
 namespace notify::test {
 namespace {
 
-constexpr const char* kPhone = "13711112222";
+constexpr const char* kPhone = "+8613711112222";  // E.164, which Aliyun takes as is
 
 std::map<std::string, std::string> decodeForm(const std::string& body) {
   std::map<std::string, std::string> out;
@@ -88,7 +88,7 @@ TEST_F(SmsAliyunThroughFakeProv, SecondCodeWithinAMinuteIsRateLimitedForAMinute)
 TEST_F(SmsAliyunThroughFakeProv, InvalidNumberFailsWithTheProviderCode) {
   start();
   // A number ending in 0000 is the fake's invalid number.
-  auto [message, failed] = reach(sendCode("13700000000", "3333"), "failed");
+  auto [message, failed] = reach(sendCode("+8613700000000", "3333"), "failed");
   ASSERT_TRUE(failed);
   EXPECT_EQ(message->getValue<int>("attempts"), 1);
   EXPECT_EQ(failed->getValue<std::string>("code"), "isv.MOBILE_NUMBER_ILLEGAL");

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite store's observability queries: send log, statistics, gauges, alert history and
+// delivery receipts. Reads go through the reader connection, writes through the writer.
+#include <functional>
+
+#include "core/store/sqlite_db.hpp"
+#include "core/store/sqlite_store.hpp"
+
+namespace notify::core {
+namespace {
+
+Error storeError(const std::exception& e) {
+  return makeError("unavailable", std::string("store: ") + e.what());
+}
+
+constexpr const char* kFinalStates =
+    "('delivered','provider_accepted','failed','canceled','suppressed','duplicate')";
+
+// A WHERE clause built from the fields that are set, so each query can use its index.
+class Filter {
+ public:
+  void text(const std::string& clause, const std::string& value) {
+    if (!value.empty()) {
+      add(clause, [value](SqliteStatement& q, int i) { q.bind(i, value); });
+    }
+  }
+  void integer(const std::string& clause, int64_t value) {
+    add(clause, [value](SqliteStatement& q, int i) { q.bind(i, value); });
+  }
+  std::string sql() const { return where_.empty() ? "" : " WHERE " + where_; }
+  int bind(SqliteStatement& q) const {
+    int index = 1;
+    for (const auto& binder : binders_) {
+      binder(q, index++);
+    }
+    return index;
+  }
+
+ private:
+  void add(const std::string& clause, std::function<void(SqliteStatement&, int)> binder) {
+    where_ += (where_.empty() ? "" : " AND ") + clause;
+    binders_.push_back(std::move(binder));
+  }
+
+  std::string where_;
+  std::vector<std::function<void(SqliteStatement&, int)>> binders_;
+};
+
+}  // namespace
+
+std::vector<MessageEvent> SqliteStore::eventsOf(const std::string& id) {
+  SqliteStatement events(reader_->handle(),
+                         "SELECT at_ms, state, actor, provider, code, detail FROM events "
+                         "WHERE message_id = ? ORDER BY rowid");
+  events.bind(1, id);
+  std::vector<MessageEvent> out;
+  while (events.step()) {
+    out.push_back({events.integer(0), parseState(events.text(1)).value_or(MessageState::kAccepted),
+                   events.text(2), events.text(3), events.text(4), events.text(5)});
+  }
+  return out;
+}
+
+Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery& query) {
+  std::lock_guard lock(readMutex_);
+  try {
+    Filter f;
+    f.text("m.id = ?", query.id);
+    if (!query.recipient.empty()) {
+      f.text("m.id IN (SELECT message_id FROM message_recipients WHERE address = ?)",
+             normalizeAddress(query.recipient));
+    }
+    f.text("m.app = ?", query.app);
+    f.text("m.template = ?", query.templateName);
+    f.text("m.channel = ?", query.channel);
+    f.text("m.provider = ?", query.provider);
+    f.text("m.state = ?", query.state ? stateName(*query.state) : "");
+    if (query.sinceMs > 0) {
+      f.integer("m.created_ms >= ?", query.sinceMs);
+    }
+    if (query.untilMs != INT64_MAX) {
+      f.integer("m.created_ms <= ?", query.untilMs);
+    }
+    SqliteStatement q(reader_->handle(),
+                      "SELECT m.id, m.app, m.template, m.channel, m.state, m.provider, "
+                      "m.provider_message_id, m.attempts, m.created_ms, m.updated_ms, m.req_id, "
+                      "m.tags_json, m.lane, m.to_json, m.owner, m.business_line FROM messages m" +
+                          f.sql() + " ORDER BY m.created_ms DESC LIMIT ?");
+    q.bind(f.bind(q), static_cast<int64_t>(query.limit));
+    std::vector<MessageRecord> records;
+    while (q.step()) {
+      MessageRecord r;
+      r.id = q.text(0);
+      r.app = q.text(1);
+      r.templateName = q.text(2);
+      r.channel = q.text(3);
+      r.state = parseState(q.text(4)).value_or(MessageState::kAccepted);
+      r.provider = q.text(5);
+      r.providerMessageId = q.text(6);
+      r.attempts = static_cast<uint32_t>(q.integer(7));
+      r.createdMs = q.integer(8);
+      r.updatedMs = q.integer(9);
+      r.reqId = q.text(10);
+      r.tagsJson = q.text(11);
+      r.lane = q.text(12);
+      r.toJson = q.text(13);
+      r.owner = q.text(14);
+      r.businessLine = q.text(15);
+      records.push_back(std::move(r));
+    }
+    q.reset();
+    for (auto& r : records) {
+      r.events = eventsOf(r.id);
+    }
+    return records;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<SendStats>> SqliteStore::sendStats(int64_t sinceMs, int64_t untilMs) {
+  std::lock_guard lock(readMutex_);
+  try {
+    SqliteStatement q(
+        reader_->handle(),
+        std::string("SELECT app, channel, provider, COUNT(*), "
+                    "SUM(state IN ('delivered','provider_accepted')), SUM(state = 'failed'), "
+                    "SUM(state NOT IN ") +
+            kFinalStates +
+            "), SUM(EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
+            "e.state = 'rate_limited')) FROM messages m WHERE created_ms >= ? AND "
+            "created_ms <= ? GROUP BY app, channel, provider ORDER BY app, channel, provider");
+    q.bind(1, sinceMs).bind(2, untilMs);
+    std::vector<SendStats> rows;
+    while (q.step()) {
+      rows.push_back({q.text(0), q.text(1), q.text(2), q.integer(3), q.integer(4), q.integer(5),
+                      q.integer(6), q.integer(7)});
+    }
+    return rows;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<StoreGauges> SqliteStore::gauges(int64_t nowMs) {
+  std::lock_guard lock(readMutex_);
+  try {
+    StoreGauges out;
+    SqliteStatement lanes(reader_->handle(),
+                          "SELECT lane, COUNT(*), MIN(created_ms) FROM messages WHERE ready_ms IS "
+                          "NOT NULL AND (state <> 'scheduled' OR ready_ms <= ?) GROUP BY lane");
+    lanes.bind(1, nowMs);
+    while (lanes.step()) {
+      out.lanes.push_back({lanes.text(0), lanes.integer(1), lanes.integer(2)});
+    }
+    SqliteStatement failed(reader_->handle(),
+                           "SELECT COUNT(*) FROM messages WHERE state = 'failed'");
+    if (failed.step()) {
+      out.deadLetters = failed.integer(0);
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<void> SqliteStore::recordAlert(const AlertEvent& event) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    SqliteStatement insert(writer_->handle(),
+                           "INSERT INTO alert_history (at_ms, rule, firing, value, detail) "
+                           "VALUES (?,?,?,?,?)");
+    insert.bind(1, event.atMs)
+        .bind(2, event.rule)
+        .bind(3, static_cast<int64_t>(event.firing ? 1 : 0))
+        .bindReal(4, event.value)
+        .bind(5, event.detail)
+        .run();
+    return {};
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<std::vector<AlertEvent>> SqliteStore::alertHistory(int64_t sinceMs, size_t limit) {
+  std::lock_guard lock(readMutex_);
+  try {
+    SqliteStatement q(reader_->handle(),
+                      "SELECT at_ms, rule, firing, value, detail FROM alert_history "
+                      "WHERE at_ms >= ? ORDER BY at_ms DESC, rowid DESC LIMIT ?");
+    q.bind(1, sinceMs).bind(2, static_cast<int64_t>(limit));
+    std::vector<AlertEvent> out;
+    while (q.step()) {
+      out.push_back({q.integer(0), q.text(1), q.integer(2) != 0, q.real(3), q.text(4)});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<size_t> SqliteStore::prune(const PruneRequest& request) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    SqliteTransaction tx(*writer_);
+    size_t changed = 0;
+    const auto limit = static_cast<int64_t>(request.limit);
+    if (request.bodiesBeforeMs > 0) {
+      SqliteStatement clear(
+          writer_->handle(),
+          "UPDATE messages SET subject = '', body = '', vars_json = '{}', attrs_json = '{}' "
+          "WHERE id IN (SELECT id FROM messages WHERE created_ms < ? AND ready_ms IS NULL "
+          "AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> '{}') "
+          "LIMIT ?)");
+      clear.bind(1, request.bodiesBeforeMs).bind(2, limit).run();
+      changed += static_cast<size_t>(writer_->changes());
+    }
+    if (request.recordsBeforeMs > 0) {
+      writer_->exec("CREATE TEMP TABLE IF NOT EXISTS prune_ids (id TEXT PRIMARY KEY)");
+      writer_->exec("DELETE FROM prune_ids");
+      SqliteStatement pick(writer_->handle(),
+                           "INSERT INTO prune_ids SELECT id FROM messages WHERE created_ms < ? "
+                           "AND ready_ms IS NULL LIMIT ?");
+      pick.bind(1, request.recordsBeforeMs).bind(2, limit).run();
+      writer_->exec("DELETE FROM events WHERE message_id IN (SELECT id FROM prune_ids)");
+      writer_->exec(
+          "DELETE FROM message_recipients WHERE message_id IN (SELECT id FROM prune_ids)");
+      writer_->exec("DELETE FROM messages WHERE id IN (SELECT id FROM prune_ids)");
+      changed += static_cast<size_t>(writer_->changes());
+    }
+    tx.commit();
+    return changed;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<bool> SqliteStore::applyReceipt(const std::string& provider,
+                                       const std::string& providerMessageId, MessageState state,
+                                       const MessageEvent& event) {
+  std::lock_guard lock(writeMutex_);
+  try {
+    SqliteTransaction tx(*writer_);
+    SqliteStatement select(writer_->handle(),
+                           "SELECT id, state FROM messages WHERE provider_message_id = ? "
+                           "AND provider = ?");
+    select.bind(1, providerMessageId).bind(2, provider);
+    if (!select.step()) {
+      return false;
+    }
+    std::string id = select.text(0);
+    std::string current = select.text(1);
+    select.reset();
+    // Only a message the provider accepted waits for a report; a repeated report changes nothing.
+    if (current == stateName(MessageState::kProviderAccepted)) {
+      SqliteStatement update(writer_->handle(),
+                             "UPDATE messages SET state = ?, updated_ms = ? WHERE id = ?");
+      update.bind(1, stateName(state)).bind(2, event.atMs).bind(3, id).run();
+      SqliteStatement insert(
+          writer_->handle(),
+          "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
+          "VALUES (?,?,?,?,?,?,?)");
+      insert.bind(1, id)
+          .bind(2, event.atMs)
+          .bind(3, stateName(state))
+          .bind(4, event.actor)
+          .bind(5, event.provider)
+          .bind(6, event.code)
+          .bind(7, event.detail)
+          .run();
+    }
+    tx.commit();
+    return true;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+}  // namespace notify::core
