@@ -62,6 +62,8 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
     case Op::kDlqList:
     case Op::kDlqReplay:
       return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
+    case Op::kCancel:
+      return handleCancel(decoded.reqIdJson, request, std::move(reply));
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
@@ -186,6 +188,41 @@ void RequestHandler::handleDeadLetters(const std::string& reqId, const Request& 
           "app " + request.app + " replayed " + std::to_string(*replayed) + " dead letters");
   committer_.notifyScheduleChanged();
   reply(encodeReplayed(reqId, *replayed));
+}
+
+void RequestHandler::handleCancel(const std::string& reqId, const Request& request,
+                                  ReplyFn reply) {
+  const CancelTarget& target = request.cancel;
+  const std::string actor = "app:" + request.app;
+  // Cancels are writes on the store's writer, like replays; they only ever remove work, so the
+  // dispatchers need no wake-up.
+  if (!target.tag.empty()) {
+    Result<size_t> canceled =
+        store_.cancelScheduledByTag(request.app, target.tag, context_.clock(), actor);
+    if (canceled) {
+      logInfo("ingress", "app " + request.app + " recalled " + std::to_string(*canceled) +
+                             " scheduled messages tagged '" + target.tag + "'");
+    }
+    reply(canceled ? encodeRecalled(reqId, *canceled) : encodeError(reqId, canceled.error()));
+    return;
+  }
+  CancelQuery query{request.app, target.messageId, target.idempotencyKey, context_.clock(), actor};
+  Result<CancelOutcome> outcome = store_.cancel(query);
+  if (!outcome) {
+    reply(encodeError(reqId, outcome.error()));
+    return;
+  }
+  if (!outcome->found) {
+    // Another app's message answers exactly like a missing one.
+    bool byId = !target.messageId.empty();
+    reply(encodeError(reqId, makeError("not_found",
+                                       byId ? "no message " + target.messageId
+                                            : "no message with idempotency key '" +
+                                                  target.idempotencyKey + "'",
+                                       byId ? "message_id" : "idempotency_key")));
+    return;
+  }
+  reply(encodeCancel(reqId, *outcome));
 }
 
 }  // namespace notify::core

@@ -40,6 +40,7 @@ class RequestHandler {
   void handleStatus(const std::string& reqId, const Request& request, ReplyFn reply);
   void handlePlugins(const std::string& reqId, ReplyFn reply);
   void handleDeadLetters(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleCancel(const std::string& reqId, const Request& request, ReplyFn reply);
 
   std::shared_ptr<const DaemonConfig> config_;
   MessagePreparer preparer_;

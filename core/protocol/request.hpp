@@ -14,7 +14,7 @@ namespace notify::core {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
-enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
+enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins, kDlqList, kDlqReplay, kCancel };
 
 // The filter of dlq_list and dlq_replay.
 struct DeadLetterFilter {
@@ -23,6 +23,14 @@ struct DeadLetterFilter {
   std::optional<int64_t> sinceMs;
   std::optional<int64_t> untilMs;
   size_t limit = 100;
+};
+
+// What cancel names: exactly one of a message id, an idempotency key, or a tag (every still
+// scheduled message of the app with that tag).
+struct CancelTarget {
+  std::string messageId;
+  std::string idempotencyKey;
+  std::string tag;
 };
 
 // The fields of one message to send, as the caller gave them (shape-checked, not yet judged
@@ -45,6 +53,7 @@ struct Request {
   std::vector<Result<SendRequest>> batch;  // op == kSendBatch: each element judged alone
   std::string messageId;                   // op == kStatus
   DeadLetterFilter deadLetters;            // op == kDlqList, kDlqReplay
+  CancelTarget cancel;                     // op == kCancel
 };
 
 // A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even

@@ -174,7 +174,7 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
 const std::vector<std::pair<const char*, Op>> kOps = {
     {"send", Op::kSend},         {"send_batch", Op::kSendBatch}, {"status", Op::kStatus},
     {"ping", Op::kPing},         {"plugins", Op::kPlugins},      {"dlq_list", Op::kDlqList},
-    {"dlq_replay", Op::kDlqReplay}};
+    {"dlq_replay", Op::kDlqReplay}, {"cancel", Op::kCancel}};
 
 std::optional<Error> readTime(const Object& o, const std::string& key,
                               std::optional<int64_t>& out) {
@@ -225,6 +225,30 @@ Result<Request> decodeDeadLetters(const Object& o, Request request) {
   return request;
 }
 
+Result<Request> decodeCancel(const Object& o, Request request) {
+  if (auto e = checkFields(o, {"op", "req_id", "app", "token", "message_id", "idempotency_key",
+                               "tag"},
+                           "")) {
+    return *e;
+  }
+  CancelTarget& c = request.cancel;
+  for (auto [key, out] : {std::pair{"message_id", &c.messageId},
+                          std::pair{"idempotency_key", &c.idempotencyKey},
+                          std::pair{"tag", &c.tag}}) {
+    if (o.has(key)) {
+      if (auto e = readString(o, key, "", *out, true)) {
+        return *e;
+      }
+    }
+  }
+  int given = !c.messageId.empty() + !c.idempotencyKey.empty() + !c.tag.empty();
+  if (given != 1) {
+    return badRequest("cancel needs exactly one of message_id, idempotency_key or tag",
+                      given == 0 ? "message_id" : "");
+  }
+  return request;
+}
+
 Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   Request request;
   std::string op;
@@ -235,7 +259,8 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   if (it == kOps.end()) {
     return makeError("unknown_op",
                      "unknown op '" + op +
-                         "'; valid: send, send_batch, status, ping, plugins, dlq_list, dlq_replay",
+                         "'; valid: send, send_batch, status, cancel, ping, plugins, dlq_list, "
+                         "dlq_replay",
                      "op");
   }
   request.op = it->second;
@@ -279,6 +304,8 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
     case Op::kDlqList:
     case Op::kDlqReplay:
       return decodeDeadLetters(o, std::move(request));
+    case Op::kCancel:
+      return decodeCancel(o, std::move(request));
     case Op::kPing:
     case Op::kPlugins:
       if (auto e = checkFields(o, envelope, "")) {

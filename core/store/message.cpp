@@ -56,4 +56,9 @@ bool isTerminal(MessageState state) {
   }
 }
 
+bool isCancelable(MessageState state) {
+  return state == MessageState::kScheduled || state == MessageState::kQueued ||
+         state == MessageState::kRetrying || state == MessageState::kRateLimited;
+}
+
 }  // namespace notify::core

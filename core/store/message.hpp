@@ -135,4 +135,26 @@ struct DeadLetter {
   std::string detail;
 };
 
+// Which message cancel acts on: by id or by idempotency key, always within one app (an app
+// cancels only its own messages).
+struct CancelQuery {
+  std::string app;
+  std::string messageId;       // one of these two
+  std::string idempotencyKey;
+  int64_t nowMs = 0;
+  std::string actor;  // "app:NAME", recorded on the "canceled" event
+};
+
+// What cancel found. A message still waiting (scheduled, queued, retrying, rate_limited) is
+// canceled; one being sent or already finished is too late and keeps its state.
+struct CancelOutcome {
+  bool found = false;
+  bool canceled = false;
+  std::string messageId;
+  MessageState state = MessageState::kCanceled;  // canceled, or the state that was too late
+};
+
+// States a message can still be canceled in: it waits in the store and no worker holds it.
+bool isCancelable(MessageState state);
+
 }  // namespace notify::core

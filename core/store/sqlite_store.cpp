@@ -6,9 +6,9 @@
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
-// Version 2 from nothing. Older databases are brought up by kUpgrades.
+// Version 3 from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
   id TEXT PRIMARY KEY,
@@ -38,6 +38,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
 CREATE INDEX IF NOT EXISTS messages_lane_ready
   ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
+CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';
 CREATE TABLE IF NOT EXISTS events (
   message_id TEXT NOT NULL,
   at_ms INTEGER NOT NULL,
@@ -59,6 +60,8 @@ constexpr const char* kUpgrades[] = {
     "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS messages_failed"
     "  ON messages(app, updated_ms) WHERE state = 'failed';",
+    // 2 -> 3: recall of scheduled messages by tag scans only the app's scheduled ones.
+    "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';",
 };
 
 Error storeError(const std::exception& e) {

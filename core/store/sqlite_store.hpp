@@ -27,6 +27,9 @@ class SqliteStore : public MessageStore {
   Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
+  Result<CancelOutcome> cancel(const CancelQuery& query) override;  // sqlite_store_cancel.cpp
+  Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag,
+                                      int64_t nowMs, const std::string& actor) override;
 
  private:
   struct Statements;

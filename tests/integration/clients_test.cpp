@@ -120,6 +120,31 @@ TEST_F(ClientsTest, NotifyctlListsAndReplaysDeadLetters) {
   EXPECT_TRUE(receiver_.waitFor(2, 5000));
 }
 
+TEST_F(ClientsTest, NotifyctlCancelsAScheduledMessageAndRecallsByTag) {
+  CommandResult sent = runCommand(notifyctl(
+      "send --template greeting --to user=u1 --var name=C --send-at 2099-01-01T09:00:00+08:00"));
+  ASSERT_EQ(sent.status, 0) << sent.output;
+  EXPECT_EQ(sent.output.rfind("scheduled ", 0), 0u) << sent.output;
+  std::string id = sent.output.substr(sent.output.find(' ') + 1, 36);
+  CommandResult canceled = runCommand(notifyctl("cancel " + id));
+  EXPECT_EQ(canceled.status, 0) << canceled.output;
+  EXPECT_EQ(canceled.output, "canceled " + id + " (state canceled)\n");
+  CommandResult again = runCommand(notifyctl("cancel " + id));
+  EXPECT_EQ(again.output, "too_late " + id + " (state canceled)\n");
+
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(runCommand(notifyctl("send --template greeting --to user=u1 --var name=C "
+                                   "--tag promo --send-at 2099-01-01T09:00:00Z"))
+                  .status,
+              0);
+  }
+  CommandResult recalled = runCommand(notifyctl("cancel --tag promo"));
+  EXPECT_EQ(recalled.status, 0) << recalled.output;
+  EXPECT_EQ(recalled.output, "canceled 3 scheduled message(s)\n");
+  CommandResult usage = runCommand(notifyctl("cancel"));
+  EXPECT_EQ(usage.status, 64) << usage.output;
+}
+
 TEST(Notifyctl, ReportsAnUnreachableDaemon) {
   int port = freeLoopbackPort();
   CommandResult result = runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +

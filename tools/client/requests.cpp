@@ -117,6 +117,14 @@ Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentia
   return object;
 }
 
+Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const CancelSpec& spec) {
+  auto object = request("cancel", credentials);
+  setIfPresent(*object, "message_id", spec.messageId);
+  setIfPresent(*object, "idempotency_key", spec.idempotencyKey);
+  setIfPresent(*object, "tag", spec.tag);
+  return object;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(value, out);

@@ -54,6 +54,15 @@ struct DeadLetterSpec {
 Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentials& credentials,
                                           const DeadLetterSpec& spec);
 
+// What cancel names; exactly one should be set (the daemon says so when not).
+struct CancelSpec {
+  std::optional<std::string> messageId;
+  std::optional<std::string> idempotencyKey;
+  std::optional<std::string> tag;
+};
+
+Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const CancelSpec& spec);
+
 // Compact JSON for the wire, of an object or of any JSON value.
 std::string toJson(const Poco::Dynamic::Var& value);
 

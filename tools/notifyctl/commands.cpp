@@ -86,6 +86,29 @@ Command parseDlq(const std::vector<std::string>& args, client::ConnectionOptions
   throw UsageError("dlq takes list or replay, got '" + positionals[0] + "'");
 }
 
+// cancel MESSAGE_ID | cancel --idempotency-key K | cancel --tag T
+Command parseCancel(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  client::CancelSpec spec;
+  const auto positionals = parseWith(
+      {
+          {"idempotency-key", true, [&](const std::string& v) { spec.idempotencyKey = v; }},
+          {"tag", true, [&](const std::string& v) { spec.tag = v; }},
+      },
+      args, options);
+  if (positionals.size() > 1) {
+    throw UsageError("cancel takes at most one message id");
+  }
+  if (!positionals.empty()) {
+    spec.messageId = positionals[0];
+  }
+  if (static_cast<int>(spec.messageId.has_value()) + spec.idempotencyKey.has_value() +
+          spec.tag.has_value() !=
+      1) {
+    throw UsageError("cancel needs exactly one of MESSAGE_ID, --idempotency-key or --tag");
+  }
+  return {CommandKind::kCancel, client::cancelRequest(options.credentials, spec)};
+}
+
 }  // namespace
 
 Command parseCommand(const std::vector<std::string>& args, client::ConnectionOptions& options) {
@@ -109,6 +132,9 @@ Command parseCommand(const std::vector<std::string>& args, client::ConnectionOpt
   if (name == "dlq") {
     return parseDlq(rest, options);
   }
+  if (name == "cancel") {
+    return parseCancel(rest, options);
+  }
   throw UsageError("unknown command '" + name + "'");
 }
 
@@ -121,6 +147,9 @@ std::string usageText() {
              "       [--idempotency-key K] [--send-at RFC3339] [--tag T ...]\n"
              "                     submit one message; prints its status and id\n"
              "  status MESSAGE_ID  a message's state and its event timeline\n"
+             "  cancel MESSAGE_ID | cancel --idempotency-key K | cancel --tag T\n"
+             "                     cancel a waiting message (answers canceled, or too_late with\n"
+             "                     its state); --tag recalls every scheduled message so tagged\n"
              "  ping               is the daemon there, and which version\n"
              "  plugins            loaded and refused plugins, configured providers\n"
              "  dlq list|replay [--id ID] [--template T] [--since RFC3339] [--until RFC3339]\n"

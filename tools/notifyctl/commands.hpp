@@ -10,7 +10,7 @@
 
 namespace notify::tools::ctl {
 
-enum class CommandKind { kSend, kStatus, kPing, kPlugins, kDlqList, kDlqReplay };
+enum class CommandKind { kSend, kStatus, kPing, kPlugins, kDlqList, kDlqReplay, kCancel };
 
 struct Command {
   CommandKind kind;

@@ -133,6 +133,14 @@ void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream&
     case CommandKind::kDlqReplay:
       out << "replayed " << cell(reply, "replayed") << '\n';
       break;
+    case CommandKind::kCancel:
+      if (reply.has("canceled")) {
+        out << "canceled " << cell(reply, "canceled") << " scheduled message(s)\n";
+      } else {
+        out << cell(reply, "status") << ' ' << cell(reply, "message_id") << " (state "
+            << cell(reply, "state") << ")\n";
+      }
+      break;
   }
 }
 

@@ -295,5 +295,50 @@ TEST(RequestDecoder, DeeplyNestedJsonIsRefusedNotACrash) {
   EXPECT_EQ(d.request.error().code, "bad_json");
 }
 
+std::string cancel(const std::string& fields) {
+  return R"({"op": "cancel", )" + kAuth + fields + "}";
+}
+
+TEST(RequestDecoder, CancelByIdKeyOrTag) {
+  DecodedRequest byId = decode(cancel(R"(, "message_id": "m-1")"));
+  ASSERT_TRUE(byId.request.ok()) << byId.request.error().message;
+  EXPECT_EQ(byId.request->op, Op::kCancel);
+  EXPECT_EQ(byId.request->cancel.messageId, "m-1");
+  DecodedRequest byKey = decode(cancel(R"(, "idempotency_key": "order-7")"));
+  ASSERT_TRUE(byKey.request.ok());
+  EXPECT_EQ(byKey.request->cancel.idempotencyKey, "order-7");
+  DecodedRequest byTag = decode(cancel(R"(, "tag": "spring-sale")"));
+  ASSERT_TRUE(byTag.request.ok());
+  EXPECT_EQ(byTag.request->cancel.tag, "spring-sale");
+}
+
+TEST(RequestDecoder, CancelNeedsExactlyOneTarget) {
+  Error none = refused(cancel(""));
+  EXPECT_EQ(none.code, "bad_request");
+  EXPECT_EQ(none.field, "message_id");
+  Error two = refused(cancel(R"(, "message_id": "m-1", "tag": "t")"));
+  EXPECT_EQ(two.code, "bad_request");
+  EXPECT_NE(two.message.find("exactly one"), std::string::npos);
+  Error empty = refused(cancel(R"(, "tag": "")"));
+  EXPECT_EQ(empty.field, "tag");
+  Error wrongType = refused(cancel(R"(, "message_id": 7)"));
+  EXPECT_EQ(wrongType.field, "message_id");
+  Error unknown = refused(cancel(R"(, "message_id": "m", "template": "x")"));
+  EXPECT_EQ(unknown.field, "template");
+}
+
+TEST(RequestDecoder, SendAtInABatchIsReadPerElement) {
+  DecodedRequest d = decode(R"({"op": "send_batch", )" + kAuth + R"(, "messages": [
+      {"template": "w", "to": {"email": "a@b.c"}, "send_at": "2026-03-08T01:59:00-05:00"},
+      {"template": "w", "to": {"email": "a@b.c"}, "send_at": "2026-03-08 06:59:00"}]})");
+  ASSERT_TRUE(d.request.ok());
+  ASSERT_EQ(d.request->batch.size(), 2u);
+  ASSERT_TRUE(d.request->batch[0].ok());
+  EXPECT_EQ(d.request->batch[0]->sendAtMs, 1772953140000);
+  ASSERT_FALSE(d.request->batch[1].ok());
+  EXPECT_EQ(d.request->batch[1].error().code, "invalid_send_at");
+  EXPECT_EQ(d.request->batch[1].error().field, "messages[1].send_at");
+}
+
 }  // namespace
 }  // namespace notify::core
