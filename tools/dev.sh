@@ -13,7 +13,7 @@ jobs="${NOTIFY_JOBS:-$(nproc)}"
 build_packages=(
   build-essential cmake pkg-config
   libpoco-dev libboost-dev libboost-filesystem-dev
-  cppzmq-dev libzmq3-dev libpq-dev libsqlite3-dev libtomlplusplus-dev
+  cppzmq-dev libzmq3-dev libpq-dev libsqlite3-dev libtomlplusplus-dev tzdata
   libgtest-dev libgmock-dev
 )
 test_packages=(python3 python3-zmq python3-aiosmtpd openssl)
