@@ -389,7 +389,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   ConfigErrors errors;
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
-                  "channels", "providers"},
+                  "channels", "providers", "cron"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -403,6 +403,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               readTemplate(name, t, path, config, errors);
             });
+  readCronJobs(root, config, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/config/cron_config.hpp"
+
 namespace notify::core {
 
 struct ServerConfig {
@@ -102,6 +104,7 @@ struct DaemonConfig {
   std::map<std::string, TemplateConfig> templates;
   std::map<std::string, ChannelConfig> channels;
   std::map<std::string, ProviderConfig> providers;
+  std::map<std::string, CronJobConfig> cronJobs;  // [cron.NAME]
 
   bool hasRole(const std::string& role) const;
 };
