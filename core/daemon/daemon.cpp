@@ -73,13 +73,28 @@ void Daemon::start() {
                                                           [] { return nowUnixMs(); }));
     }
   }
+  if (config_->hasRole("dispatcher") && !config_->cronJobs.empty()) {
+    if (CronStore* cron = store_->cronStore()) {
+      cronRunner_ = std::make_unique<CronRunner>(config_, *cron, *committer_, nodeName(),
+                                                 [] { return nowUnixMs(); });
+    } else {
+      logWarn("cron", "this store keeps no cron state: cron jobs do not run");
+    }
+  }
   committer_->start();
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();
   }
+  if (cronRunner_) {
+    cronRunner_->start();
+  }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion};
+                           kNotifyVersion, [this] {
+                             if (cronRunner_) {
+                               cronRunner_->wake();
+                             }
+                           }};
     handler_ = std::make_unique<RequestHandler>(config_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
                                           config_->server.maxFrameBytes, *handler_);
@@ -101,6 +116,9 @@ void Daemon::stop() {
   started_ = false;
   if (server_) {
     server_->drain();
+  }
+  if (cronRunner_) {
+    cronRunner_->stop();  // before the committer: its last batch is answered first
   }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->stop();

@@ -34,7 +34,8 @@ RequestHandler::RequestHandler(std::shared_ptr<const DaemonConfig> config, Messa
       store_(store),
       committer_(committer),
       context_(std::move(context)),
-      limits_{config_->server.maxFrameBytes, config_->server.maxBatch} {}
+      limits_{config_->server.maxFrameBytes, config_->server.maxBatch},
+      cronOps_(config_, store_, context_.clock, context_.wakeCronRunner) {}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   DecodedRequest decoded = decodeRequest(frame, limits_);
@@ -64,6 +65,15 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
       return handleDeadLetters(decoded.reqIdJson, request, std::move(reply));
     case Op::kCancel:
       return handleCancel(decoded.reqIdJson, request, std::move(reply));
+    case Op::kCronList:
+    case Op::kCronRunNow:
+    case Op::kCronPause:
+    case Op::kCronResume:
+    case Op::kCronRuns:
+    case Op::kCronCancel:
+    case Op::kAudiencePush:
+      reply(cronOps_.handle(decoded.reqIdJson, request));
+      return;
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/ingress/cron_ops.hpp"
 #include "core/ingress/message_preparer.hpp"
 #include "core/protocol/request.hpp"
 #include "core/store/group_committer.hpp"
@@ -23,6 +24,7 @@ struct HandlerContext {
   std::function<std::string()> pluginsJson;
   std::function<int64_t()> clock;
   std::string version;
+  std::function<void()> wakeCronRunner;  // empty when no runner lives in this process
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the
@@ -48,6 +50,7 @@ class RequestHandler {
   GroupCommitter& committer_;
   HandlerContext context_;
   DecodeLimits limits_;
+  CronOps cronOps_;
 };
 
 }  // namespace notify::core

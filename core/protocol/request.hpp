@@ -14,7 +14,23 @@ namespace notify::core {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
-enum class Op { kSend, kSendBatch, kStatus, kPing, kPlugins, kDlqList, kDlqReplay, kCancel };
+enum class Op {
+  kSend,
+  kSendBatch,
+  kStatus,
+  kPing,
+  kPlugins,
+  kDlqList,
+  kDlqReplay,
+  kCancel,
+  kCronList,
+  kCronRunNow,
+  kCronPause,
+  kCronResume,
+  kCronRuns,
+  kCronCancel,
+  kAudiencePush,
+};
 
 // The filter of dlq_list and dlq_replay.
 struct DeadLetterFilter {
@@ -31,6 +47,13 @@ struct CancelTarget {
   std::string messageId;
   std::string idempotencyKey;
   std::string tag;
+};
+
+// audience_push: rows appended to (or replacing) one of the app's named lists.
+struct AudiencePush {
+  std::string list;
+  std::vector<std::pair<KeyValues, KeyValues>> rows;  // (to, vars)
+  bool replace = false;
 };
 
 // The fields of one message to send, as the caller gave them (shape-checked, not yet judged
@@ -54,6 +77,9 @@ struct Request {
   std::string messageId;                   // op == kStatus
   DeadLetterFilter deadLetters;            // op == kDlqList, kDlqReplay
   CancelTarget cancel;                     // op == kCancel
+  std::string job;                         // the cron_* ops but cron_list
+  size_t limit = 20;                       // op == kCronRuns
+  AudiencePush audience;                   // op == kAudiencePush
 };
 
 // A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even

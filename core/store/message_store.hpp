@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/store/cron_store.hpp"
 #include "core/store/message.hpp"
 
 namespace notify::core {
@@ -79,6 +80,10 @@ class MessageStore {
     (void)app, (void)tag, (void)nowMs, (void)actor;
     return makeError("unavailable", "this store cannot recall messages by tag yet");
   }
+
+  // The store's cron state (runs, pause flags, pushed audiences), or nullptr when this store
+  // keeps none: cron jobs then cannot run and their ops answer "unavailable".
+  virtual CronStore* cronStore() { return nullptr; }
 };
 
 }  // namespace notify::core

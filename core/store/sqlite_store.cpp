@@ -49,6 +49,39 @@ CREATE TABLE IF NOT EXISTS events (
   detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
+CREATE TABLE IF NOT EXISTS cron_jobs (
+  job TEXT PRIMARY KEY,
+  paused INTEGER NOT NULL DEFAULT 0,
+  since_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cron_runs (
+  job TEXT NOT NULL,
+  planned_ms INTEGER NOT NULL,
+  trigger TEXT NOT NULL,
+  state TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  control TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  cursor_offset INTEGER NOT NULL DEFAULT 0,
+  cursor_line INTEGER NOT NULL DEFAULT 0,
+  expanded INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  error_detail TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job, planned_ms)
+);
+CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', 'running');
+CREATE TABLE IF NOT EXISTS audience_rows (
+  app TEXT NOT NULL,
+  list TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  to_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  PRIMARY KEY (app, list, seq)
+);
 )sql";
 
 // kUpgrades[v] takes a database from version v + 1 to v + 2.
@@ -60,8 +93,42 @@ constexpr const char* kUpgrades[] = {
     "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS messages_failed"
     "  ON messages(app, updated_ms) WHERE state = 'failed';",
-    // 2 -> 3: recall of scheduled messages by tag scans only the app's scheduled ones.
-    "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';",
+    // 2 -> 3: recall of scheduled messages by tag scans only the app's scheduled ones; cron
+    // jobs, their runs, and audiences pushed by apps.
+    "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';"
+    "CREATE TABLE IF NOT EXISTS cron_jobs ("
+    "  job TEXT PRIMARY KEY,"
+    "  paused INTEGER NOT NULL DEFAULT 0,"
+    "  since_ms INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE IF NOT EXISTS cron_runs ("
+    "  job TEXT NOT NULL,"
+    "  planned_ms INTEGER NOT NULL,"
+    "  trigger TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  owner TEXT NOT NULL DEFAULT '',"
+    "  lease_until_ms INTEGER NOT NULL DEFAULT 0,"
+    "  control TEXT NOT NULL DEFAULT '',"
+    "  started_ms INTEGER NOT NULL DEFAULT 0,"
+    "  finished_ms INTEGER NOT NULL DEFAULT 0,"
+    "  cursor_offset INTEGER NOT NULL DEFAULT 0,"
+    "  cursor_line INTEGER NOT NULL DEFAULT 0,"
+    "  expanded INTEGER NOT NULL DEFAULT 0,"
+    "  accepted INTEGER NOT NULL DEFAULT 0,"
+    "  duplicates INTEGER NOT NULL DEFAULT 0,"
+    "  errors INTEGER NOT NULL DEFAULT 0,"
+    "  error_detail TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (job, planned_ms)"
+    ");"
+    "CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', 'running');"
+    "CREATE TABLE IF NOT EXISTS audience_rows ("
+    "  app TEXT NOT NULL,"
+    "  list TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  to_json TEXT NOT NULL,"
+    "  vars_json TEXT NOT NULL,"
+    "  PRIMARY KEY (app, list, seq)"
+    ");",
 };
 
 Error storeError(const std::exception& e) {

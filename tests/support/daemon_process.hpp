@@ -24,6 +24,7 @@ class DaemonProcess {
   // SIGTERM, then waits for a clean exit; returns the exit status.
   int terminate();
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::string log() const;
   const std::string& endpoint() const { return endpoint_; }
 
