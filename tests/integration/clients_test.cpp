@@ -1,38 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The clients a newcomer uses first: the Python example and notifyctl, against a real notifyd.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 
 #include "support/daemon_process.hpp"
+#include "support/run_command.hpp"
 #include "support/test_config.hpp"
 #include "support/webhook_receiver.hpp"
 
 namespace notify::test {
 namespace {
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult runCommand(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    return result;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.output.append(buffer.data(), n);
-  }
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 class ClientsTest : public ::testing::Test {
  protected:

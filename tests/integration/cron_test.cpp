@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "support/daemon_process.hpp"
+#include "support/run_command.hpp"
 #include "support/shared_clock.hpp"
 #include "support/test_client.hpp"
 #include "support/test_config.hpp"
@@ -280,6 +281,74 @@ TEST_F(CronTest, PauseResumeAndAnotherAppsJob) {
   Object::Ptr unknown = op("cron_runs", R"(,"job":"nope")");
   ASSERT_FALSE(unknown->getValue<bool>("ok"));
   EXPECT_EQ(unknown->getObject("error")->getValue<std::string>("code"), "not_found");
+}
+
+// An app pushes its audience in two batches over the protocol; the job expands the stored list.
+TEST_F(CronTest, PushedAudienceListIsExpandedFromTheStore) {
+  SharedClock clock("2026-06-01T08:00:00+08:00", 1);
+  start(clock, R"(
+[cron.vip]
+schedule = "0 0 1 1 *"
+app = "test"
+template = "bill"
+vars = { amount = "0.00" }
+
+[cron.vip.audience]
+recipient = "user"
+list = "vips"
+)");
+  std::string row1 = R"({"to":{"user":"v1"},"vars":{"name":"Ann","amount":"1.00"}})";
+  std::string row2 = R"({"to":{"user":"v2"},"vars":{"name":"Bo"}})";
+  std::string row3 = R"({"to":{"user":"v3"},"vars":{"name":"Cy"}})";
+  Object::Ptr first = op("audience_push", R"(,"list":"vips","replace":true,"rows":[)" + row1 +
+                                              "," + row2 + "]");
+  ASSERT_TRUE(first->getValue<bool>("ok"));
+  EXPECT_EQ(first->getValue<int>("rows"), 2);
+  Object::Ptr second = op("audience_push", R"(,"list":"vips","rows":[)" + row3 + "]");
+  EXPECT_EQ(second->getValue<int>("rows"), 3);
+  Object::Ptr bad = op("audience_push", R"(,"list":"vips","rows":[{"vars":{}}])");
+  EXPECT_EQ(bad->getObject("error")->getValue<std::string>("field"), "rows[0].to");
+
+  ASSERT_TRUE(op("cron_run_now", R"(,"job":"vip")")->getValue<bool>("ok"));
+  Object::Ptr run = waitForRun("vip", finished);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->getValue<int>("expanded"), 3);
+  EXPECT_EQ(run->getValue<int>("accepted"), 3);
+  ASSERT_TRUE(receiver_.waitFor(3, 5000));
+  std::string bodies;
+  for (const auto& hook : receiver_.received()) {
+    bodies += hook.body;
+  }
+  EXPECT_NE(bodies.find("Hi Ann, you owe 1.00"), std::string::npos) << bodies;
+  EXPECT_NE(bodies.find("Hi Bo, you owe 0.00"), std::string::npos) << bodies;  // job default
+}
+
+TEST_F(CronTest, NotifyctlListsRunsAndControlsJobs) {
+  SharedClock clock("2026-06-01T08:00:00+08:00", 1);
+  start(clock, inlineJob("daily", "30 9 * * MON-FRI", "Asia/Shanghai"));
+  auto ctl = [&](const std::string& args) {
+    return runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
+                      endpointFor(port_) + " --app test --token test-token " + args);
+  };
+  CommandResult list = ctl("cron list");
+  EXPECT_EQ(list.status, 0) << list.output;
+  EXPECT_NE(list.output.find("daily  30 9 * * MON-FRI  Asia/Shanghai  false   "
+                             "2026-06-01T01:30:00.000Z  -"),
+            std::string::npos)
+      << list.output;
+  CommandResult now = ctl("cron run-now daily");
+  EXPECT_EQ(now.status, 0) << now.output;
+  EXPECT_EQ(now.output.rfind("ok daily planned_at=", 0), 0u) << now.output;
+  ASSERT_TRUE(waitForRun("daily", finished));
+  CommandResult history = ctl("cron runs daily");
+  EXPECT_EQ(history.status, 0) << history.output;
+  EXPECT_NE(history.output.find("manual"), std::string::npos) << history.output;
+  EXPECT_NE(history.output.find("done"), std::string::npos) << history.output;
+  EXPECT_EQ(ctl("cron pause daily").output, "ok daily paused=true\n");
+  EXPECT_EQ(ctl("cron resume daily").output, "ok daily paused=false\n");
+  CommandResult unknown = ctl("cron runs nope");
+  EXPECT_EQ(unknown.status, 1) << unknown.output;
+  EXPECT_EQ(ctl("cron").status, 64);
 }
 
 }  // namespace

@@ -125,6 +125,18 @@ Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const Canc
   return object;
 }
 
+Poco::JSON::Object::Ptr cronRequest(const std::string& op, const Credentials& credentials,
+                                    const std::string& job, std::optional<int> limit) {
+  auto object = request(op.c_str(), credentials);
+  if (!job.empty()) {
+    object->set("job", job);
+  }
+  if (limit) {
+    object->set("limit", *limit);
+  }
+  return object;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(value, out);

@@ -10,7 +10,18 @@
 
 namespace notify::tools::ctl {
 
-enum class CommandKind { kSend, kStatus, kPing, kPlugins, kDlqList, kDlqReplay, kCancel };
+enum class CommandKind {
+  kSend,
+  kStatus,
+  kPing,
+  kPlugins,
+  kDlqList,
+  kDlqReplay,
+  kCancel,
+  kCronList,
+  kCronRuns,
+  kCronControl,  // run-now, pause, resume, cancel
+};
 
 struct Command {
   CommandKind kind;
