@@ -340,5 +340,45 @@ TEST(RequestDecoder, SendAtInABatchIsReadPerElement) {
   EXPECT_EQ(d.request->batch[1].error().field, "messages[1].send_at");
 }
 
+TEST(RequestDecoder, CronOpsNameAJob) {
+  DecodedRequest runs = decode(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "bills", "limit": 5})");
+  ASSERT_TRUE(runs.request.ok()) << runs.request.error().message;
+  EXPECT_EQ(runs.request->op, Op::kCronRuns);
+  EXPECT_EQ(runs.request->job, "bills");
+  EXPECT_EQ(runs.request->limit, 5u);
+  DecodedRequest list = decode(R"({"op": "cron_list", )" + kAuth + "}");
+  ASSERT_TRUE(list.request.ok());
+  EXPECT_EQ(list.request->op, Op::kCronList);
+  EXPECT_EQ(refused(R"({"op": "cron_pause", )" + kAuth + "}").field, "job");
+  EXPECT_EQ(refused(R"({"op": "cron_run_now", )" + kAuth + R"(, "job": "b", "limit": 2})").field,
+            "limit");
+  EXPECT_EQ(refused(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "b", "limit": 0})").field,
+            "limit");
+}
+
+TEST(RequestDecoder, AudiencePushRows) {
+  DecodedRequest d = decode(R"({"op": "audience_push", )" + kAuth +
+                            R"(, "list": "vip", "replace": true, "rows": [
+      {"to": {"phone": "+1"}, "vars": {"name": "Ann", "n": 3}}, {"to": {"user": "u"}}]})");
+  ASSERT_TRUE(d.request.ok()) << d.request.error().message;
+  const AudiencePush& push = d.request->audience;
+  EXPECT_EQ(push.list, "vip");
+  EXPECT_TRUE(push.replace);
+  ASSERT_EQ(push.rows.size(), 2u);
+  EXPECT_EQ(push.rows[0].first, (KeyValues{{"phone", "+1"}}));
+  EXPECT_EQ(push.rows[0].second, (KeyValues{{"n", "3"}, {"name", "Ann"}}));
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{}]})").field,
+            "rows[0].to");
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{"to": {"u": "x"}, "x": 1}]})").field,
+            "rows[0].x");
+  DecodeLimits small;
+  small.maxBatch = 1;
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth +
+                        R"(, "list": "v", "rows": [{"to": {"u": "a"}}, {"to": {"u": "b"}}]})",
+                    small)
+                .code,
+            "batch_too_large");
+}
+
 }  // namespace
 }  // namespace notify::core
