@@ -91,6 +91,7 @@ struct ClaimedMessage {
   std::string body;
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
+  int64_t sendAtMs = 0;  // its send_at when it was scheduled, else 0; its age counts from here
 };
 
 // A message with its whole history, for status and trace.

@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS messages (
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   ready_ms INTEGER,
-  lease_owner TEXT
+  lease_owner TEXT,
+  send_at_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
@@ -96,6 +97,7 @@ constexpr const char* kUpgrades[] = {
     // 2 -> 3: recall of scheduled messages by tag scans only the app's scheduled ones; cron
     // jobs, their runs, and audiences pushed by apps.
     "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';"
+    "ALTER TABLE messages ADD COLUMN send_at_ms INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE IF NOT EXISTS cron_jobs ("
     "  job TEXT PRIMARY KEY,"
     "  paused INTEGER NOT NULL DEFAULT 0,"
@@ -143,8 +145,8 @@ struct SqliteStore::Statements {
       : insertMessage(db.handle(),
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
-                      "created_ms, updated_ms, ready_ms, lane) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "created_ms, updated_ms, ready_ms, lane, send_at_ms) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         insertEvent(db.handle(),
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES (?,?,?,?,?,?,?)"),
@@ -157,11 +159,11 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane, send_at_ms FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         selectReadyInLane(db.handle(),
                           "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-                          "subject, body, attempts, created_ms, state, lease_owner, lane "
+                          "subject, body, attempts, created_ms, state, lease_owner, lane, send_at_ms "
                           "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
                           "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
@@ -290,6 +292,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
           .bind(15, m.createdMs)
           .bind(16, scheduled ? m.sendAtMs : m.createdMs)
           .bind(17, m.lane)
+          .bind(18, scheduled ? m.sendAtMs : int64_t{0})
           .run();
       std::string actor = "app:" + m.app;
       s.event(m.id, {m.createdMs, MessageState::kAccepted, actor, "", "", ""});
@@ -348,6 +351,7 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
       bool leaseExpired = select.text(11) == "sending";
       expiredOwners.push_back(leaseExpired ? select.text(12) : std::string());
       m.lane = select.text(13);
+      m.sendAtMs = select.integer(14);
       claimed.push_back(std::move(m));
     }
     select.reset();
