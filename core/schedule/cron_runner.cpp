@@ -84,9 +84,7 @@ CronRunner::CronRunner(std::shared_ptr<const DaemonConfig> config, CronStore& st
       owner_(std::move(owner)),
       clock_(std::move(clock)) {
   for (const auto& [name, job] : config_->cronJobs) {
-    if (job.enabled) {
-      jobs_.push_back(name);
-    }
+    jobs_.push_back(name);  // a disabled job never fires, but run-now still runs it
   }
 }
 
@@ -155,6 +153,9 @@ std::optional<int64_t> CronRunner::planRuns(int64_t nowMs) {
   std::optional<int64_t> earliest;
   for (const auto& name : jobs_) {
     const CronJobConfig& job = config_->cronJobs.at(name);
+    if (!job.enabled) {
+      continue;
+    }
     Result<CronJobState> state = store_.cronJobState(name, nowMs);
     Result<std::optional<int64_t>> last = store_.lastPlannedMs(name);
     if (!state || !last) {
@@ -266,7 +267,9 @@ void CronRunner::sleepFor(int64_t clockMs) {
 void CronRunner::execute(CronRun run) {
   const CronJobConfig& job = config_->cronJobs.at(run.job);
   logInfo("cron", run.job + ": run planned at " + formatRfc3339Ms(run.plannedMs) + " (" +
-                      run.trigger + ") started");
+                      run.trigger + ") " +
+                      (run.expanded > 0 ? "resumed after " + std::to_string(run.expanded) + " rows"
+                                        : std::string("started")));
   Result<std::unique_ptr<AudienceSource>> audience =
       openAudience(job, &store_, {run.cursorOffset, run.cursorLine});
   if (!audience) {

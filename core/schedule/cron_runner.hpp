@@ -77,7 +77,7 @@ class CronRunner {
   MessagePreparer preparer_;
   std::string owner_;
   Clock clock_;
-  std::vector<std::string> jobs_;  // enabled jobs
+  std::vector<std::string> jobs_;  // every configured job
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <regex>
+#include <set>
 #include <iostream>
 #include <thread>
 
@@ -349,6 +351,103 @@ TEST_F(CronTest, NotifyctlListsRunsAndControlsJobs) {
   CommandResult unknown = ctl("cron runs nope");
   EXPECT_EQ(unknown.status, 1) << unknown.output;
   EXPECT_EQ(ctl("cron").status, 64);
+}
+
+// Two nodes share one store and run the same every-minute job (one minute is half a real
+// second): every fire time gets one run, and every run one message.
+TEST_F(CronTest, TwoNodesRunEachFireTimeOnce) {
+  SharedClock clock("2026-06-01T08:00:30+08:00", 120);
+  std::string job = inlineJob("minutely", "* * * * *", "Asia/Shanghai");
+  start(clock, job);
+  TempDir otherDir;
+  int otherPort = freeLoopbackPort();
+  auto otherConfig =
+      writeDaemonConfig(otherDir, otherPort, receiver_.url(), clock.toml() + kCronBase + job);
+  std::string text = readFile(otherConfig);
+  text.replace(text.find("path = \"notify.db\""), std::string("path = \"notify.db\"").size(),
+               "path = \"" + (dir_ / "notify.db").string() + "\"");
+  otherDir.write("notifyd.toml", text);
+  DaemonProcess other(otherConfig, endpointFor(otherPort));
+  other.start();
+
+  clock.sleepUntil(*core::parseRfc3339("2026-06-01T08:06:10+08:00"));
+  other.kill9();
+  ASSERT_TRUE(receiver_.waitFor(5, 5000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Array::Ptr all = runs("minutely");
+  std::set<std::string> planned;
+  int done = 0;
+  for (size_t i = 0; i < all->size(); ++i) {
+    Object::Ptr run = all->getObject(static_cast<unsigned>(i));
+    EXPECT_TRUE(planned.insert(run->getValue<std::string>("planned_at")).second);
+    EXPECT_EQ(run->getValue<int>("duplicates"), 0);
+    done += run->getValue<std::string>("state") == "done" ? 1 : 0;
+  }
+  EXPECT_GE(done, 5);
+  EXPECT_EQ(planned.count("2026-06-01T00:01:00.000Z"), 1u);
+  EXPECT_EQ(planned.count("2026-06-01T00:06:00.000Z"), 1u);
+  EXPECT_EQ(receiver_.received().size(), static_cast<size_t>(done));
+}
+
+// notifyd is killed in the middle of expanding a 20,000-row audience and restarted; the run
+// resumes at its saved cursor once the dead runner's lease expires, and every recipient gets
+// exactly one message.
+TEST_F(CronTest, ARunKilledMidwayResumesWithoutDuplicates) {
+  constexpr int kRows = 20000;
+  {
+    std::ofstream csv(dir_ / "audience.csv");
+    csv << "user,name,amount\n";
+    for (int i = 0; i < kRows; ++i) {
+      csv << "user-" << i << ",N" << i << ",1.00\n";
+    }
+  }
+  std::string job = R"(
+[cron.campaign]
+schedule = "0 0 1 1 *"
+app = "test"
+template = "bill"
+channel = "files"
+
+[cron.campaign.audience]
+recipient = "user"
+csv = "audience.csv"
+)";
+  SharedClock clock("2026-06-01T08:00:00+08:00", 20);  // the 60 s run lease lasts 3 s
+  start(clock, job);
+  ASSERT_TRUE(op("cron_run_now", R"(,"job":"campaign")")->getValue<bool>("ok"));
+  Object::Ptr midway = waitForRun("campaign", [](const Object::Ptr& run) {
+    return run->getValue<int>("expanded") >= 2000;
+  });
+  ASSERT_TRUE(midway);
+  daemon_->kill9();
+  ASSERT_LT(midway->getValue<int>("expanded"), kRows) << "finished before the kill";
+  daemon_->start();
+  Object::Ptr run = waitForRun("campaign", finished, 120000);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->getValue<std::string>("state"), "done");
+  EXPECT_EQ(run->getValue<int>("expanded"), kRows);
+  EXPECT_EQ(run->getValue<int>("accepted") + run->getValue<int>("duplicates"), kRows);
+  // Every recipient was delivered, each under a single message id.
+  std::regex fields(R"re("message_id":"([^"]+)".*"to":\{"user":"([^"]+)"\})re");
+  std::set<std::string> ids;
+  std::set<std::string> recipients;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (recipients.size() < static_cast<size_t>(kRows) &&
+         std::chrono::steady_clock::now() < deadline) {
+    ids.clear();
+    recipients.clear();
+    std::ifstream outbox(dir_ / "outbox.jsonl");
+    std::smatch match;
+    for (std::string line; std::getline(outbox, line);) {
+      if (std::regex_search(line, match, fields)) {
+        ids.insert(match[1]);
+        recipients.insert(match[2]);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(recipients.size(), static_cast<size_t>(kRows));
+  EXPECT_EQ(ids.size(), recipients.size());  // no recipient got a second message
 }
 
 }  // namespace
