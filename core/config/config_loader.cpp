@@ -214,11 +214,13 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               checkKnownKeys(
                   t, path,
-                  {"workers", "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
+                  {"workers", "priority", "max_attempts", "max_age_ms", "backoff_base_ms",
+                   "backoff_max_ms"},
                   errors);
               LaneConfig lane = laneFromDefaults(name);
               Reader r(t, path, errors);
               r.integer("workers", lane.workers, 1, 1024);
+              r.integer("priority", lane.priority, 0, 100);
               r.integer("max_attempts", lane.maxAttempts, 1, 1000);
               r.integer("max_age_ms", lane.maxAgeMs, 1000, 30 * 86400000LL);
               r.integer("backoff_base_ms", lane.backoffBaseMs, 1, 86400000);

@@ -48,6 +48,9 @@ struct LaneConfig {
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;
   int64_t backoffMaxMs = 300000;
+  // Above 0: where lanes share a provider's rate limit, this lane's waiting messages take the
+  // next permit ahead of the queue of other lanes' waiting messages.
+  int priority = 0;
 };
 
 inline constexpr const char* kDefaultLane = "default";

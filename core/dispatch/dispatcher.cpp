@@ -19,6 +19,8 @@ constexpr int64_t kStoreErrorBackoffMs = 200;
 // Waits for a rate permit up to this long stay in the worker (smooth high rates); longer ones
 // go back to the store as rate_limited.
 constexpr int64_t kMaxInlineWaitMs = 50;
+// A provider that says "too many requests" without saying for how long is left alone this long.
+constexpr int64_t kDefaultProviderPauseMs = 1000;
 // How soon to look again while another message probes a half-open provider.
 constexpr int64_t kProbeWaitMs = 1000;
 
@@ -181,6 +183,12 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     plugin = instance->plugin().name;
     outcome = instance->send(outboundOf(message, providerName));
     guards_.record(providerName, outcome.status, clock_());
+    if (outcome.status == NOTIFY_RATE_LIMITED) {
+      // The provider's own throttling holds every send to it, not just this message.
+      guards_.throttled(providerName, clock_() + (outcome.retryAfterMs > 0
+                                                      ? outcome.retryAfterMs
+                                                      : kDefaultProviderPauseMs));
+    }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
     // The operator has to act (credentials, keys, allow-lists): say so where they look.
@@ -201,11 +209,16 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
       break;
     }
     if (next - now > kMaxInlineWaitMs) {
-      // A long wait (a per-minute window) goes back to the store, not into a worker.
+      // A long wait (a per-minute window) goes back to the store, not into a worker, until the
+      // permit the limiter promises this message.
+      // A message that already waited for its promised permit and found it a moment late (the
+      // previous holder sent late) keeps its place: it gets the next permit, not the queue's end.
+      bool ahead = lane_.priority > 0 || message.claimedFrom == MessageState::kRateLimited;
+      int64_t at = guards_.scheduleWaiter(provider, now, ahead);
       committer_.submitTransition(waitTransition(
-          message, MessageState::kRateLimited, next, provider,
+          message, MessageState::kRateLimited, at, provider,
           "provider '" + provider + "' is at its limit (" + guards_.describeLimits(provider) +
-              "); next permit in " + std::to_string(next - now) + " ms",
+              "); next attempt in " + std::to_string(at - now) + " ms",
           now));
       return false;
     }

@@ -49,7 +49,18 @@ ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& ch
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {
   const Guards* guards = find(provider);
-  return guards == nullptr || !guards->limiter ? 0 : guards->limiter->tryAcquire(nowMs);
+  return guards == nullptr ? 0 : guards->limiter->tryAcquire(nowMs);
+}
+
+int64_t ProviderGuards::scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead) {
+  const Guards* guards = find(provider);
+  return guards == nullptr ? nowMs : guards->limiter->scheduleWaiter(nowMs, ahead);
+}
+
+void ProviderGuards::throttled(const std::string& provider, int64_t untilMs) {
+  if (const Guards* guards = find(provider)) {
+    guards->limiter->pauseUntil(untilMs);
+  }
 }
 
 bool ProviderGuards::admit(const std::string& provider, int64_t nowMs) {

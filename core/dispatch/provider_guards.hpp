@@ -31,6 +31,11 @@ class ProviderGuards {
 
   // 0: a permit was granted; otherwise the time the next one is due. No limits: always 0.
   int64_t acquire(const std::string& provider, int64_t nowMs);
+  // When a message that found no permit should try again (paced: see
+  // RateLimiter::scheduleWaiter). `ahead`: the message's lane has priority over others.
+  int64_t scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead);
+  // The provider answered "too many requests": no sends to it before untilMs.
+  void throttled(const std::string& provider, int64_t untilMs);
   // The half-open gate: false while another probe to this provider is in flight.
   bool admit(const std::string& provider, int64_t nowMs);
   // Feeds the breaker: transient failures and configuration errors count against the provider;
@@ -42,7 +47,7 @@ class ProviderGuards {
 
  private:
   struct Guards {
-    std::unique_ptr<RateLimiter> limiter;  // null: unlimited
+    std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
     std::unique_ptr<CircuitBreaker> breaker;
   };
 

@@ -78,7 +78,7 @@ RateLimiter::RateLimiter(std::vector<RateWindow> windows) : windows_(std::move(w
 
 int64_t RateLimiter::tryAcquire(int64_t nowMs) {
   std::lock_guard lock(mutex_);
-  int64_t earliest = 0;
+  int64_t earliest = pausedUntilMs_ > nowMs ? pausedUntilMs_ : 0;
   for (const Ring& ring : rings_) {
     if (ring.size == ring.grants.size()) {
       // Full: the oldest of the last `limit` grants must have left the window.
@@ -101,7 +101,44 @@ int64_t RateLimiter::tryAcquire(int64_t nowMs) {
       ring.head = (ring.head + 1) % capacity;
     }
   }
+  ++granted_;
   return 0;
+}
+
+int64_t RateLimiter::permitTime(uint64_t k, int64_t nowMs) const {
+  int64_t at = std::max(nowMs, pausedUntilMs_);
+  for (const Ring& ring : rings_) {
+    // Read the ring as `limit` grants, oldest first, padding a ring not yet full with grants
+    // that have already left the window. Permit k reuses the slot of grant k mod limit, one
+    // window span per lap.
+    const uint64_t capacity = ring.grants.size();
+    const uint64_t pads = capacity - ring.size;
+    const uint64_t slot = k % capacity;
+    const auto laps = static_cast<int64_t>(k / capacity) + 1;
+    int64_t base = slot < pads ? nowMs - ring.spanMs
+                               : ring.grants[(ring.head + (slot - pads)) % capacity];
+    at = std::max(at, base + ring.spanMs * laps);
+  }
+  return at;
+}
+
+int64_t RateLimiter::scheduleWaiter(int64_t nowMs, bool ahead) {
+  std::lock_guard lock(mutex_);
+  if (lastPromiseMs_ <= nowMs) {
+    nextWaiter_ = granted_;  // every earlier promise has come due: those waiters are served
+  }
+  uint64_t permit = ahead ? granted_ : std::max(nextWaiter_, granted_);
+  int64_t at = permitTime(permit - granted_, nowMs);
+  if (!ahead) {
+    nextWaiter_ = permit + 1;
+    lastPromiseMs_ = std::max(lastPromiseMs_, at);
+  }
+  return at;
+}
+
+void RateLimiter::pauseUntil(int64_t untilMs) {
+  std::lock_guard lock(mutex_);
+  pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
 }
 
 double RateLimiter::utilisation(int64_t nowMs) const {
@@ -127,7 +164,7 @@ std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& lim
       windows.push_back(window.value());
     }
   }
-  return windows.empty() ? nullptr : std::make_unique<RateLimiter>(std::move(windows));
+  return std::make_unique<RateLimiter>(std::move(windows));
 }
 
 }  // namespace notify::core

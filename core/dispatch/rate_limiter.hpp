@@ -36,6 +36,17 @@ class RateLimiter {
   // could be granted, granting nothing.
   int64_t tryAcquire(int64_t nowMs);
 
+  // For a message that must wait: the time at which to try again. Waiters are paced: each gets
+  // the next future permit not already promised to an earlier waiter, so a backlog of a million
+  // messages for a 20-per-minute robot wakes 20 at a time, not all at once at every permit.
+  // A waiter with `ahead` (a higher-priority lane) is promised the very next permit instead,
+  // ahead of the queue. Promises are hints, not grants: tryAcquire stays exact, and a waiter that
+  // loses its permit waits again. O(windows) time, no memory per waiter.
+  int64_t scheduleWaiter(int64_t nowMs, bool ahead = false);
+
+  // The provider itself said "too many requests": no permit before untilMs.
+  void pauseUntil(int64_t untilMs);
+
   // Fraction of the tightest window in use at nowMs (0..1), for metrics and alerts.
   double utilisation(int64_t nowMs) const;
 
@@ -50,12 +61,21 @@ class RateLimiter {
     size_t size = 0;
   };
 
+  // When the k-th permit from now (k = 0: the next) becomes free, if every earlier one is used
+  // as soon as it is free. Caller holds mutex_.
+  int64_t permitTime(uint64_t k, int64_t nowMs) const;
+
   std::vector<RateWindow> windows_;
   mutable std::mutex mutex_;
   std::vector<Ring> rings_;
+  uint64_t granted_ = 0;          // permits granted so far
+  uint64_t nextWaiter_ = 0;       // the permit number promised to the next waiter
+  int64_t lastPromiseMs_ = 0;     // the latest time promised to a waiter
+  int64_t pausedUntilMs_ = 0;
 };
 
-// A limiter for configured limits such as {"20/min", "5/s"}, or null when there are none.
+// A limiter for configured limits such as {"20/min", "5/s"}; with none, a limiter that only
+// honours pauses (a provider's own "too many requests").
 // The texts must have been checked (parseRateWindow) when the configuration was read; any that
 // do not parse are skipped here.
 std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits);

@@ -50,8 +50,8 @@ Result<std::string> chooseChannel(const TemplateConfig& tpl, const SendRequest& 
 MessagePreparer::MessagePreparer(std::shared_ptr<const DaemonConfig> config)
     : config_(std::move(config)) {
   for (const auto& [name, app] : config_->apps) {
-    if (auto limiter = makeRateLimiter(app.rateLimits)) {
-      appLimits_.emplace(name, std::move(limiter));
+    if (!app.rateLimits.empty()) {
+      appLimits_.emplace(name, makeRateLimiter(app.rateLimits));
     }
   }
 }

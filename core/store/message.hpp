@@ -92,6 +92,8 @@ struct ClaimedMessage {
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
   int64_t sendAtMs = 0;  // its send_at when it was scheduled, else 0; its age counts from here
+  // The state it was claimed from: kRateLimited means it waited for a permit it was promised.
+  MessageState claimedFrom = MessageState::kQueued;
 };
 
 // A message with its whole history, for status and trace.

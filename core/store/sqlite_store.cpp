@@ -348,7 +348,9 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
       m.body = select.text(8);
       m.attempt = static_cast<uint32_t>(select.integer(9)) + 1;
       m.createdMs = select.integer(10);
-      bool leaseExpired = select.text(11) == "sending";
+      const std::string state = select.text(11);
+      m.claimedFrom = parseState(state).value_or(MessageState::kQueued);
+      bool leaseExpired = state == "sending";
       expiredOwners.push_back(leaseExpired ? select.text(12) : std::string());
       m.lane = select.text(13);
       m.sendAtMs = select.integer(14);

@@ -18,7 +18,6 @@
 namespace notify::test {
 namespace {
 
-constexpr int kKills = 20;
 constexpr int kWorkers = 4;  // writeDaemonConfig's [dispatch] workers
 
 // Sends as fast as acks come back until stopped; keeps every acked id.
@@ -37,6 +36,7 @@ void load(const std::string& endpoint, std::atomic<bool>& stop, std::set<std::st
 }
 
 TEST(CrashRecovery, RepeatedKill9UnderLoadLosesNoAcknowledgedMessage) {
+  const int kKills = soakCount("NOTIFY_SOAK_KILLS", 20);  // tools/soak.sh raises it
   TempDir dir;
   WebhookReceiver receiver(kWebhookSecret);
   int port = freeLoopbackPort();

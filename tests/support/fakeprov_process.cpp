@@ -13,6 +13,7 @@
 #include <chrono>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "support/test_env.hpp"
 
@@ -39,7 +40,8 @@ std::string exchange(int port, const std::string& method, const std::string& pat
 
 }  // namespace
 
-FakeProvProcess::FakeProvProcess(const std::filesystem::path& config) {
+FakeProvProcess::FakeProvProcess(const std::filesystem::path& config,
+                                 const std::vector<std::string>& args) {
   int out[2];
   if (pipe(out) != 0) {
     throw std::runtime_error("pipe failed");
@@ -49,13 +51,17 @@ FakeProvProcess::FakeProvProcess(const std::filesystem::path& config) {
   if (pid_ == 0) {
     dup2(out[1], 1);
     close(out[0]);
-    std::string configArg = config.string();
-    if (config.empty()) {
-      execl(binary.c_str(), binary.c_str(), static_cast<char*>(nullptr));
-    } else {
-      execl(binary.c_str(), binary.c_str(), "--config", configArg.c_str(),
-            static_cast<char*>(nullptr));
+    std::vector<std::string> words = {binary};
+    if (!config.empty()) {
+      words.insert(words.end(), {"--config", config.string()});
     }
+    words.insert(words.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& word : words) {
+      argv.push_back(word.data());
+    }
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
     _exit(127);
   }
   close(out[1]);

@@ -7,14 +7,17 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace notify::test {
 
 // A real notify-fakeprov child process on a free loopback port, with its control API.
 class FakeProvProcess {
  public:
-  // config: optional JSON accounts file passed as --config.
-  explicit FakeProvProcess(const std::filesystem::path& config = {});
+  // config: optional JSON accounts file passed as --config; args: more command-line options
+  // (e.g. {"--clock", "scale=20,anchor=..."}).
+  explicit FakeProvProcess(const std::filesystem::path& config = {},
+                           const std::vector<std::string>& args = {});
   ~FakeProvProcess();
   FakeProvProcess(const FakeProvProcess&) = delete;
   FakeProvProcess& operator=(const FakeProvProcess&) = delete;

@@ -66,4 +66,15 @@ std::string readFile(const std::filesystem::path& path) {
   return text.str();
 }
 
+int soakCount(const char* name, int fallback) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) {
+    return fallback;
+  }
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  return end != text && *end == '\0' && value > 0 && value < 1000000 ? static_cast<int>(value)
+                                                                     : fallback;
+}
+
 }  // namespace notify::test

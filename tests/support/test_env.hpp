@@ -11,6 +11,10 @@ namespace notify::test {
 std::filesystem::path buildDir();
 std::filesystem::path sourceDir();
 
+// A count a soak run may raise (tools/soak.sh sets NOTIFY_SOAK_*): the environment's value when
+// it is a positive integer, otherwise fallback.
+int soakCount(const char* name, int fallback);
+
 // A fresh directory under the system temp dir, removed with everything in it on destruction.
 class TempDir {
  public:

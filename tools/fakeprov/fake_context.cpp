@@ -106,18 +106,25 @@ void FakeContext::addFault(const std::string& provider, Fault fault) {
   faults_[provider].push_back(std::move(fault));
 }
 
-std::optional<Fault> FakeContext::takeFault(const std::string& provider) {
+std::optional<Fault> FakeContext::takeFault(const std::string& provider,
+                                            const std::string& body) {
   std::lock_guard lock(mutex_);
   auto it = faults_.find(provider);
-  if (it == faults_.end() || it->second.empty()) {
+  if (it == faults_.end()) {
     return std::nullopt;
   }
-  Fault& front = it->second.front();
-  Fault taken = front;
-  if (--front.count <= 0) {
-    it->second.pop_front();
+  auto& queue = it->second;
+  for (auto fault = queue.begin(); fault != queue.end(); ++fault) {
+    if (!fault->match.empty() && body.find(fault->match) == std::string::npos) {
+      continue;
+    }
+    Fault taken = *fault;
+    if (fault->count > 0 && --fault->count == 0) {
+      queue.erase(fault);
+    }
+    return taken;
   }
-  return taken;
+  return std::nullopt;
 }
 
 void FakeContext::reset() {

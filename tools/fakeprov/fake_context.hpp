@@ -39,12 +39,15 @@ struct FakeResponse {
   }
 };
 
-// A fault to inject into the next `count` requests for a provider (before the module runs).
+// A fault to inject into the next `count` requests for a provider (before the module runs);
+// count 0: every one, for good. With `match`, only requests whose body contains it (a poison
+// message) are affected and count.
 struct Fault {
   std::string kind;  // "status", "slow", "timeout", "drop"
   int status = 500;
   int64_t delayMs = 0;
   int count = 1;
+  std::string match;
   std::map<std::string, std::string> headers;
   std::string body;
 };
@@ -82,7 +85,7 @@ class FakeContext {
   int tokensIssued(const std::string& provider) const;
 
   void addFault(const std::string& provider, Fault fault);
-  std::optional<Fault> takeFault(const std::string& provider);
+  std::optional<Fault> takeFault(const std::string& provider, const std::string& body);
 
   void reset();
 

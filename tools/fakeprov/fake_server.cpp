@@ -154,7 +154,7 @@ FakeResponse FakeServer::dispatch(const FakeRequest& request, bool& drop) {
     if (it == modules_.end()) {
       return FakeResponse::json(R"({"error":"no fake provider ')" + name + "'\"}", 404);
     }
-    if (std::optional<Fault> fault = context_.takeFault(name)) {
+    if (std::optional<Fault> fault = context_.takeFault(name, request.body)) {
       if (fault->kind == "drop") {
         drop = true;
         return {};
@@ -218,6 +218,10 @@ FakeResponse FakeServer::control(const FakeRequest& request) {
     fault.delayMs = body->optValue<int64_t>("delay_ms", fault.kind == "timeout" ? 30000 : 0);
     fault.count = body->optValue<int>("count", 1);
     fault.body = body->optValue<std::string>("body", "");
+    fault.match = body->optValue<std::string>("match", "");
+    if (fault.count < 0) {
+      return FakeResponse::json(R"({"error":"count must be 0 (for good) or more"})", 400);
+    }
     if (Object::Ptr headers = body->getObject("headers")) {
       for (const auto& [k, v] : *headers) {
         fault.headers[k] = v.convert<std::string>();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <queue>
 #include <random>
 
 namespace notify::core {
@@ -93,6 +94,96 @@ TEST(RateLimiter, ReportsUtilisationOfTheTightestWindow) {
   limiter.tryAcquire(1001);
   EXPECT_DOUBLE_EQ(limiter.utilisation(1002), 0.5);
   EXPECT_DOUBLE_EQ(limiter.utilisation(5000), 0.02);  // only the minute window still counts them
+}
+
+}  // namespace
+}  // namespace notify::core
+
+namespace notify::core {
+namespace {
+
+struct Backlog {
+  size_t attempts = 0;
+  std::vector<int64_t> grants;
+};
+
+// A backlog of `messages`, all ready at 0, worked in time order the way claimers do: try for a
+// permit; without one, wait until the limiter's scheduleWaiter says.
+Backlog drain(RateLimiter& limiter, size_t messages) {
+  using Due = std::pair<int64_t, size_t>;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
+  for (size_t i = 0; i < messages; ++i) {
+    due.emplace(0, i);
+  }
+  Backlog result;
+  while (!due.empty()) {
+    auto [at, id] = due.top();
+    due.pop();
+    ++result.attempts;
+    if (limiter.tryAcquire(at) == 0) {
+      result.grants.push_back(at);
+    } else {
+      due.emplace(limiter.scheduleWaiter(at), id);
+    }
+  }
+  return result;
+}
+
+TEST(RateLimiterPacing, ABacklogWakesAFewAtATimeNotAllAtEveryPermit) {
+  RateLimiter limiter({{20, 60000}});
+  Backlog b = drain(limiter, 2000);
+  ASSERT_EQ(b.grants.size(), 2000u);
+  EXPECT_LE(worstWindow(b.grants, 60000), 20);
+  // Each message is tried about twice (once on arrival, once at its promised permit), where
+  // waking every waiter at every permit would cost 2000 x 100 tries.
+  EXPECT_LE(b.attempts, 2000u * 2 + 100) << b.attempts;
+  // And the limit is still used: 100 windows (+ margin) for 2000 messages at 20 per window.
+  EXPECT_LE(b.grants.back(), 100 * 60300);
+}
+
+TEST(RateLimiterPacing, SeveralWindowsArePacedByTheTightest) {
+  RateLimiter limiter({{5, 1000}, {100, 60000}});
+  Backlog b = drain(limiter, 1000);
+  ASSERT_EQ(b.grants.size(), 1000u);
+  EXPECT_LE(worstWindow(b.grants, 1000), 5);
+  EXPECT_LE(worstWindow(b.grants, 60000), 100);
+  EXPECT_LE(b.attempts, 1000u * 3) << b.attempts;
+}
+
+TEST(RateLimiterPacing, APriorityWaiterIsPromisedTheNextPermitAheadOfTheQueue) {
+  RateLimiter limiter({{20, 60000}});
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(limiter.tryAcquire(1000), 0);
+  }
+  int64_t last = 0;
+  for (int i = 0; i < 1000; ++i) {
+    last = limiter.scheduleWaiter(2000);
+  }
+  EXPECT_GT(last, 40LL * 60000);  // the 1000th waiter is ~50 windows away
+  EXPECT_EQ(limiter.scheduleWaiter(2000, /*ahead=*/true), 1000 + 60300);
+}
+
+TEST(RateLimiterPacing, PromisesRestartOnceTheyHaveComeDue) {
+  RateLimiter limiter({{2, 1000}});
+  ASSERT_EQ(limiter.tryAcquire(0), 0);
+  ASSERT_EQ(limiter.tryAcquire(0), 0);
+  EXPECT_EQ(limiter.scheduleWaiter(10), 1005);
+  EXPECT_EQ(limiter.scheduleWaiter(10), 1005);
+  EXPECT_EQ(limiter.scheduleWaiter(10), 2010);
+  // Those waiters vanished (canceled, failed over): later ones are not pushed behind them.
+  EXPECT_EQ(limiter.scheduleWaiter(5000), 5000);
+}
+
+TEST(RateLimiterPacing, AProvidersOwnThrottlingPausesEveryPermit) {
+  RateLimiter limiter({{100, 1000}});
+  limiter.pauseUntil(7000);
+  EXPECT_EQ(limiter.tryAcquire(1000), 7000);
+  EXPECT_EQ(limiter.scheduleWaiter(1000), 7000);
+  EXPECT_EQ(limiter.tryAcquire(7000), 0);
+  RateLimiter unlimited({});
+  unlimited.pauseUntil(500);
+  EXPECT_EQ(unlimited.tryAcquire(100), 500);
+  EXPECT_EQ(unlimited.tryAcquire(500), 0);
 }
 
 }  // namespace

@@ -407,6 +407,8 @@ TEST_P(StoreContract, ARefundedAttemptIsNotCounted) {
   apply(wait);
   ClaimedMessage again = claim(kT0 + 500).at(0);
   EXPECT_EQ(again.attempt, 1u);  // the rate-limit wait did not use up an attempt
+  EXPECT_EQ(c.claimedFrom, MessageState::kQueued);
+  EXPECT_EQ(again.claimedFrom, MessageState::kRateLimited);  // it was promised a permit
 }
 
 TEST_P(StoreContract, DeadLettersAreListedAndReplayed) {
