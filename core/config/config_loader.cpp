@@ -212,11 +212,10 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
   config.lanes.emplace(kDefaultLane, laneFromDefaults(kDefaultLane));
   eachNamed(root, "lanes", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(
-                  t, path,
-                  {"workers", "priority", "max_attempts", "max_age_ms", "backoff_base_ms",
-                   "backoff_max_ms"},
-                  errors);
+              checkKnownKeys(t, path,
+                             {"workers", "priority", "max_attempts", "max_age_ms",
+                              "backoff_base_ms", "backoff_max_ms"},
+                             errors);
               LaneConfig lane = laneFromDefaults(name);
               Reader r(t, path, errors);
               r.integer("workers", lane.workers, 1, 1024);

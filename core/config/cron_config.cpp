@@ -95,7 +95,8 @@ void readAudience(const toml::table& job, const std::string& path, const DaemonC
       errors.add(rows->source(), where + ".rows", "must be an array of tables");
     }
   }
-  int sources = (hasRows ? 1 : 0) + (audience.csv.empty() ? 0 : 1) + (audience.list.empty() ? 0 : 1);
+  int sources =
+      (hasRows ? 1 : 0) + (audience.csv.empty() ? 0 : 1) + (audience.list.empty() ? 0 : 1);
   if (sources != 1) {
     errors.add(t.source(), where, "needs exactly one of rows, csv or list");
   }

@@ -26,7 +26,8 @@ enum class MisfirePolicy {
 // Who a cron job sends to. Exactly one source is set.
 struct AudienceConfig {
   std::string recipient;  // the address kind ("phone", "email", "user"); also the CSV column
-  std::vector<std::vector<std::pair<std::string, std::string>>> inlineRows;  // [cron.X.audience] rows
+  std::vector<std::vector<std::pair<std::string, std::string>>>
+      inlineRows;             // [cron.X.audience] rows
   std::filesystem::path csv;  // UTF-8 CSV: a header row, the recipient column plus variables
   std::string list;           // rows an app pushed with audience_push
 };
@@ -40,8 +41,8 @@ struct CronJobConfig {
   std::string app;  // the messages belong to this app (its idempotency keys, status, cancel)
   std::string owner;
   std::string templateName;
-  std::string channel;  // empty: the template's default
-  std::string lane;     // empty: the template's lane
+  std::string channel;                                    // empty: the template's default
+  std::string lane;                                       // empty: the template's lane
   std::vector<std::pair<std::string, std::string>> vars;  // for every recipient; rows override
   bool enabled = true;
   MisfirePolicy misfire = MisfirePolicy::kSkip;

@@ -90,7 +90,8 @@ void Daemon::start() {
   }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion, [this] {
+                           kNotifyVersion,
+                           [this] {
                              if (cronRunner_) {
                                cronRunner_->wake();
                              }

@@ -91,7 +91,7 @@ std::string CronOps::handle(const std::string& reqId, const Request& request) {
       return encodeError(reqId, makeError("internal", "not a cron op"));
   }
   logInfo("cron", "app " + request.app + ": " +
-                      (request.op == Op::kCronRunNow    ? "run-now"
+                      (request.op == Op::kCronRunNow   ? "run-now"
                        : request.op == Op::kCronPause  ? "pause"
                        : request.op == Op::kCronResume ? "resume"
                                                        : "cancel") +

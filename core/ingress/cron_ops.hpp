@@ -24,8 +24,7 @@ class CronOps {
 
  private:
   std::string list(const std::string& reqId, const std::string& app, CronStore& cron);
-  std::string runs(const std::string& reqId, const std::string& job, size_t limit,
-                   CronStore& cron);
+  std::string runs(const std::string& reqId, const std::string& job, size_t limit, CronStore& cron);
   std::string push(const std::string& reqId, const Request& request, CronStore& cron);
 
   std::shared_ptr<const DaemonConfig> config_;

@@ -200,8 +200,7 @@ void RequestHandler::handleDeadLetters(const std::string& reqId, const Request& 
   reply(encodeReplayed(reqId, *replayed));
 }
 
-void RequestHandler::handleCancel(const std::string& reqId, const Request& request,
-                                  ReplyFn reply) {
+void RequestHandler::handleCancel(const std::string& reqId, const Request& request, ReplyFn reply) {
   const CancelTarget& target = request.cancel;
   const std::string actor = "app:" + request.app;
   // Cancels are writes on the store's writer, like replays; they only ever remove work, so the
@@ -225,11 +224,11 @@ void RequestHandler::handleCancel(const std::string& reqId, const Request& reque
   if (!outcome->found) {
     // Another app's message answers exactly like a missing one.
     bool byId = !target.messageId.empty();
-    reply(encodeError(reqId, makeError("not_found",
-                                       byId ? "no message " + target.messageId
-                                            : "no message with idempotency key '" +
-                                                  target.idempotencyKey + "'",
-                                       byId ? "message_id" : "idempotency_key")));
+    reply(encodeError(
+        reqId, makeError("not_found",
+                         byId ? "no message " + target.messageId
+                              : "no message with idempotency key '" + target.idempotencyKey + "'",
+                         byId ? "message_id" : "idempotency_key")));
     return;
   }
   reply(encodeCancel(reqId, *outcome));

@@ -171,14 +171,21 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
   return request;
 }
 
-const std::vector<std::pair<const char*, Op>> kOps = {
-    {"send", Op::kSend},         {"send_batch", Op::kSendBatch}, {"status", Op::kStatus},
-    {"ping", Op::kPing},         {"plugins", Op::kPlugins},      {"dlq_list", Op::kDlqList},
-    {"dlq_replay", Op::kDlqReplay}, {"cancel", Op::kCancel},
-    {"cron_list", Op::kCronList},    {"cron_run_now", Op::kCronRunNow},
-    {"cron_pause", Op::kCronPause},  {"cron_resume", Op::kCronResume},
-    {"cron_runs", Op::kCronRuns},    {"cron_cancel", Op::kCronCancel},
-    {"audience_push", Op::kAudiencePush}};
+const std::vector<std::pair<const char*, Op>> kOps = {{"send", Op::kSend},
+                                                      {"send_batch", Op::kSendBatch},
+                                                      {"status", Op::kStatus},
+                                                      {"ping", Op::kPing},
+                                                      {"plugins", Op::kPlugins},
+                                                      {"dlq_list", Op::kDlqList},
+                                                      {"dlq_replay", Op::kDlqReplay},
+                                                      {"cancel", Op::kCancel},
+                                                      {"cron_list", Op::kCronList},
+                                                      {"cron_run_now", Op::kCronRunNow},
+                                                      {"cron_pause", Op::kCronPause},
+                                                      {"cron_resume", Op::kCronResume},
+                                                      {"cron_runs", Op::kCronRuns},
+                                                      {"cron_cancel", Op::kCronCancel},
+                                                      {"audience_push", Op::kAudiencePush}};
 
 std::optional<Error> readTime(const Object& o, const std::string& key,
                               std::optional<int64_t>& out) {
@@ -230,15 +237,14 @@ Result<Request> decodeDeadLetters(const Object& o, Request request) {
 }
 
 Result<Request> decodeCancel(const Object& o, Request request) {
-  if (auto e = checkFields(o, {"op", "req_id", "app", "token", "message_id", "idempotency_key",
-                               "tag"},
-                           "")) {
+  if (auto e = checkFields(
+          o, {"op", "req_id", "app", "token", "message_id", "idempotency_key", "tag"}, "")) {
     return *e;
   }
   CancelTarget& c = request.cancel;
-  for (auto [key, out] : {std::pair{"message_id", &c.messageId},
-                          std::pair{"idempotency_key", &c.idempotencyKey},
-                          std::pair{"tag", &c.tag}}) {
+  for (auto [key, out] :
+       {std::pair{"message_id", &c.messageId}, std::pair{"idempotency_key", &c.idempotencyKey},
+        std::pair{"tag", &c.tag}}) {
     if (o.has(key)) {
       if (auto e = readString(o, key, "", *out, true)) {
         return *e;

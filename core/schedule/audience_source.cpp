@@ -31,8 +31,8 @@ class InlineAudience : public AudienceSource {
   std::vector<Result<AudienceRow>> read(size_t max) override {
     std::vector<Result<AudienceRow>> rows;
     while (rows.size() < max && next_ < config_.inlineRows.size()) {
-      rows.emplace_back(rowOf(static_cast<int64_t>(next_ + 1), config_.recipient,
-                              config_.inlineRows[next_]));
+      rows.emplace_back(
+          rowOf(static_cast<int64_t>(next_ + 1), config_.recipient, config_.inlineRows[next_]));
       ++next_;
     }
     return rows;
@@ -137,7 +137,8 @@ Result<std::unique_ptr<AudienceSource>> openAudience(const CronJobConfig& job, C
   if (cursor.offset > 0) {
     (*reader)->seek({cursor.offset, cursor.line});
   }
-  return std::unique_ptr<AudienceSource>(new CsvAudience(std::move(reader).value(), audience.recipient));
+  return std::unique_ptr<AudienceSource>(
+      new CsvAudience(std::move(reader).value(), audience.recipient));
 }
 
 }  // namespace notify::core

@@ -24,8 +24,10 @@ const std::array<FieldSpec, 5> kFields = {{
     {"minute", 0, 59, {}},
     {"hour", 0, 23, {}},
     {"day-of-month", 1, 31, {}},
-    {"month", 1, 12, {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
-                      "DEC"}},
+    {"month",
+     1,
+     12,
+     {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"}},
     // 7 is Sunday too, folded into 0 after parsing.
     {"day-of-week", 0, 7, {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}},
 }};
@@ -41,8 +43,8 @@ const std::array<std::pair<std::string_view, std::string_view>, 7> kMacros = {{
 }};
 
 Error fieldError(const FieldSpec& field, std::string_view item, const std::string& why) {
-  return makeError("invalid_schedule", std::string(field.name) + " field '" + std::string(item) +
-                                           "': " + why);
+  return makeError("invalid_schedule",
+                   std::string(field.name) + " field '" + std::string(item) + "': " + why);
 }
 
 std::optional<int> parseValue(const FieldSpec& field, std::string_view text) {
@@ -82,11 +84,11 @@ Result<void> parseField(const FieldSpec& field, std::string_view text, std::vect
     int step = 1;
     if (size_t slash = item.find('/'); slash != std::string_view::npos) {
       range = item.substr(0, slash);
-      std::optional<int> parsed = parseValue(FieldSpec{field.name, 0, 0, {}},
-                                             item.substr(slash + 1));
+      std::optional<int> parsed =
+          parseValue(FieldSpec{field.name, 0, 0, {}}, item.substr(slash + 1));
       if (!parsed || *parsed < 1 || *parsed > field.max) {
-        return fieldError(field, item, "the step must be a number from 1 to " +
-                                           std::to_string(field.max));
+        return fieldError(field, item,
+                          "the step must be a number from 1 to " + std::to_string(field.max));
       }
       step = *parsed;
     }
@@ -98,12 +100,13 @@ Result<void> parseField(const FieldSpec& field, std::string_view text, std::vect
       std::optional<int> last =
           dash == std::string_view::npos ? first : parseValue(field, range.substr(dash + 1));
       if (!first || !last) {
-        return fieldError(field, item, "not a number" +
-                                           std::string(field.names.empty() ? "" : " or name"));
+        return fieldError(field, item,
+                          "not a number" + std::string(field.names.empty() ? "" : " or name"));
       }
       if (*first < field.min || *last > field.max) {
-        return fieldError(field, item, "out of range " + std::to_string(field.min) + "-" +
-                                           std::to_string(field.max));
+        return fieldError(
+            field, item,
+            "out of range " + std::to_string(field.min) + "-" + std::to_string(field.max));
       }
       if (*first > *last) {
         return fieldError(field, item, "a range must go upwards");
@@ -187,8 +190,8 @@ int64_t CronExpr::instantOf(const LocalDateTime& local, const TimeZone& zone) {
   }
   // In a gap: reading the wall time with the offset from before the change lands after it,
   // with the offset from after the change before it; the change lies in between.
-  int64_t wallMs = (daysFromCivil(local.year, local.month, local.day) * 86400 +
-                    local.hour * 3600 + local.minute * 60) *
+  int64_t wallMs = (daysFromCivil(local.year, local.month, local.day) * 86400 + local.hour * 3600 +
+                    local.minute * 60) *
                    1000;
   int64_t before = wallMs - zone.offsetMs(wallMs - 86400000);
   int64_t after = wallMs - zone.offsetMs(wallMs + 86400000);

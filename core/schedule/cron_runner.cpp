@@ -142,8 +142,8 @@ void CronRunner::loop() {
       }
     }
     now = clock_();
-    int64_t waitMs = nextFire ? std::clamp<int64_t>(*nextFire - now, 0, kMaxIdleWaitMs)
-                              : kMaxIdleWaitMs;
+    int64_t waitMs =
+        nextFire ? std::clamp<int64_t>(*nextFire - now, 0, kMaxIdleWaitMs) : kMaxIdleWaitMs;
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, realDelay(waitMs), [&] { return stopping_ || wakeRequested_; });
   }
@@ -235,9 +235,8 @@ bool CronRunner::commitBatch(std::vector<NewMessage> messages, CronRun& run) {
     std::future<Result<std::vector<InsertOutcome>>> outcome = done->get_future();
     // submitInserts moves from the vector only when it accepts the batch.
     std::vector<NewMessage> attempt = messages;
-    if (!committer_.submitInserts(std::move(attempt), [done](auto result) {
-          done->set_value(std::move(result));
-        })) {
+    if (!committer_.submitInserts(std::move(attempt),
+                                  [done](auto result) { done->set_value(std::move(result)); })) {
       {
         std::lock_guard lock(mutex_);
         if (stopping_) {

@@ -32,7 +32,8 @@ bool isValidUtf8(const std::string& text) {
   return true;
 }
 
-CsvReader::CsvReader(std::filesystem::path path) : path_(std::move(path)), in_(path_, std::ios::binary) {}
+CsvReader::CsvReader(std::filesystem::path path)
+    : path_(std::move(path)), in_(path_, std::ios::binary) {}
 
 Result<std::unique_ptr<CsvReader>> CsvReader::open(const std::filesystem::path& path) {
   std::unique_ptr<CsvReader> reader(new CsvReader(path));

@@ -12,12 +12,12 @@
 namespace notify::core {
 
 enum class CronRunState {
-  kPending,   // owed, not yet taken by a runner
-  kRunning,   // a runner holds its lease and expands the audience
-  kPaused,    // its job was paused mid-run; resumes where it stopped
+  kPending,  // owed, not yet taken by a runner
+  kRunning,  // a runner holds its lease and expands the audience
+  kPaused,   // its job was paused mid-run; resumes where it stopped
   kDone,
   kCanceled,
-  kSkipped,   // a fire time missed while no node ran, with misfire = "skip"
+  kSkipped,  // a fire time missed while no node ran, with misfire = "skip"
 };
 
 const char* cronRunStateName(CronRunState state);
@@ -32,8 +32,8 @@ struct CronRun {
   CronRunState state = CronRunState::kPending;
   std::string owner;
   int64_t leaseUntilMs = 0;
-  int64_t startedMs = 0;   // the actual time it began; 0 before
-  int64_t finishedMs = 0;  // 0 until it ends
+  int64_t startedMs = 0;     // the actual time it began; 0 before
+  int64_t finishedMs = 0;    // 0 until it ends
   int64_t cursorOffset = 0;  // where the audience resumes (source-specific: byte, row, seq)
   int64_t cursorLine = 0;    // CSV line of the cursor, for error messages after a resume
   int64_t expanded = 0;      // audience rows read
@@ -108,8 +108,8 @@ class CronStore {
 
   // Up to limit rows of the list with seq > afterSeq, in order.
   virtual Result<std::vector<AudienceEntry>> audiencePage(const std::string& app,
-                                                          const std::string& list,
-                                                          int64_t afterSeq, size_t limit) = 0;
+                                                          const std::string& list, int64_t afterSeq,
+                                                          size_t limit) = 0;
 };
 
 }  // namespace notify::core

@@ -142,7 +142,7 @@ struct DeadLetter {
 // cancels only its own messages).
 struct CancelQuery {
   std::string app;
-  std::string messageId;       // one of these two
+  std::string messageId;  // one of these two
   std::string idempotencyKey;
   int64_t nowMs = 0;
   std::string actor;  // "app:NAME", recorded on the "canceled" event

@@ -122,7 +122,8 @@ constexpr const char* kUpgrades[] = {
     "  error_detail TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (job, planned_ms)"
     ");"
-    "CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', 'running');"
+    "CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', "
+    "'running');"
     "CREATE TABLE IF NOT EXISTS audience_rows ("
     "  app TEXT NOT NULL,"
     "  list TEXT NOT NULL,"
@@ -157,15 +158,17 @@ struct SqliteStore::Statements {
                         "provider = ?, provider_message_id = CASE WHEN ? = '' THEN "
                         "provider_message_id ELSE ? END, updated_ms = ?, attempts = attempts - ? "
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
-        selectReady(db.handle(),
-                    "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane, send_at_ms FROM messages "
-                    "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
-        selectReadyInLane(db.handle(),
-                          "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-                          "subject, body, attempts, created_ms, state, lease_owner, lane, send_at_ms "
-                          "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
-                          "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        selectReady(
+            db.handle(),
+            "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
+            "body, attempts, created_ms, state, lease_owner, lane, send_at_ms FROM messages "
+            "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
+        selectReadyInLane(
+            db.handle(),
+            "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
+            "subject, body, attempts, created_ms, state, lease_owner, lane, send_at_ms "
+            "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
+            "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
                     "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}

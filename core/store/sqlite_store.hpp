@@ -28,8 +28,8 @@ class SqliteStore : public MessageStore, public CronStore {
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
   Result<CancelOutcome> cancel(const CancelQuery& query) override;  // sqlite_store_cancel.cpp
-  Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag,
-                                      int64_t nowMs, const std::string& actor) override;
+  Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag, int64_t nowMs,
+                                      const std::string& actor) override;
   CronStore* cronStore() override { return this; }
 
   // CronStore, in sqlite_store_cron.cpp.
@@ -38,8 +38,7 @@ class SqliteStore : public MessageStore, public CronStore {
   Result<bool> addCronRun(const CronRun& run) override;
   Result<std::optional<CronRun>> takeCronRun(const std::vector<std::string>& jobs, int64_t nowMs,
                                              int64_t leaseMs, const std::string& owner) override;
-  Result<CronControl> saveCronProgress(const CronRun& run, int64_t nowMs,
-                                       int64_t leaseMs) override;
+  Result<CronControl> saveCronProgress(const CronRun& run, int64_t nowMs, int64_t leaseMs) override;
   Result<void> endCronRun(const CronRun& run, CronRunState state, int64_t nowMs) override;
   Result<std::vector<CronRun>> cronRuns(const std::string& job, size_t limit) override;
   Result<void> setCronPaused(const std::string& job, bool paused, int64_t nowMs) override;

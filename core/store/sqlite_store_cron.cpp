@@ -72,8 +72,9 @@ Result<CronJobState> SqliteStore::cronJobState(const std::string& job, int64_t n
   std::lock_guard lock(writeMutex_);
   try {
     SqliteTransaction tx(*writer_);
-    SqliteStatement insert(writer_->handle(),
-                           "INSERT OR IGNORE INTO cron_jobs (job, paused, since_ms) VALUES (?, 0, ?)");
+    SqliteStatement insert(
+        writer_->handle(),
+        "INSERT OR IGNORE INTO cron_jobs (job, paused, since_ms) VALUES (?, 0, ?)");
     insert.bind(1, job).bind(2, nowMs).run();
     SqliteStatement q(writer_->handle(), "SELECT paused, since_ms FROM cron_jobs WHERE job = ?");
     q.bind(1, job);
@@ -93,8 +94,9 @@ Result<CronJobState> SqliteStore::cronJobState(const std::string& job, int64_t n
 Result<std::optional<int64_t>> SqliteStore::lastPlannedMs(const std::string& job) {
   std::lock_guard lock(readMutex_);
   try {
-    SqliteStatement q(reader_->handle(),
-                      "SELECT MAX(planned_ms) FROM cron_runs WHERE job = ? AND trigger != 'manual'");
+    SqliteStatement q(
+        reader_->handle(),
+        "SELECT MAX(planned_ms) FROM cron_runs WHERE job = ? AND trigger != 'manual'");
     q.bind(1, job);
     std::optional<int64_t> last;
     if (q.step() && !q.isNull(0)) {

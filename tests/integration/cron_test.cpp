@@ -9,9 +9,9 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <regex>
 #include <set>
-#include <iostream>
 #include <thread>
 
 #include "support/daemon_process.hpp"
@@ -48,8 +48,8 @@ body = "Hi {{name}}, you owe {{amount}}"
 )";
 
 // A job sending template bill to one inline recipient (user u-NAME).
-std::string inlineJob(const std::string& name, const std::string& schedule,
-                      const std::string& zone, const std::string& extra = "") {
+std::string inlineJob(const std::string& name, const std::string& schedule, const std::string& zone,
+                      const std::string& extra = "") {
   return "\n[cron." + name + "]\nschedule = \"" + schedule + "\"\ntime_zone = \"" + zone +
          "\"\napp = \"test\"\ntemplate = \"bill\"\nvars = { amount = \"12.50\" }\n" + extra +
          "\n[cron." + name + ".audience]\nrecipient = \"user\"\nrows = [{ user = \"u-" + name +
@@ -92,16 +92,15 @@ class CronTest : public ::testing::Test {
     if (port_ == 0) {
       port_ = freeLoopbackPort();
     }
-    auto config =
-        writeDaemonConfig(dir_, port_, receiver_.url(), clock.toml() + kCronBase + jobs);
+    auto config = writeDaemonConfig(dir_, port_, receiver_.url(), clock.toml() + kCronBase + jobs);
     daemon_ = std::make_unique<DaemonProcess>(config, endpointFor(port_));
     daemon_->start();
     client_ = std::make_unique<TestClient>(endpointFor(port_));
   }
 
   Object::Ptr op(const std::string& op, const std::string& fields = "") {
-    return client_->request(R"({"op":")" + op + R"(","app":"test","token":"test-token")" +
-                            fields + "}");
+    return client_->request(R"({"op":")" + op + R"(","app":"test","token":"test-token")" + fields +
+                            "}");
   }
 
   Array::Ptr runs(const std::string& job) {
@@ -169,8 +168,7 @@ TEST_F(CronTest, FiresAtTheRightLocalTimeAcrossADaylightSavingChange) {
 // comes back at 09:30: "skip" records the missed run as skipped, "run_once" runs it late once.
 TEST_F(CronTest, MisfirePoliciesAfterDowntime) {
   std::string jobs = inlineJob("skipper", "0 9 * * *", "Asia/Shanghai", "misfire = \"skip\"") +
-                     inlineJob("catcher", "0 9 * * *", "Asia/Shanghai",
-                               "misfire = \"run_once\"");
+                     inlineJob("catcher", "0 9 * * *", "Asia/Shanghai", "misfire = \"run_once\"");
   {
     SharedClock before("2026-06-01T08:50:00+08:00", 60);
     start(before, jobs);
@@ -231,8 +229,8 @@ TEST_F(CronTest, AHundredThousandRowCsvExpandsInBoundedMemory) {
   EXPECT_EQ(run->getValue<int>("accepted"), kRows);
   EXPECT_EQ(run->getValue<int>("errors"), 0);
   int64_t peakKb = peakRssKb(daemon_->pid());
-  std::cout << "[ measure  ] notifyd peak RSS: idle " << idleKb << " kB, after expanding "
-            << kRows << " rows " << peakKb << " kB\n";
+  std::cout << "[ measure  ] notifyd peak RSS: idle " << idleKb << " kB, after expanding " << kRows
+            << " rows " << peakKb << " kB\n";
   // The rows alone are ~30 MB of text; a daemon that held them (as messages, several times
   // that) would far exceed this bound.
   EXPECT_LT(peakKb - idleKb, 15 * 1024);
@@ -308,8 +306,8 @@ list = "vips"
   std::string row1 = R"({"to":{"user":"v1"},"vars":{"name":"Ann","amount":"1.00"}})";
   std::string row2 = R"({"to":{"user":"v2"},"vars":{"name":"Bo"}})";
   std::string row3 = R"({"to":{"user":"v3"},"vars":{"name":"Cy"}})";
-  Object::Ptr first = op("audience_push", R"(,"list":"vips","replace":true,"rows":[)" + row1 +
-                                              "," + row2 + "]");
+  Object::Ptr first =
+      op("audience_push", R"(,"list":"vips","replace":true,"rows":[)" + row1 + "," + row2 + "]");
   ASSERT_TRUE(first->getValue<bool>("ok"));
   EXPECT_EQ(first->getValue<int>("rows"), 2);
   Object::Ptr second = op("audience_push", R"(,"list":"vips","rows":[)" + row3 + "]");
@@ -407,9 +405,8 @@ TEST_F(CronTest, ARunKilledMidwayResumesWithoutDuplicates) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 20);  // the 60 s run lease lasts 3 s
   start(clock, kCsvCampaign);
   ASSERT_TRUE(op("cron_run_now", R"(,"job":"campaign")")->getValue<bool>("ok"));
-  Object::Ptr midway = waitForRun("campaign", [](const Object::Ptr& run) {
-    return run->getValue<int>("expanded") >= 2000;
-  });
+  Object::Ptr midway = waitForRun(
+      "campaign", [](const Object::Ptr& run) { return run->getValue<int>("expanded") >= 2000; });
   ASSERT_TRUE(midway);
   daemon_->kill9();
   ASSERT_LT(midway->getValue<int>("expanded"), kRows) << "finished before the kill";

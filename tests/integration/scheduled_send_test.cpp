@@ -26,8 +26,7 @@ class ScheduledSend : public ::testing::Test {
   void SetUp() override {
     port_ = freeLoopbackPort();
     dir_.write("other.token", "other-token\n");
-    auto config = writeDaemonConfig(dir_, port_, receiver_.url(),
-                                    clock_.toml() + R"(
+    auto config = writeDaemonConfig(dir_, port_, receiver_.url(), clock_.toml() + R"(
 [apps.other]
 token = "file:other.token"
 )");
@@ -101,10 +100,10 @@ TEST_F(ScheduledSend, BatchElementsEachLeaveAtTheirOwnTime) {
   };
   std::string first = at(t0 + 1500);
   std::string second = at(t0 + 3000);
-  Object::Ptr reply = client_->request(
-      R"({"op":"send_batch","app":"test","token":"test-token","messages":[)" +
-      withSendAt(first) + "," + withSendAt(second) + "," + withSendAt("2000-01-01T00:00:00Z") +
-      "," + withSendAt("soon") + "]}");
+  Object::Ptr reply =
+      client_->request(R"({"op":"send_batch","app":"test","token":"test-token","messages":[)" +
+                       withSendAt(first) + "," + withSendAt(second) + "," +
+                       withSendAt("2000-01-01T00:00:00Z") + "," + withSendAt("soon") + "]}");
   ASSERT_TRUE(reply->getValue<bool>("ok"));
   auto results = reply->getArray("results");
   ASSERT_EQ(results->size(), 4u);
@@ -131,8 +130,7 @@ TEST_F(ScheduledSend, BatchElementsEachLeaveAtTheirOwnTime) {
 
 TEST_F(ScheduledSend, CanceledBeforeItsTimeItNeverLeaves) {
   int64_t sendAt = clock_.now() + 2000;
-  std::string id =
-      send(R"(,"send_at":")" + at(sendAt) + "\"")->getValue<std::string>("message_id");
+  std::string id = send(R"(,"send_at":")" + at(sendAt) + "\"")->getValue<std::string>("message_id");
 
   Object::Ptr foreign = cancel(R"(,"message_id":")" + id + "\"", "other");
   ASSERT_FALSE(foreign->getValue<bool>("ok"));
@@ -174,9 +172,8 @@ TEST_F(ScheduledSend, RecallByTagCancelsTheScheduledCampaign) {
     campaign.push_back(send(R"(,"tags":["spring"],"send_at":")" + at(sendAt) + "\"")
                            ->getValue<std::string>("message_id"));
   }
-  std::string other =
-      send(R"(,"tags":["other"],"send_at":")" + at(sendAt) + "\"")->getValue<std::string>(
-          "message_id");
+  std::string other = send(R"(,"tags":["other"],"send_at":")" + at(sendAt) + "\"")
+                          ->getValue<std::string>("message_id");
   Object::Ptr reply = cancel(R"(,"tag":"spring")");
   ASSERT_TRUE(reply->getValue<bool>("ok"));
   EXPECT_EQ(reply->getValue<int>("canceled"), 5);

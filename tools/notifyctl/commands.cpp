@@ -126,10 +126,13 @@ Command parseCron(const std::vector<std::string>& args, client::ConnectionOption
     expectPositionals(positionals, 1, "cron list");
     return {CommandKind::kCronList, client::cronRequest("cron_list", options.credentials, "")};
   }
-  static const std::vector<std::pair<std::string, std::string>> kOps = {
-      {"runs", "cron_runs"},     {"run-now", "cron_run_now"}, {"pause", "cron_pause"},
-      {"resume", "cron_resume"}, {"cancel", "cron_cancel"}};
-  auto op = std::find_if(kOps.begin(), kOps.end(), [&](const auto& p) { return p.first == action; });
+  static const std::vector<std::pair<std::string, std::string>> kOps = {{"runs", "cron_runs"},
+                                                                        {"run-now", "cron_run_now"},
+                                                                        {"pause", "cron_pause"},
+                                                                        {"resume", "cron_resume"},
+                                                                        {"cancel", "cron_cancel"}};
+  auto op =
+      std::find_if(kOps.begin(), kOps.end(), [&](const auto& p) { return p.first == action; });
   if (op == kOps.end()) {
     throw UsageError("cron takes list, runs, run-now, pause, resume or cancel, got '" + action +
                      "'");

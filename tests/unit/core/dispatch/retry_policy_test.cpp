@@ -172,8 +172,7 @@ TEST(DecideNext, AScheduledMessageAgesFromItsSendAt) {
   ClaimedMessage scheduled = claimed(1);
   scheduled.createdMs = kNow - 2 * 86400000;  // accepted two days ago for now
   scheduled.sendAtMs = kNow - 100;
-  Transition t =
-      decideNext(scheduled, outcome(NOTIFY_RETRY), "outbox", "file", policy, kNow, 0.5);
+  Transition t = decideNext(scheduled, outcome(NOTIFY_RETRY), "outbox", "file", policy, kNow, 0.5);
   EXPECT_EQ(t.state, MessageState::kRetrying);
   EXPECT_EQ(t.readyMs, kNow + 750);
 }

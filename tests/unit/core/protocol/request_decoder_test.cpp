@@ -341,7 +341,8 @@ TEST(RequestDecoder, SendAtInABatchIsReadPerElement) {
 }
 
 TEST(RequestDecoder, CronOpsNameAJob) {
-  DecodedRequest runs = decode(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "bills", "limit": 5})");
+  DecodedRequest runs =
+      decode(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "bills", "limit": 5})");
   ASSERT_TRUE(runs.request.ok()) << runs.request.error().message;
   EXPECT_EQ(runs.request->op, Op::kCronRuns);
   EXPECT_EQ(runs.request->job, "bills");
@@ -367,9 +368,12 @@ TEST(RequestDecoder, AudiencePushRows) {
   ASSERT_EQ(push.rows.size(), 2u);
   EXPECT_EQ(push.rows[0].first, (KeyValues{{"phone", "+1"}}));
   EXPECT_EQ(push.rows[0].second, (KeyValues{{"n", "3"}, {"name", "Ann"}}));
-  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{}]})").field,
-            "rows[0].to");
-  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{"to": {"u": "x"}, "x": 1}]})").field,
+  EXPECT_EQ(
+      refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{}]})").field,
+      "rows[0].to");
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth +
+                    R"(, "list": "v", "rows": [{"to": {"u": "x"}, "x": 1}]})")
+                .field,
             "rows[0].x");
   DecodeLimits small;
   small.maxBatch = 1;

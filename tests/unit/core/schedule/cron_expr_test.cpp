@@ -137,7 +137,8 @@ TEST(CronExpr, ErrorsNameTheFieldAndTheRule) {
   EXPECT_EQ(parseError("0 0 0 * *"), "day-of-month field '0': out of range 1-31");
   EXPECT_EQ(parseError("0 0 * FOO *"), "month field 'FOO': not a number or name");
   EXPECT_EQ(parseError("0 0 * * FRI-MON"), "day-of-week field 'FRI-MON': a range must go upwards");
-  EXPECT_EQ(parseError("*/0 * * * *"), "minute field '*/0': the step must be a number from 1 to 59");
+  EXPECT_EQ(parseError("*/0 * * * *"),
+            "minute field '*/0': the step must be a number from 1 to 59");
   EXPECT_NE(parseError("* * * *").find("has 4 fields"), std::string::npos);
   EXPECT_NE(parseError("@sometimes").find("has 1 fields"), std::string::npos);
   EXPECT_EQ(CronExpr::parse("1,,2 * * * *").ok(), false);

@@ -72,8 +72,8 @@ TEST(CronPlan, RunOnceCatchesUpTheLatestMissOnly) {
 TEST(CronPlan, WithinTheGraceALateStartIsStillOnTime) {
   CronJobConfig job = dailyAtNine(MisfirePolicy::kSkip);
   job.misfireGraceMs = 120000;
-  DuePlan plan = planDue(job, std::nullopt, t("2026-06-01T08:00:00+08:00"),
-                         t("2026-06-01T09:01:59+08:00"));
+  DuePlan plan =
+      planDue(job, std::nullopt, t("2026-06-01T08:00:00+08:00"), t("2026-06-01T09:01:59+08:00"));
   ASSERT_TRUE(plan.run);
   EXPECT_EQ(plan.run->state, CronRunState::kPending);
   EXPECT_EQ(plan.run->trigger, "schedule");

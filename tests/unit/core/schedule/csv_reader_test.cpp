@@ -35,12 +35,13 @@ std::unique_ptr<CsvReader> open(const TempDir& dir, const std::string& text) {
 
 TEST(CsvReader, QuotedFieldsCommasNewlinesAndEscapedQuotes) {
   TempDir dir;
-  auto reader = open(dir, "\xEF\xBB\xBFphone,name,note\r\n"
-                          "+8613800000001,Ann,plain\r\n"
-                          "\"+8613800000002\",\"Lee, Bo\",\"says \"\"hi\"\"\"\n"
-                          "\n"
-                          "+8613800000003,\"Zoë\",\"two\nlines\"\n"
-                          "+8613800000004,Kim,last");
+  auto reader = open(dir,
+                     "\xEF\xBB\xBFphone,name,note\r\n"
+                     "+8613800000001,Ann,plain\r\n"
+                     "\"+8613800000002\",\"Lee, Bo\",\"says \"\"hi\"\"\"\n"
+                     "\n"
+                     "+8613800000003,\"Zoë\",\"two\nlines\"\n"
+                     "+8613800000004,Kim,last");
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(reader->header(), (std::vector<std::string>{"phone", "name", "note"}));
   EXPECT_EQ(readAll(*reader), (std::vector<std::string>{
@@ -53,15 +54,16 @@ TEST(CsvReader, QuotedFieldsCommasNewlinesAndEscapedQuotes) {
 
 TEST(CsvReader, BadRowsNameTheirLineAndReadingGoesOn) {
   TempDir dir;
-  auto reader = open(dir, "phone,name\n"
-                          "+1,Ann\n"
-                          "+2\n"
-                          "+3,Bo,extra\n"
-                          "+4,\"Cy\"x\n"
-                          "+5,D\"e\n"
-                          "+6,\xC3\x28\n"
-                          "+7,Eve\n"
-                          "+8,\"never closed\n");
+  auto reader = open(dir,
+                     "phone,name\n"
+                     "+1,Ann\n"
+                     "+2\n"
+                     "+3,Bo,extra\n"
+                     "+4,\"Cy\"x\n"
+                     "+5,D\"e\n"
+                     "+6,\xC3\x28\n"
+                     "+7,Eve\n"
+                     "+8,\"never closed\n");
   ASSERT_NE(reader, nullptr);
   EXPECT_EQ(readAll(*reader),
             (std::vector<std::string>{

@@ -13,7 +13,8 @@ using core::CronRunState;
 constexpr int64_t kT0 = 1800000000000;
 constexpr int64_t kLease = 60000;
 
-CronRun pending(const std::string& job, int64_t plannedMs, const std::string& trigger = "schedule") {
+CronRun pending(const std::string& job, int64_t plannedMs,
+                const std::string& trigger = "schedule") {
   CronRun run;
   run.job = job;
   run.plannedMs = plannedMs;
