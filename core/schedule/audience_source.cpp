@@ -73,6 +73,15 @@ class CsvAudience : public AudienceSource {
     CsvPosition p = reader_->position();
     return {p.offset, p.line};
   }
+  std::vector<std::string> columns() const override {
+    std::vector<std::string> names;
+    for (const auto& name : reader_->header()) {
+      if (name != recipient_) {
+        names.push_back(name);
+      }
+    }
+    return names;
+  }
 
  private:
   std::unique_ptr<CsvReader> reader_;

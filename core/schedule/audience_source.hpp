@@ -39,6 +39,10 @@ class AudienceSource {
 
   // Where the next read starts.
   virtual AudienceCursor cursor() const = 0;
+
+  // The variable names every row carries (a CSV file's columns but the recipient); empty when
+  // rows vary (inline rows, pushed lists).
+  virtual std::vector<std::string> columns() const { return {}; }
 };
 
 // Opens the job's audience at cursor (zero: the beginning). The error says why it cannot be

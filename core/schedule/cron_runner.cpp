@@ -277,6 +277,21 @@ void CronRunner::execute(CronRun run) {
     logError("cron", run.job + ": " + audience.error().message);
     return;
   }
+  // A column the template does not declare would refuse every row: say it once instead.
+  const std::vector<std::string>& declared = config_->templates.at(job.templateName).vars;
+  for (const auto& column : (*audience)->columns()) {
+    if (std::find(declared.begin(), declared.end(), column) == declared.end()) {
+      std::string known;
+      for (const auto& var : declared) {
+        known += (known.empty() ? "" : ", ") + var;
+      }
+      noteError(run, "audience: column '" + column + "' is not a variable of template '" +
+                         job.templateName + "' (it declares: " + known + "); nothing was sent");
+      (void)store_.endCronRun(run, CronRunState::kDone, clock_());
+      logError("cron", run.job + ": " + run.errorDetail);
+      return;
+    }
+  }
   for (;;) {
     {
       std::lock_guard lock(mutex_);

@@ -268,6 +268,20 @@ csv = "people.csv"
   ASSERT_TRUE(receiver_.waitFor(2, 5000));
 }
 
+TEST_F(CronTest, ACsvColumnTheTemplateDoesNotDeclareStopsTheRunWithOneError) {
+  dir_.write("audience.csv", "user,name,amount,coupon\nu-1,Ann,1.00,X\nu-2,Bo,2.00,Y\n");
+  SharedClock clock("2026-06-01T08:00:00+08:00", 1);
+  start(clock, kCsvCampaign);
+  ASSERT_TRUE(op("cron_run_now", R"(,"job":"campaign")")->getValue<bool>("ok"));
+  Object::Ptr run = waitForRun("campaign", finished);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->getValue<int>("accepted"), 0);
+  EXPECT_EQ(run->getValue<int>("errors"), 1);
+  EXPECT_EQ(run->getValue<std::string>("error_detail"),
+            "audience: column 'coupon' is not a variable of template 'bill' (it declares: name, "
+            "amount); nothing was sent");
+}
+
 TEST_F(CronTest, PauseResumeAndAnotherAppsJob) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
   start(clock, inlineJob("daily", "0 9 * * *", "Asia/Shanghai"));
