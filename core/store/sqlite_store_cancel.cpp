@@ -74,24 +74,29 @@ Result<CancelOutcome> SqliteStore::cancel(const CancelQuery& query) {
 
 Result<size_t> SqliteStore::cancelScheduledByTag(const std::string& app, const std::string& tag,
                                                  int64_t nowMs, const std::string& actor) {
+  // Set-based, so a recall of a million messages holds none of them in memory. The events are
+  // written first, for exactly the rows the update then moves (one write transaction).
+  // messages_scheduled indexes this set: the app's messages still scheduled.
+  constexpr const char* kTagged =
+      " FROM messages m WHERE m.app = ?1 AND m.state = 'scheduled' AND EXISTS (SELECT 1 FROM "
+      "json_each(m.tags_json) WHERE value = ?2)";
   std::lock_guard lock(writeMutex_);
   try {
     SqliteTransaction tx(*writer_);
-    // messages_scheduled indexes exactly this set: the app's messages still scheduled.
-    SqliteStatement select(writer_->handle(),
-                           "SELECT id FROM messages m WHERE m.app = ? AND m.state = 'scheduled' "
-                           "AND EXISTS (SELECT 1 FROM json_each(m.tags_json) WHERE value = ?)");
-    select.bind(1, app).bind(2, tag);
-    std::vector<std::string> ids;
-    while (select.step()) {
-      ids.push_back(select.text(0));
-    }
-    select.reset();
-    Canceler canceler(*writer_);
-    size_t canceled = 0;
-    for (const auto& id : ids) {
-      canceled += canceler.cancel(id, nowMs, actor, "recalled by tag '" + tag + "'") ? 1 : 0;
-    }
+    SqliteStatement events(writer_->handle(),
+                           std::string("INSERT INTO events (message_id, at_ms, state, actor, "
+                                       "provider, code, detail) SELECT m.id, ?3, 'canceled', ?4, "
+                                       "'', '', ?5") +
+                               kTagged);
+    events.bind(1, app).bind(2, tag).bind(3, nowMs).bind(4, actor);
+    events.bind(5, "recalled by tag '" + tag + "'").run();
+    SqliteStatement update(writer_->handle(),
+                           std::string("UPDATE messages SET state = 'canceled', ready_ms = NULL, "
+                                       "lease_owner = NULL, updated_ms = ?3 WHERE id IN (SELECT "
+                                       "m.id") +
+                               kTagged + ")");
+    update.bind(1, app).bind(2, tag).bind(3, nowMs).run();
+    size_t canceled = static_cast<size_t>(writer_->changes());
     tx.commit();
     return canceled;
   } catch (const std::exception& e) {

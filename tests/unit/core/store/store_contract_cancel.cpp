@@ -126,6 +126,8 @@ TEST_P(StoreContract, CancelRecallByTagCancelsOnlyTheAppsScheduledMessagesWithTh
   EXPECT_EQ(record(b.id).state, MessageState::kCanceled);
   EXPECT_EQ(record(a.id).events.back().actor, "app:demo");
   EXPECT_EQ(record(untagged.id).state, MessageState::kScheduled);
+  EXPECT_EQ(record(untagged.id).events.size(), 2u);  // no stray "canceled" event
+  EXPECT_EQ(record(now.id).events.size(), 2u);
   EXPECT_EQ(record(now.id).state, MessageState::kQueued);
   EXPECT_EQ(record(foreign.id).state, MessageState::kScheduled);
   EXPECT_EQ(recall(*store_, "spring-sale"), 0u);
@@ -134,7 +136,7 @@ TEST_P(StoreContract, CancelRecallByTagCancelsOnlyTheAppsScheduledMessagesWithTh
 
 // A claimer and a canceler race over the same messages: each message ends up claimed or
 // canceled, never both and never neither.
-TEST_P(StoreContract, CancelCancelAndClaimAreExclusive) {
+TEST_P(StoreContract, CancelAndClaimAreExclusive) {
   std::vector<NewMessage> messages;
   for (int i = 0; i < 400; ++i) {
     messages.push_back(message(kT0));
