@@ -124,8 +124,7 @@ void CronRunner::loop() {
       }
       wakeRequested_ = false;
     }
-    int64_t now = clock_();
-    std::optional<int64_t> nextFire = planRuns(now);
+    nextFire_ = planRuns(clock_());
     for (;;) {
       Result<std::optional<CronRun>> taken = store_.takeCronRun(jobs_, clock_(), kLeaseMs, owner_);
       if (!taken) {
@@ -141,9 +140,9 @@ void CronRunner::loop() {
         return;
       }
     }
-    now = clock_();
+    int64_t now = clock_();
     int64_t waitMs =
-        nextFire ? std::clamp<int64_t>(*nextFire - now, 0, kMaxIdleWaitMs) : kMaxIdleWaitMs;
+        nextFire_ ? std::clamp<int64_t>(*nextFire_ - now, 0, kMaxIdleWaitMs) : kMaxIdleWaitMs;
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, realDelay(waitMs), [&] { return stopping_ || wakeRequested_; });
   }
@@ -316,6 +315,11 @@ void CronRunner::execute(CronRun run) {
       // (idempotency keys make a repeated row a duplicate, never a second message).
       (void)store_.endCronRun(before, CronRunState::kPending, clock_());
       return;
+    }
+    // Other jobs' fire times that come during a long run are recorded on time (they run
+    // after this one), so they are never taken for misfires.
+    if (nextFire_ && clock_() >= *nextFire_) {
+      nextFire_ = planRuns(clock_());
     }
     AudienceCursor cursor = (*audience)->cursor();
     run.cursorOffset = cursor.offset;

@@ -78,6 +78,7 @@ class CronRunner {
   std::string owner_;
   Clock clock_;
   std::vector<std::string> jobs_;  // every configured job
+  std::optional<int64_t> nextFire_;  // the earliest fire time not yet recorded (runner thread)
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -453,5 +453,35 @@ TEST_F(CronTest, ARunKilledMidwayResumesWithoutDuplicates) {
   EXPECT_EQ(ids.size(), recipients.size());  // no recipient got a second message
 }
 
+// While one job expands a large audience, another job's fire times still count as on time:
+// they are recorded when they come and run after it, never taken for misfires.
+TEST_F(CronTest, ALongRunDoesNotMakeOtherJobsMisfire) {
+  writeAudienceCsv(dir_ / "audience.csv", 40000, 0);
+  SharedClock clock("2026-06-01T08:00:10+08:00", 30);  // the 60 s misfire grace lasts 2 s
+  start(clock, std::string(kCsvCampaign) + inlineJob("minutely", "* * * * *", "Asia/Shanghai"));
+  ASSERT_TRUE(op("cron_run_now", R"(,"job":"campaign")")->getValue<bool>("ok"));
+  Object::Ptr campaign = waitForRun("campaign", finished, 120000);
+  ASSERT_TRUE(campaign);
+  // The campaign ran across the minutely job's 08:01 and 08:02 fire times.
+  ASSERT_LT(campaign->getValue<std::string>("started_at"), "2026-06-01T00:01:00.000Z");
+  ASSERT_GT(campaign->getValue<std::string>("finished_at"), "2026-06-01T00:02:00.000Z");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  Array::Ptr minutely = runs("minutely");
+  std::set<std::string> planned;
+  for (size_t i = 0; i < minutely->size(); ++i) {
+    planned.insert(
+        minutely->getObject(static_cast<unsigned>(i))->getValue<std::string>("planned_at"));
+  }
+  EXPECT_EQ(planned.count("2026-06-01T00:01:00.000Z"), 1u);
+  EXPECT_EQ(planned.count("2026-06-01T00:02:00.000Z"), 1u);
+  for (size_t i = 0; i < minutely->size(); ++i) {
+    Object::Ptr run = minutely->getObject(static_cast<unsigned>(i));
+    EXPECT_NE(run->getValue<std::string>("state"), "skipped")
+        << run->getValue<std::string>("planned_at") << ": "
+        << run->optValue<std::string>("error_detail", "");
+    EXPECT_EQ(run->getValue<std::string>("trigger"), "schedule");
+  }
+}
+
 }  // namespace
 }  // namespace notify::test
