@@ -10,12 +10,15 @@
 #include "core/common/process_clock.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/daemon/daemon.hpp"
+#include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: notifyd [--config FILE] [--roles ingress,dispatcher] [--check-config] [--version]\n"
+    "usage: notifyd [migrate] [--config FILE] [--roles ingress,dispatcher] [--check-config]\n"
+    "               [--version]\n"
+    "  migrate           create or upgrade the store's schema, then exit\n"
     "  --config FILE     configuration (default conf/notifyd.toml)\n"
     "  --roles LIST      run only these roles (overrides [node] roles)\n"
     "  --check-config    check configuration and plugins, then exit\n";
@@ -38,9 +41,12 @@ int main(int argc, char** argv) {
   std::string configPath = "conf/notifyd.toml";
   std::string roles;
   bool checkOnly = false;
+  bool migrateOnly = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if ((arg == "--config" || arg == "--roles") && i + 1 < argc) {
+    if (arg == "migrate" && i == 1) {
+      migrateOnly = true;
+    } else if ((arg == "--config" || arg == "--roles") && i + 1 < argc) {
       (arg == "--config" ? configPath : roles) = argv[++i];
     } else if (arg == "--check-config") {
       checkOnly = true;
@@ -60,6 +66,16 @@ int main(int argc, char** argv) {
     LogLevel level = LogLevel::kInfo;
     parseLogLevel(config.logLevel, level);
     setLogLevel(level);
+    if (migrateOnly) {
+      std::unique_ptr<MessageStore> store = makeStore(config.store);
+      Result<void> migrated = store->migrate();
+      if (!migrated) {
+        std::cerr << "notifyd: migrate: " << migrated.error().message << "\n";
+        return 1;
+      }
+      std::cout << describeStore(config.store) << ": schema up to date\n";
+      return 0;
+    }
     if (!config.testClock.empty()) {
       std::string error;
       useTestClock(*parseTestClock(config.testClock, systemUnixMs(), error));

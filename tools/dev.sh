@@ -16,7 +16,7 @@ build_packages=(
   cppzmq-dev libzmq3-dev libpq-dev libsqlite3-dev libtomlplusplus-dev tzdata
   libgtest-dev libgmock-dev
 )
-test_packages=(python3 python3-zmq python3-aiosmtpd openssl)
+test_packages=(python3 python3-zmq python3-aiosmtpd openssl postgresql)
 
 install_packages() {
   local missing=()

@@ -27,8 +27,8 @@ std::optional<double> parseNumber(std::string_view text) {
 }  // namespace
 
 int64_t TestClock::at(int64_t realMs) const {
-  return startMs + static_cast<int64_t>(std::llround(static_cast<double>(realMs - anchorRealMs) *
-                                                     scale));
+  return startMs +
+         static_cast<int64_t>(std::llround(static_cast<double>(realMs - anchorRealMs) * scale));
 }
 
 std::optional<TestClock> parseTestClock(std::string_view text, int64_t realNowMs,

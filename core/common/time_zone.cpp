@@ -327,14 +327,11 @@ class TzifReader {
     }
     size_t indices = at + h.timecnt * timeSize;
     size_t types = indices + h.timecnt;
-    auto offsetOfType = [&](size_t type) {
-      return static_cast<int32_t>(be32(types + type * 6));
-    };
+    auto offsetOfType = [&](size_t type) { return static_cast<int32_t>(be32(types + type * 6)); };
     initialOffset = offsetOfType(0);
     transitions.clear();
     for (uint32_t i = 0; i < h.timecnt; ++i) {
-      int64_t when = timeSize == 8 ? be64(at + i * 8)
-                                   : static_cast<int32_t>(be32(at + i * 4));
+      int64_t when = timeSize == 8 ? be64(at + i * 8) : static_cast<int32_t>(be32(at + i * 4));
       auto type = static_cast<unsigned char>(bytes_[indices + i]);
       if (type >= h.typecnt) {
         error = "TZif transition names an unknown type";
@@ -368,8 +365,8 @@ TimeZone::TimeZone(std::string name, std::vector<Transition> transitions, int32_
       rule_(std::move(rule)) {}
 
 std::shared_ptr<const TimeZone> TimeZone::utc() {
-  static const auto zone = std::make_shared<const TimeZone>("UTC", std::vector<Transition>{}, 0,
-                                                            nullptr);
+  static const auto zone =
+      std::make_shared<const TimeZone>("UTC", std::vector<Transition>{}, 0, nullptr);
   return zone;
 }
 

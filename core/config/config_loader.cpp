@@ -157,9 +157,27 @@ void readServer(const toml::table& root, DaemonConfig& config, ConfigErrors& err
   }
 }
 
+// url may hold a password, so "env:NAME" and "file:PATH" are resolved like other secrets; a
+// plain URL or conninfo (e.g. one relying on ~/.pgpass) is taken as written.
+void readPostgresUrl(const toml::table& t, DaemonConfig& config, ConfigErrors& errors) {
+  Reader r(t, "store", errors);
+  std::string url;
+  r.string("url", url, config.store.kind == "postgres");
+  r.integer("pool_size", config.store.poolSize, 1, 1000);
+  if (url.rfind("env:", 0) == 0 || url.rfind("file:", 0) == 0) {
+    Result<std::string> resolved = SecretResolver(config.baseDir).resolve(url);
+    if (!resolved) {
+      errors.add(t.source(), "store.url", resolved.error().message);
+      return;
+    }
+    url = std::move(resolved).value();
+  }
+  config.store.url = std::move(url);
+}
+
 void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = Reader(root, "", errors).table("store")) {
-    checkKnownKeys(*t, "store", {"kind", "path", "synchronous"}, errors);
+    checkKnownKeys(*t, "store", {"kind", "path", "synchronous", "url", "pool_size"}, errors);
     Reader r(*t, "store", errors);
     r.string("kind", config.store.kind);
     std::string path = config.store.path.string();
@@ -171,10 +189,11 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
       errors.add(t->source(), "store.synchronous", "must be \"full\" or \"normal\"");
     }
     config.store.synchronousFull = synchronous == "full";
-    if (config.store.kind != "sqlite") {
+    if (config.store.kind != "sqlite" && config.store.kind != "postgres") {
       errors.add(t->source(), "store.kind",
-                 "unknown store '" + config.store.kind + "'; available: sqlite");
+                 "unknown store '" + config.store.kind + "'; available: sqlite, postgres");
     }
+    readPostgresUrl(*t, config, errors);
   }
   if (config.store.path.is_relative()) {
     config.store.path = config.baseDir / config.store.path;
@@ -286,6 +305,8 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               r.integer("send_timeout_ms", provider.sendTimeoutMs, 100, 3600000);
               r.strings("rate_limits", provider.rateLimits);
               checkRateLimits(provider.rateLimits, t, path, errors);
+              r.integer("rate_margin_ms", provider.rateMarginMs, 0, 60000);
+              r.integer("throttle_pause_ms", provider.throttlePauseMs, 0, 86400000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               config.providers.emplace(name, std::move(provider));
@@ -370,7 +391,9 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 }
 
 const std::vector<std::string>& providerReservedKeys() {
-  static const std::vector<std::string> kKeys = {"plugin", "send_timeout_ms", "rate_limits",
+  static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
+                                                 "rate_limits",      "rate_margin_ms",
+                                                 "throttle_pause_ms",
                                                  "circuit_failures", "circuit_cooldown_ms"};
   return kKeys;
 }

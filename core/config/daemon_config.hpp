@@ -26,6 +26,8 @@ struct StoreConfig {
   std::string kind = "sqlite";
   std::filesystem::path path = "var/notify.db";
   bool synchronousFull = true;  // "normal" only by explicit opt-in
+  std::string url;              // kind "postgres": libpq URL or conninfo, secrets resolved
+  size_t poolSize = 8;          // kind "postgres": sessions per node
 };
 
 struct DispatchConfig {
@@ -87,6 +89,10 @@ struct ProviderConfig {
   std::string plugin;
   int64_t sendTimeoutMs = 0;                 // 0: [dispatch] send_timeout_ms
   std::vector<std::string> rateLimits;       // "20/min", "3000/s": never exceeded in any window
+  int64_t rateMarginMs = -1;                 // added to each window; -1: 0.5% of it, at most 1 s
+  // > 0: a "too many requests" answer pauses every send to this provider for at least this long
+  // (or its retry-after); 0: only the throttled message waits.
+  int64_t throttlePauseMs = 0;
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
   std::shared_ptr<const toml::table> table;  // checked against the plugin's parameters later

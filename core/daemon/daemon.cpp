@@ -7,7 +7,8 @@
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
-#include "core/store/sqlite_store.hpp"
+#include "core/dispatch/pg_permit_ledger.hpp"
+#include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
 namespace notify::core {
@@ -37,6 +38,8 @@ Daemon::Daemon(DaemonConfig config)
 
 Daemon::~Daemon() {
   stop();
+  // The store's change listener calls into the dispatchers: end it before they are destroyed.
+  store_.reset();
 }
 
 void Daemon::checkConfig(const DaemonConfig& config) {
@@ -50,22 +53,22 @@ void Daemon::start() {
   logCatalog(catalog_);
   providers_ = ProviderSet::build(*config_, catalog_, http_);
 
-  auto store = std::make_unique<SqliteStore>(config_->store.path, config_->store.synchronousFull);
+  std::unique_ptr<MessageStore> store = makeStore(config_->store);
   Result<void> migrated = store->migrate();
   if (!migrated) {
     throw std::runtime_error(migrated.error().message);
   }
   store_ = std::move(store);
-  logInfo("store", "sqlite " + config_->store.path.string() +
-                       (config_->store.synchronousFull ? " (synchronous=FULL)"
-                                                       : " (synchronous=NORMAL: relaxed)"));
+  logInfo("store", describeStore(config_->store));
 
   committer_ = std::make_unique<GroupCommitter>(*store_, config_->server.maxPending, [this] {
     for (auto& dispatcher : dispatchers_) {
       dispatcher->wake();
     }
   });
-  guards_ = std::make_unique<ProviderGuards>(*config_);
+  // With a shared store, rate limits hold for the cluster: permits come from its ledger.
+  guards_ = std::make_unique<ProviderGuards>(
+      *config_, config_->store.kind == "postgres" ? pgPermitLedgers(config_->store.url) : nullptr);
   if (config_->hasRole("dispatcher")) {
     for (const auto& [name, lane] : config_->lanes) {
       dispatchers_.push_back(std::make_unique<Dispatcher>(config_, lane, *store_, *committer_,
@@ -81,6 +84,12 @@ void Daemon::start() {
       logWarn("cron", "this store keeps no cron state: cron jobs do not run");
     }
   }
+  // Another node's commit (a shared store) wakes this node's dispatchers too.
+  store_->onChange([this] {
+    for (auto& dispatcher : dispatchers_) {
+      dispatcher->wake();
+    }
+  });
   committer_->start();
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();

@@ -16,11 +16,9 @@ namespace {
 // due time; this bounds the damage of a missed wake-up (e.g. another node's write).
 constexpr int64_t kMaxIdleWaitMs = 5000;
 constexpr int64_t kStoreErrorBackoffMs = 200;
-// Waits for a rate permit up to this long stay in the worker (smooth high rates); longer ones
-// go back to the store as rate_limited.
+// Waits for a rate permit up to this long (real time) stay in the worker (smooth high rates);
+// longer ones go back to the store as rate_limited.
 constexpr int64_t kMaxInlineWaitMs = 50;
-// A provider that says "too many requests" without saying for how long is left alone this long.
-constexpr int64_t kDefaultProviderPauseMs = 1000;
 // How soon to look again while another message probes a half-open provider.
 constexpr int64_t kProbeWaitMs = 1000;
 
@@ -183,11 +181,10 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
     plugin = instance->plugin().name;
     outcome = instance->send(outboundOf(message, providerName));
     guards_.record(providerName, outcome.status, clock_());
-    if (outcome.status == NOTIFY_RATE_LIMITED) {
-      // The provider's own throttling holds every send to it, not just this message.
-      guards_.throttled(providerName, clock_() + (outcome.retryAfterMs > 0
-                                                      ? outcome.retryAfterMs
-                                                      : kDefaultProviderPauseMs));
+    const int64_t pauseMs = config_->providers.at(providerName).throttlePauseMs;
+    if (outcome.status == NOTIFY_RATE_LIMITED && pauseMs > 0) {
+      // A limit of the whole account or robot (throttle_pause_ms): hold every send to it.
+      guards_.throttled(providerName, clock_() + std::max(outcome.retryAfterMs, pauseMs));
     }
   }
   if (outcome.status == NOTIFY_BAD_CONFIG) {
@@ -208,7 +205,7 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
     if (next == 0) {
       break;
     }
-    if (next - now > kMaxInlineWaitMs) {
+    if (realDelay(next - now) > std::chrono::milliseconds(kMaxInlineWaitMs)) {
       // A long wait (a per-minute window) goes back to the store, not into a worker, until the
       // permit the limiter promises this message.
       // A message that already waited for its promised permit and found it a moment late (the

@@ -10,10 +10,14 @@ constexpr int64_t kMaxCooldownFactor = 20;
 
 }  // namespace
 
-ProviderGuards::ProviderGuards(const DaemonConfig& config) {
+ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits) {
   for (const auto& [name, provider] : config.providers) {
     Guards guards;
-    guards.limiter = makeRateLimiter(provider.rateLimits);
+    std::unique_ptr<RateLimiter> local =
+        makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
+    guards.limiter = sharedPermits && !local->windows().empty()
+                         ? sharedPermits(name, local->windows())
+                         : std::make_unique<LocalPermits>(std::move(local));
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,
                                          provider.circuitCooldownMs * kMaxCooldownFactor);

@@ -8,6 +8,7 @@
 
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/circuit_breaker.hpp"
+#include "core/dispatch/permit_source.hpp"
 #include "core/dispatch/rate_limiter.hpp"
 #include "notify/channel_abi.h"
 
@@ -18,7 +19,9 @@ namespace notify::core {
 // channel's chain. Thread-safe.
 class ProviderGuards {
  public:
-  explicit ProviderGuards(const DaemonConfig& config);
+  // sharedPermits, when given, supplies the permits of rate-limited providers (a ledger shared
+  // by the cluster); otherwise each process limits on its own.
+  explicit ProviderGuards(const DaemonConfig& config, PermitSourceFactory sharedPermits = nullptr);
 
   struct Choice {
     std::string provider;   // empty when every provider's circuit is open
@@ -47,7 +50,8 @@ class ProviderGuards {
 
  private:
   struct Guards {
-    std::unique_ptr<RateLimiter> limiter;  // without configured limits it only honours pauses
+    // Never null: without configured limits it only honours the provider's own pauses.
+    std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;
   };
 

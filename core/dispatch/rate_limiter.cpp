@@ -66,11 +66,13 @@ std::string describe(const RateWindow& window) {
   return std::to_string(window.limit) + "/" + std::to_string(window.windowMs) + "ms";
 }
 
-RateLimiter::RateLimiter(std::vector<RateWindow> windows) : windows_(std::move(windows)) {
+RateLimiter::RateLimiter(std::vector<RateWindow> windows, int64_t marginMs)
+    : windows_(std::move(windows)) {
   for (const auto& w : windows_) {
     Ring ring;
     ring.window = w;
-    ring.spanMs = w.windowMs + std::min<int64_t>(w.windowMs / 200, 1000);
+    ring.spanMs =
+        w.windowMs + (marginMs >= 0 ? marginMs : std::min<int64_t>(w.windowMs / 200, 1000));
     ring.grants.assign(static_cast<size_t>(w.limit), 0);
     rings_.push_back(std::move(ring));
   }
@@ -115,8 +117,8 @@ int64_t RateLimiter::permitTime(uint64_t k, int64_t nowMs) const {
     const uint64_t pads = capacity - ring.size;
     const uint64_t slot = k % capacity;
     const auto laps = static_cast<int64_t>(k / capacity) + 1;
-    int64_t base = slot < pads ? nowMs - ring.spanMs
-                               : ring.grants[(ring.head + (slot - pads)) % capacity];
+    int64_t base =
+        slot < pads ? nowMs - ring.spanMs : ring.grants[(ring.head + (slot - pads)) % capacity];
     at = std::max(at, base + ring.spanMs * laps);
   }
   return at;
@@ -124,15 +126,17 @@ int64_t RateLimiter::permitTime(uint64_t k, int64_t nowMs) const {
 
 int64_t RateLimiter::scheduleWaiter(int64_t nowMs, bool ahead) {
   std::lock_guard lock(mutex_);
-  if (lastPromiseMs_ <= nowMs) {
-    nextWaiter_ = granted_;  // every earlier promise has come due: those waiters are served
+  // Two queues of promises: the waiters' and, ahead of it, the priority one's. Each hands out
+  // distinct permits; once its last promise has come due, its waiters are served and it starts
+  // again from the next permit.
+  Promises& queue = ahead ? aheadPromises_ : promises_;
+  if (queue.lastMs <= nowMs) {
+    queue.next = granted_;
   }
-  uint64_t permit = ahead ? granted_ : std::max(nextWaiter_, granted_);
+  uint64_t permit = std::max(queue.next, granted_);
   int64_t at = permitTime(permit - granted_, nowMs);
-  if (!ahead) {
-    nextWaiter_ = permit + 1;
-    lastPromiseMs_ = std::max(lastPromiseMs_, at);
-  }
+  queue.next = permit + 1;
+  queue.lastMs = std::max(queue.lastMs, at);
   return at;
 }
 
@@ -157,14 +161,15 @@ double RateLimiter::utilisation(int64_t nowMs) const {
   return highest;
 }
 
-std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits) {
+std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits,
+                                             int64_t marginMs) {
   std::vector<RateWindow> windows;
   for (const auto& text : limits) {
     if (Result<RateWindow> window = parseRateWindow(text)) {
       windows.push_back(window.value());
     }
   }
-  return std::make_unique<RateLimiter>(std::move(windows));
+  return std::make_unique<RateLimiter>(std::move(windows), marginMs);
 }
 
 }  // namespace notify::core

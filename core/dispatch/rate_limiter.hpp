@@ -30,7 +30,8 @@ std::string describe(const RateWindow& window);
 // window + margin. Thread-safe.
 class RateLimiter {
  public:
-  explicit RateLimiter(std::vector<RateWindow> windows);
+  // marginMs: added to every window; negative: 0.5% of the window, at most 1 s.
+  explicit RateLimiter(std::vector<RateWindow> windows, int64_t marginMs = -1);
 
   // Grants a permit now and returns 0, or returns the earliest time (Unix ms) at which one
   // could be granted, granting nothing.
@@ -68,9 +69,14 @@ class RateLimiter {
   std::vector<RateWindow> windows_;
   mutable std::mutex mutex_;
   std::vector<Ring> rings_;
-  uint64_t granted_ = 0;          // permits granted so far
-  uint64_t nextWaiter_ = 0;       // the permit number promised to the next waiter
-  int64_t lastPromiseMs_ = 0;     // the latest time promised to a waiter
+  struct Promises {
+    uint64_t next = 0;   // the permit number to promise next
+    int64_t lastMs = 0;  // the latest time promised
+  };
+
+  uint64_t granted_ = 0;  // permits granted so far
+  Promises promises_;
+  Promises aheadPromises_;
   int64_t pausedUntilMs_ = 0;
 };
 
@@ -78,6 +84,7 @@ class RateLimiter {
 // honours pauses (a provider's own "too many requests").
 // The texts must have been checked (parseRateWindow) when the configuration was read; any that
 // do not parse are skipped here.
-std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits);
+std::unique_ptr<RateLimiter> makeRateLimiter(const std::vector<std::string>& limits,
+                                             int64_t marginMs = -1);
 
 }  // namespace notify::core

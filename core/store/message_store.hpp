@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,6 +85,12 @@ class MessageStore {
   // The store's cron state (runs, pause flags, pushed audiences), or nullptr when this store
   // keeps none: cron jobs then cannot run and their ops answer "unavailable".
   virtual CronStore* cronStore() { return nullptr; }
+
+  // Registers a callback run (on a store thread) after any node committed messages that may be
+  // claimable now: new inserts or a replay. A store shared by several processes (PostgreSQL)
+  // calls it on other nodes' commits too; a single-process store need not call it at all, since
+  // the local GroupCommitter already wakes its dispatchers.
+  virtual void onChange(std::function<void()> callback) { (void)callback; }
 };
 
 }  // namespace notify::core

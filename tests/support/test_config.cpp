@@ -4,7 +4,7 @@
 namespace notify::test {
 
 std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std::string& webhookUrl,
-                                        const std::string& extra) {
+                                        const std::string& extra, const std::string& storeTable) {
   dir.write("test.token", "test-token\n");
   dir.write("webhook.secret", std::string(kWebhookSecret) + "\n");
   std::string text = R"(
@@ -13,7 +13,7 @@ listen = "tcp://127.0.0.1:)" +
                      std::to_string(port) + R"("
 
 [store]
-path = "notify.db"
+)" + storeTable + R"(
 
 [dispatch]
 workers = 4

@@ -13,9 +13,11 @@ inline constexpr const char* kWebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2L
 // Writes a notifyd configuration into dir for app "test" (token "test-token"): provider "hook"
 // (webhook plugin to webhookUrl, signed with kWebhookSecret), channel "hooks", template
 // "greeting" (var name). Fast retries so tests do not wait. extra is appended verbatim.
-// Returns the config file path; the ZeroMQ endpoint is tcp://127.0.0.1:port.
+// Returns the config file path; the ZeroMQ endpoint is tcp://127.0.0.1:port. storeTable is the
+// body of [store] (default: SQLite in dir).
 std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std::string& webhookUrl,
-                                        const std::string& extra = "");
+                                        const std::string& extra = "",
+                                        const std::string& storeTable = "path = \"notify.db\"");
 
 inline std::string endpointFor(int port) {
   return "tcp://127.0.0.1:" + std::to_string(port);

@@ -142,7 +142,7 @@ TEST_F(ConfigLoaderTest, UnknownKeyFarFromAnyGivesNoSuggestion) {
   std::string errors = errorsOf("[store]\ncompletely_different = 1\n" + valid());
   EXPECT_CONTAINS(errors,
                   "store.completely_different: unknown key 'completely_different'; valid "
-                  "keys: kind, path, synchronous");
+                  "keys: kind, path, synchronous, url, pool_size");
   EXPECT_EQ(errors.find("did you mean"), std::string::npos);
 }
 
@@ -324,6 +324,32 @@ TEST(ExampleConfig, ShippedExampleParses) {
   EXPECT_EQ(c.templates.count("welcome"), 1u);
   EXPECT_EQ(c.channels.at("email").recipient, "email");
   EXPECT_EQ(c.providers.at("local-outbox").plugin, "file");
+}
+
+TEST_F(ConfigLoaderTest, PostgresStoreTakesAUrlAndPoolSize) {
+  DaemonConfig c = parse(
+      "[store]\nkind = \"postgres\"\nurl = \"postgresql://notify@db1/notify\"\npool_size = 3\n" +
+      valid());
+  EXPECT_EQ(c.store.kind, "postgres");
+  EXPECT_EQ(c.store.url, "postgresql://notify@db1/notify");
+  EXPECT_EQ(c.store.poolSize, 3u);
+}
+
+TEST_F(ConfigLoaderTest, PostgresUrlMayBeASecretReference) {
+  dir_.write("secrets/pg.url", "postgresql://notify:pw@db1/notify\n");
+  DaemonConfig c = parse("[store]\nkind = \"postgres\"\nurl = \"file:secrets/pg.url\"\n" + valid());
+  EXPECT_EQ(c.store.url, "postgresql://notify:pw@db1/notify");
+  ::unsetenv("NOTIFY_UNIT_UNSET_URL");
+  std::string errors =
+      errorsOf("[store]\nkind = \"postgres\"\nurl = \"env:NOTIFY_UNIT_UNSET_URL\"\n" + valid());
+  EXPECT_CONTAINS(errors, "store.url");
+  EXPECT_CONTAINS(errors, "NOTIFY_UNIT_UNSET_URL");
+}
+
+TEST_F(ConfigLoaderTest, PostgresStoreNeedsAUrlAndUnknownKindsAreNamed) {
+  EXPECT_CONTAINS(errorsOf("[store]\nkind = \"postgres\"\n" + valid()), "store.url");
+  EXPECT_CONTAINS(errorsOf("[store]\nkind = \"mysql\"\n" + valid()),
+                  "store.kind: unknown store 'mysql'; available: sqlite, postgres");
 }
 
 }  // namespace

@@ -161,6 +161,12 @@ TEST(RateLimiterPacing, APriorityWaiterIsPromisedTheNextPermitAheadOfTheQueue) {
   }
   EXPECT_GT(last, 40LL * 60000);  // the 1000th waiter is ~50 windows away
   EXPECT_EQ(limiter.scheduleWaiter(2000, /*ahead=*/true), 1000 + 60300);
+  // Priority waiters queue among themselves: distinct permits, still ahead of the rest.
+  EXPECT_EQ(limiter.scheduleWaiter(2000, /*ahead=*/true), 1000 + 60300);  // 20 grants at 1000
+  for (int i = 0; i < 18; ++i) {
+    limiter.scheduleWaiter(2000, true);
+  }
+  EXPECT_EQ(limiter.scheduleWaiter(2000, true), 1000 + 2 * 60300);  // the 21st: next window
 }
 
 TEST(RateLimiterPacing, PromisesRestartOnceTheyHaveComeDue) {

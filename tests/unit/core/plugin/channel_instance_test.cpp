@@ -132,8 +132,9 @@ TEST(ProviderSet, ReportsEveryConfigurationProblemBeforeThePluginSeesIt) {
   EXPECT_NE(errors.find("providers.p1.tarrget: unknown key 'tarrget' (did you mean 'target'?)"),
             std::string::npos)
       << errors;
-  EXPECT_NE(errors.find("valid keys: plugin, send_timeout_ms, rate_limits, circuit_failures, "
-                        "circuit_cooldown_ms, target, retries"),
+  EXPECT_NE(errors.find("valid keys: plugin, send_timeout_ms, rate_limits, rate_margin_ms, "
+                        "throttle_pause_ms, circuit_failures, circuit_cooldown_ms, target, "
+                        "retries"),
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("providers.p1.retries: must be integer, not a string"), std::string::npos)

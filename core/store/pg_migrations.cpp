@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/pg_migrations.hpp"
+
+#include <iterator>
+#include <string>
+
+#include "core/store/pg_connection.hpp"
+
+namespace notify::core {
+namespace {
+
+// An arbitrary constant: the advisory lock every node takes while migrating.
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7243061)";
+
+// kMigrations[i] takes the schema from version i to version i + 1. Append only: a released
+// step is never edited, so every node and every database agree on what version N means.
+constexpr const char* kMigrations[] = {
+    // 1: messages and their events, with the same "ready_ms" model as the SQLite store: a
+    // message is claimable when ready_ms <= now; a "sending" one holds its lease expiry there.
+    // The first two events of every message ("accepted", then "queued" or "scheduled", by the
+    // app at created_ms) are not stored as rows: first_state and created_ms say all of it, and
+    // ingest writes one row per message instead of three.
+    R"sql(
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  lane TEXT NOT NULL DEFAULT 'default',
+  app TEXT NOT NULL,
+  template TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  to_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  attrs_json TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  tags_json TEXT NOT NULL,
+  req_id TEXT NOT NULL,
+  idempotency_key TEXT,
+  state TEXT NOT NULL,
+  first_state TEXT NOT NULL,
+  provider TEXT NOT NULL DEFAULT '',
+  provider_message_id TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_ms BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL,
+  ready_ms BIGINT,
+  lease_owner TEXT
+);
+CREATE UNIQUE INDEX messages_idempotency
+  ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
+-- Dispatchers always claim by lane; one index fewer is a cheaper insert. Claims over every lane
+-- (lane "") sort instead.
+CREATE INDEX messages_lane_ready ON messages(lane, ready_ms, id) WHERE ready_ms IS NOT NULL;
+CREATE INDEX messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
+-- Events are only ever read by message, in order: (message_id, seq) is their one index.
+CREATE TABLE events (
+  seq BIGSERIAL NOT NULL,
+  message_id TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  state TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  code TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX events_message ON events(message_id, seq);
+)sql",
+    // 2: the cluster-wide rate-limit ledger: one row per permit granted to a provider (see
+    // core/dispatch/pg_permit_ledger.cpp).
+    R"sql(
+CREATE TABLE rate_permits (
+  provider TEXT NOT NULL,
+  granted_ms BIGINT NOT NULL,
+  count INTEGER NOT NULL
+);
+CREATE INDEX rate_permits_provider ON rate_permits(provider, granted_ms);
+)sql",
+};
+
+}  // namespace
+
+int latestPostgresSchemaVersion() {
+  return static_cast<int>(std::size(kMigrations));
+}
+
+void migratePostgres(PgConnection& conn) {
+  PgTransaction tx(conn);
+  conn.exec(kMigrationLock);
+  conn.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+  PgResult current = conn.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  int version = static_cast<int>(current.integer(0, 0));
+  if (version > latestPostgresSchemaVersion()) {
+    throw PgError("store schema version " + std::to_string(version) +
+                      " is newer than this notifyd's " +
+                      std::to_string(latestPostgresSchemaVersion()),
+                  false);
+  }
+  for (; version < latestPostgresSchemaVersion(); ++version) {
+    conn.exec(kMigrations[version]);
+    conn.query("INSERT INTO schema_migrations (version) VALUES ($1)",
+               {std::to_string(version + 1)});
+  }
+  tx.commit();
+}
+
+}  // namespace notify::core

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/store/message_store.hpp"
+#include "core/store/pg_connection.hpp"
+
+namespace notify::core {
+
+class PgListener;
+
+// The store for several nodes: one PostgreSQL database shared by every notifyd. Same semantics
+// as the SQLite store. Ingest batches are one multi-row INSERT (unnest of arrays) whose
+// idempotency is the unique index on (app, idempotency_key), so two nodes racing on one key
+// store it once. Claims take rows with FOR UPDATE SKIP LOCKED, so nodes never wait on each
+// other's claims. Commits that make messages ready NOTIFY the "notify_ready" channel; every
+// node's onChange callbacks run when one arrives.
+class PgStore : public MessageStore {
+ public:
+  PgStore(std::string conninfo, size_t poolSize);
+  ~PgStore() override;
+
+  Result<void> migrate() override;
+  Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
+  Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
+  Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
+  Result<std::optional<MessageRecord>> find(const std::string& id) override;
+  Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
+  Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
+                        const std::string& actor) override;
+  void onChange(std::function<void()> callback) override;
+
+  PgPool& pool() { return pool_; }
+
+ private:
+  // Runs body(conn) in a transaction on a pooled session. A session found dead at BEGIN (the
+  // server restarted, the backend was terminated) is replaced and the transaction retried:
+  // nothing was sent yet, so that is safe.
+  template <typename F>
+  auto inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>()));
+
+  std::vector<InsertOutcome> insertMessages(PgConnection& conn,
+                                            const std::vector<NewMessage>& inserts);
+  void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
+  std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);
+
+  PgPool pool_;
+  std::unique_ptr<PgListener> listener_;
+};
+
+}  // namespace notify::core
