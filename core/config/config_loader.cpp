@@ -177,7 +177,8 @@ void readPostgresUrl(const toml::table& t, DaemonConfig& config, ConfigErrors& e
 
 void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = Reader(root, "", errors).table("store")) {
-    checkKnownKeys(*t, "store", {"kind", "path", "synchronous", "url", "pool_size"}, errors);
+    checkKnownKeys(*t, "store",
+                   {"kind", "path", "synchronous", "url", "pool_size", "retention_days"}, errors);
     Reader r(*t, "store", errors);
     r.string("kind", config.store.kind);
     std::string path = config.store.path.string();
@@ -185,6 +186,7 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
     config.store.path = path;
     std::string synchronous = "full";
     r.string("synchronous", synchronous);
+    r.integer("retention_days", config.store.retentionDays, 0, 36500);
     if (synchronous != "full" && synchronous != "normal") {
       errors.add(t->source(), "store.synchronous", "must be \"full\" or \"normal\"");
     }

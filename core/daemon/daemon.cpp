@@ -8,6 +8,7 @@
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/dispatch/pg_permit_ledger.hpp"
+#include "core/store/retention.hpp"
 #include "core/store/store_factory.hpp"
 #include "core/version.hpp"
 
@@ -85,12 +86,19 @@ void Daemon::start() {
     }
   }
   // Another node's commit (a shared store) wakes this node's dispatchers too.
-  store_->onChange([this] {
-    for (auto& dispatcher : dispatchers_) {
-      dispatcher->wake();
-    }
-  });
+  if (!dispatchers_.empty()) {
+    store_->onChange([this] {
+      for (auto& dispatcher : dispatchers_) {
+        dispatcher->wake();
+      }
+    });
+  }
   committer_->start();
+  if (config_->store.retentionDays > 0 && config_->hasRole("dispatcher")) {
+    retention_ = std::make_unique<Retention>(*store_, config_->store.retentionDays * 86400000,
+                                             [] { return nowUnixMs(); });
+    retention_->start();
+  }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();
   }
@@ -132,6 +140,9 @@ void Daemon::stop() {
   }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->stop();
+  }
+  if (retention_) {
+    retention_->stop();
   }
   committer_->stop();  // writes what is queued, answering those callers
   if (server_) {

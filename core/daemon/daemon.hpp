@@ -14,6 +14,7 @@
 #include "core/schedule/cron_runner.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
+#include "core/store/retention.hpp"
 #include "core/transport/zmq_server.hpp"
 
 namespace notify::core {
@@ -48,6 +49,7 @@ class Daemon {
   std::shared_ptr<const ProviderSet> providers_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<Retention> retention_;  // when [store] retention_days is set
   std::unique_ptr<ProviderGuards> guards_;
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
   std::unique_ptr<CronRunner> cronRunner_;                // dispatcher role, with cron jobs

@@ -42,8 +42,9 @@ class LocalPermits : public PermitSource {
   std::unique_ptr<RateLimiter> limiter_;
 };
 
-// Makes the permit source of a provider with the given (checked, non-empty) windows.
+// Makes the permit source of a provider with the given (checked, non-empty) windows and its
+// rate_margin_ms (negative: the source's default).
 using PermitSourceFactory = std::function<std::unique_ptr<PermitSource>(
-    const std::string& provider, std::vector<RateWindow> windows)>;
+    const std::string& provider, std::vector<RateWindow> windows, int64_t marginMs)>;
 
 }  // namespace notify::core

@@ -14,12 +14,6 @@ constexpr int64_t kMaxHoldMs = 1000;
 // While the ledger cannot be reached, ask again after this long.
 constexpr int64_t kUnreachableRetryMs = 500;
 
-// Wider than RateLimiter's (0.5%): between a grant and the provider's arrival time lie a
-// database round trip and the hand-off to the sender, whose delays vary more.
-int64_t marginMs(const RateWindow& w) {
-  return std::min<int64_t>(w.windowMs / 20, 1000);
-}
-
 // The database clock in ms, the same for every node.
 constexpr const char* kNow = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
@@ -38,10 +32,11 @@ PermitBatching permitBatching(const std::vector<RateWindow>& windows) {
 }
 
 PgPermitLedger::PgPermitLedger(std::shared_ptr<PgPool> pool, std::string provider,
-                               std::vector<RateWindow> windows)
+                               std::vector<RateWindow> windows, int64_t marginMs)
     : pool_(std::move(pool)),
       provider_(std::move(provider)),
       windows_(std::move(windows)),
+      marginMs_(marginMs),
       batching_(permitBatching(windows_)) {
   for (const auto& w : windows_) {
     spacingMs_ = std::max<int64_t>(spacingMs_, w.windowMs / std::max<int64_t>(w.limit, 1));
@@ -59,6 +54,12 @@ int64_t PgPermitLedger::scheduleWaiter(int64_t nowMs, bool ahead) {
 void PgPermitLedger::pauseUntil(int64_t untilMs) {
   std::lock_guard lock(mutex_);
   pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
+}
+
+// The default is wider than RateLimiter's (0.5%): between a grant and the provider's arrival
+// time lie a database round trip and the hand-off to the sender, whose delays vary more.
+int64_t PgPermitLedger::marginFor(const RateWindow& w) const {
+  return marginMs_ >= 0 ? marginMs_ : std::min<int64_t>(w.windowMs / 20, 1000);
 }
 
 int64_t PgPermitLedger::tryAcquire(int64_t nowMs) {
@@ -87,7 +88,7 @@ int64_t PgPermitLedger::tryAcquire(int64_t nowMs) {
 PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
   int64_t longestSpan = 0;
   for (const auto& w : windows_) {
-    longestSpan = std::max(longestSpan, w.windowMs + marginMs(w) + batching_.holdMs);
+    longestSpan = std::max(longestSpan, w.windowMs + marginFor(w) + batching_.holdMs);
   }
   try {
     PgPool::Lease conn = pool_->acquire();
@@ -106,7 +107,7 @@ PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
         {provider_, std::to_string(t - longestSpan)});
     Grant grant{batching_.batch, 0};
     for (const auto& w : windows_) {
-      int64_t span = w.windowMs + marginMs(w) + batching_.holdMs;
+      int64_t span = w.windowMs + marginFor(w) + batching_.holdMs;
       int64_t used = 0;
       for (int r = 0; r < rows.rows(); ++r) {
         if (rows.integer(r, 0) > t - span) {
@@ -147,8 +148,8 @@ PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
 
 PermitSourceFactory pgPermitLedgers(const std::string& conninfo) {
   auto pool = std::make_shared<PgPool>(conninfo, 2);
-  return [pool](const std::string& provider, std::vector<RateWindow> windows) {
-    return std::make_unique<PgPermitLedger>(pool, provider, std::move(windows));
+  return [pool](const std::string& provider, std::vector<RateWindow> windows, int64_t marginMs) {
+    return std::make_unique<PgPermitLedger>(pool, provider, std::move(windows), marginMs);
   };
 }
 

@@ -33,8 +33,9 @@ PermitBatching permitBatching(const std::vector<RateWindow>& windows);
 // transaction. When the database cannot be reached no permit is granted (the dispatcher waits).
 class PgPermitLedger : public PermitSource {
  public:
+  // marginMs: added to every window; negative: 5% of the window, at most 1 s.
   PgPermitLedger(std::shared_ptr<PgPool> pool, std::string provider,
-                 std::vector<RateWindow> windows);
+                 std::vector<RateWindow> windows, int64_t marginMs = -1);
 
   int64_t tryAcquire(int64_t nowMs) override;
   // The cluster's grants are not known here, so waiters are paced by this node alone: spaced
@@ -54,13 +55,15 @@ class PgPermitLedger : public PermitSource {
   std::shared_ptr<PgPool> pool_;
   std::string provider_;
   std::vector<RateWindow> windows_;
+  int64_t marginMs_;
   PermitBatching batching_;
+  int64_t marginFor(const RateWindow& w) const;
   std::mutex mutex_;
-  int64_t cached_ = 0;          // permits of the last grant still usable
-  int64_t cachedUntilMs_ = 0;   // local clock
-  int64_t blockedUntilMs_ = 0;  // local clock: the ledger said full until then
-  int64_t pausedUntilMs_ = 0;   // local clock: the provider asked us to wait
-  int64_t spacingMs_ = 1;       // the tightest window's average interval between permits
+  int64_t cached_ = 0;                 // permits of the last grant still usable
+  int64_t cachedUntilMs_ = 0;          // local clock
+  int64_t blockedUntilMs_ = 0;         // local clock: the ledger said full until then
+  int64_t pausedUntilMs_ = 0;          // local clock: the provider asked us to wait
+  int64_t spacingMs_ = 1;              // the tightest window's average interval between permits
   int64_t lastPromiseMs_[2] = {0, 0};  // waiters' and priority waiters' latest promised time
 };
 

@@ -16,7 +16,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
     std::unique_ptr<RateLimiter> local =
         makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
     guards.limiter = sharedPermits && !local->windows().empty()
-                         ? sharedPermits(name, local->windows())
+                         ? sharedPermits(name, local->windows(), provider.rateMarginMs)
                          : std::make_unique<LocalPermits>(std::move(local));
     guards.breaker =
         std::make_unique<CircuitBreaker>(provider.circuitFailures, provider.circuitCooldownMs,

@@ -61,4 +61,14 @@ bool isCancelable(MessageState state) {
          state == MessageState::kRetrying || state == MessageState::kRateLimited;
 }
 
+std::vector<std::string> storedFinalStateNames() {
+  std::vector<std::string> names;
+  for (const auto& [state, name] : kNames) {
+    if (isTerminal(state) && state != MessageState::kDuplicate) {  // duplicates are not stored
+      names.emplace_back(name);
+    }
+  }
+  return names;
+}
+
 }  // namespace notify::core

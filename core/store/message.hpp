@@ -28,6 +28,8 @@ enum class MessageState {
 const char* stateName(MessageState state);
 std::optional<MessageState> parseState(std::string_view name);
 bool isTerminal(MessageState state);
+// The names of the states isTerminal accepts that a stored message can be in.
+std::vector<std::string> storedFinalStateNames();
 
 // One lifecycle transition, as recorded: time, state, who caused it, the provider's code.
 struct MessageEvent {

@@ -504,6 +504,31 @@ Result<size_t> PgStore::cancelScheduledByTag(const std::string& app, const std::
   }
 }
 
+Result<size_t> PgStore::purge(int64_t beforeMs, size_t limit) {
+  static const std::string kFinalStates = [] {
+    std::vector<std::optional<std::string>> names;
+    for (auto& name : storedFinalStateNames()) {
+      names.emplace_back(std::move(name));
+    }
+    return pgArray(names);
+  }();
+  try {
+    PgPool::Lease conn = pool_.acquire();
+    // SKIP LOCKED: nodes purging at once take different rows. No ORDER BY: the scan stops at
+    // the first limit matches, which are the oldest rows in practice.
+    PgResult purged = conn->prepared(
+        "purge",
+        "WITH doomed AS (SELECT id FROM messages WHERE state = ANY($1::text[]) AND updated_ms < "
+        "$2 LIMIT $3 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING doomed WHERE "
+        "e.message_id = doomed.id) DELETE FROM messages m USING doomed WHERE m.id = doomed.id "
+        "RETURNING m.id",
+        {kFinalStates, str(beforeMs), std::to_string(limit)});
+    return static_cast<size_t>(purged.rows());
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 void PgStore::onChange(std::function<void()> callback) {
   if (!listener_) {
     listener_ = std::make_unique<PgListener>(pool_.conninfo(), kReadyChannel);

@@ -24,6 +24,9 @@ namespace fs = std::filesystem;
 
 fs::path findBinaries() {
   if (const char* env = std::getenv("NOTIFY_PG_BIN")) {
+    if (!fs::exists(fs::path(env) / "initdb")) {
+      throw std::runtime_error(std::string("NOTIFY_PG_BIN=") + env + " has no initdb");
+    }
     return env;
   }
   std::vector<fs::path> found;

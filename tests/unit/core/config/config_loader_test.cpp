@@ -142,7 +142,7 @@ TEST_F(ConfigLoaderTest, UnknownKeyFarFromAnyGivesNoSuggestion) {
   std::string errors = errorsOf("[store]\ncompletely_different = 1\n" + valid());
   EXPECT_CONTAINS(errors,
                   "store.completely_different: unknown key 'completely_different'; valid "
-                  "keys: kind, path, synchronous, url, pool_size");
+                  "keys: kind, path, synchronous, url, pool_size, retention_days");
   EXPECT_EQ(errors.find("did you mean"), std::string::npos);
 }
 

@@ -445,4 +445,38 @@ TEST_P(StoreContract, DeadLettersAreListedAndReplayed) {
   EXPECT_TRUE(store_->deadLetters(query).value().empty());
 }
 
+TEST_P(StoreContract, PurgeRemovesOnlyFinishedMessagesLastUpdatedBeforeTheCutoff) {
+  NewMessage oldDone = message(kT0);
+  NewMessage oldFailed = message(kT0, "key-1");
+  NewMessage recentDone = message(kT0);
+  NewMessage waiting = message(kT0);  // never finished: kept however old
+  insert({oldDone, oldFailed, recentDone, waiting});
+  for (const ClaimedMessage& c : claim(kT0 + 1, 3)) {
+    MessageState state = c.id == oldFailed.id ? MessageState::kFailed : MessageState::kDelivered;
+    apply(verdict(c, state, c.id == recentDone.id ? kT0 + 5000 : kT0 + 10));
+  }
+  auto purged = store_->purge(kT0 + 1000, 100);
+  ASSERT_TRUE(purged.ok()) << purged.error().message;
+  EXPECT_EQ(*purged, 2u);
+  EXPECT_FALSE(store_->find(oldDone.id).value().has_value());
+  EXPECT_FALSE(store_->find(oldFailed.id).value().has_value());
+  EXPECT_EQ(record(recentDone.id).state, MessageState::kDelivered);
+  EXPECT_EQ(record(waiting.id).state, MessageState::kQueued);
+  EXPECT_TRUE(insert({message(kT0 + 2, "key-1")})[0].inserted);  // the key is free again
+}
+
+TEST_P(StoreContract, PurgeTakesAtMostLimitPerCall) {
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back(message(kT0));
+  }
+  insert(batch);
+  for (const ClaimedMessage& c : claim(kT0 + 1)) {
+    apply(verdict(c, MessageState::kDelivered, kT0 + 2));
+  }
+  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 3u);
+  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 2u);
+  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 0u);
+}
+
 }  // namespace notify::test
