@@ -456,8 +456,8 @@ TEST_F(CronTest, ARunKilledMidwayResumesWithoutDuplicates) {
 // While one job expands a large audience, another job's fire times still count as on time:
 // they are recorded when they come and run after it, never taken for misfires.
 TEST_F(CronTest, ALongRunDoesNotMakeOtherJobsMisfire) {
-  writeAudienceCsv(dir_ / "audience.csv", 40000, 0);
-  SharedClock clock("2026-06-01T08:00:10+08:00", 30);  // the 60 s misfire grace lasts 2 s
+  writeAudienceCsv(dir_ / "audience.csv", 80000, 0);
+  SharedClock clock("2026-06-01T07:59:30+08:00", 120);  // the 60 s misfire grace lasts 0.5 s
   start(clock, std::string(kCsvCampaign) + inlineJob("minutely", "* * * * *", "Asia/Shanghai"));
   ASSERT_TRUE(op("cron_run_now", R"(,"job":"campaign")")->getValue<bool>("ok"));
   Object::Ptr campaign = waitForRun("campaign", finished, 120000);
