@@ -292,7 +292,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
                   "channels", "providers", "routes", "guards", "frequency_caps", "ops", "alerts",
-                  "log", "retention"},
+                  "log", "retention", "cron"},
                  errors);
   readNode(root, config, errors);
   readServer(root, config, errors);
@@ -311,6 +311,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
   }
   readOpsConfig(root, providerNames, config.ops, errors);
   readLogConfig(root, config.logFormat, errors);
+  readCronJobs(root, config, errors);
   if (!errors.empty()) {
     throw ConfigError(errors.joined());
   }

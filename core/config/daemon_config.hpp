@@ -14,6 +14,7 @@
 #include "core/common/time_zone.hpp"
 #include "core/templates/var_rules.hpp"
 #include "core/config/ops_config.hpp"
+#include "core/config/cron_config.hpp"
 
 namespace notify::core {
 
@@ -188,6 +189,7 @@ struct DaemonConfig {
   GuardsConfig guards;
   std::vector<FrequencyCapConfig> frequencyCaps;
   OpsConfig ops;  // [ops], [alerts.*]
+  std::map<std::string, CronJobConfig> cronJobs;  // [cron.NAME]
 
   bool hasRole(const std::string& role) const;
 };

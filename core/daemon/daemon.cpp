@@ -89,6 +89,14 @@ void Daemon::start() {
                                                           &metrics_));
     }
   }
+  if (config_->hasRole("dispatcher") && !config_->cronJobs.empty()) {
+    if (CronStore* cron = store_->cronStore()) {
+      cronRunner_ = std::make_unique<CronRunner>(config_, *cron, *committer_, nodeName(),
+                                                 [] { return nowUnixMs(); });
+    } else {
+      logWarn("cron", "this store keeps no cron state: cron jobs do not run");
+    }
+  }
   // Another node's commit (a shared store) wakes this node's dispatchers too.
   if (!dispatchers_.empty()) {
     store_->onChange([this] {
@@ -106,9 +114,17 @@ void Daemon::start() {
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();
   }
+  if (cronRunner_) {
+    cronRunner_->start();
+  }
   if (config_->hasRole("ingress")) {
     HandlerContext context{[this] { return pluginsJson(); }, [] { return nowUnixMs(); },
-                           kNotifyVersion, [this] { return reload(); }, &metrics_};
+                           kNotifyVersion, [this] { return reload(); }, &metrics_,
+                           [this] {
+                             if (cronRunner_) {
+                               cronRunner_->wake();
+                             }
+                           }};
     handler_ =
         std::make_unique<RequestHandler>(*runtime_, *store_, *committer_, std::move(context));
     server_ = std::make_unique<ZmqServer>(zmq_, config_->server.listen,
@@ -141,6 +157,9 @@ void Daemon::stop() {
   }
   if (server_) {
     server_->drain();
+  }
+  if (cronRunner_) {
+    cronRunner_->stop();  // before the committer: its last batch is answered first
   }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->stop();

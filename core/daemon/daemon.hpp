@@ -16,6 +16,7 @@
 #include "core/plugin/http_client_pool.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
+#include "core/schedule/cron_runner.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
 #include "core/store/retention.hpp"
@@ -68,6 +69,7 @@ class Daemon {
   std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<Retention> retention_;  // when [store] retention_days is set
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
+  std::unique_ptr<CronRunner> cronRunner_;                // dispatcher role, with cron jobs
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};
   std::unique_ptr<ZmqServer> server_;

@@ -63,7 +63,9 @@ Transition decideNext(const ClaimedMessage& message, const SendOutcome& outcome,
     return t;
   }
   int64_t wait = std::max(backoffMs(policy, message.attempt, jitter01), outcome.retryAfterMs);
-  if (nowMs + wait - message.createdMs > policy.maxAgeMs) {
+  // A scheduled message ages from its send_at, not from when it was accepted days before.
+  int64_t bornMs = std::max(message.createdMs, message.sendAtMs);
+  if (nowMs + wait - bornMs > policy.maxAgeMs) {
     t.state = t.event.state = MessageState::kFailed;
     t.event.detail = reason + " and the next attempt would pass the maximum age of " +
                      std::to_string(policy.maxAgeMs) + " ms, giving up: " + outcome.detail;

@@ -67,8 +67,8 @@ RequestHandler::RequestHandler(const RuntimeHolder& runtime, MessageStore& store
       store_(store),
       committer_(committer),
       context_(std::move(context)),
-      limits_{runtime.get()->config->server.maxFrameBytes, runtime.get()->config->server.maxBatch} {
-}
+      limits_{runtime.get()->config->server.maxFrameBytes, runtime.get()->config->server.maxBatch},
+      cronOps_(runtime.get()->config, store_, context_.clock, context_.wakeCronRunner) {}
 
 void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
   if (context_.metrics != nullptr) {
@@ -110,6 +110,17 @@ void RequestHandler::handle(std::string_view frame, ReplyFn reply) {
       return handleRouteExplain(preparer, decoded.reqIdJson, request, std::move(reply));
     case Op::kReload:
       return handleReload(*runtime->config, decoded.reqIdJson, request, std::move(reply));
+    case Op::kCancel:
+      return handleCancel(decoded.reqIdJson, request, std::move(reply));
+    case Op::kCronList:
+    case Op::kCronRunNow:
+    case Op::kCronPause:
+    case Op::kCronResume:
+    case Op::kCronRuns:
+    case Op::kCronCancel:
+    case Op::kAudiencePush:
+      reply(cronOps_.handle(decoded.reqIdJson, request));
+      return;
     case Op::kPing:
       reply(encodePong(decoded.reqIdJson, context_.version));
       return;
@@ -285,6 +296,40 @@ void RequestHandler::handleDeadLetters(const std::string& reqId, const Request& 
           "app " + request.app + " replayed " + std::to_string(*replayed) + " dead letters");
   committer_.notifyScheduleChanged();
   reply(encodeReplayed(reqId, *replayed));
+}
+
+void RequestHandler::handleCancel(const std::string& reqId, const Request& request, ReplyFn reply) {
+  const CancelTarget& target = request.cancel;
+  const std::string actor = "app:" + request.app;
+  // Cancels are writes on the store's writer, like replays; they only ever remove work, so the
+  // dispatchers need no wake-up.
+  if (!target.tag.empty()) {
+    Result<size_t> canceled =
+        store_.cancelScheduledByTag(request.app, target.tag, context_.clock(), actor);
+    if (canceled) {
+      logInfo("ingress", "app " + request.app + " recalled " + std::to_string(*canceled) +
+                             " scheduled messages tagged '" + target.tag + "'");
+    }
+    reply(canceled ? encodeRecalled(reqId, *canceled) : encodeError(reqId, canceled.error()));
+    return;
+  }
+  CancelQuery query{request.app, target.messageId, target.idempotencyKey, context_.clock(), actor};
+  Result<CancelOutcome> outcome = store_.cancel(query);
+  if (!outcome) {
+    reply(encodeError(reqId, outcome.error()));
+    return;
+  }
+  if (!outcome->found) {
+    // Another app's message answers exactly like a missing one.
+    bool byId = !target.messageId.empty();
+    reply(encodeError(
+        reqId, makeError("not_found",
+                         byId ? "no message " + target.messageId
+                              : "no message with idempotency key '" + target.idempotencyKey + "'",
+                         byId ? "message_id" : "idempotency_key")));
+    return;
+  }
+  reply(encodeCancel(reqId, *outcome));
 }
 
 }  // namespace notify::core

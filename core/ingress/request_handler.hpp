@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/daemon/runtime.hpp"
+#include "core/ingress/cron_ops.hpp"
 #include "core/ingress/message_preparer.hpp"
 #include "core/metrics/delivery_metrics.hpp"
 #include "core/protocol/request.hpp"
@@ -29,6 +30,7 @@ struct HandlerContext {
   // configuration in force.
   std::function<Result<std::string>()> reload;
   DeliveryMetrics* metrics = nullptr;  // null: not measured
+  std::function<void()> wakeCronRunner;  // empty when no runner lives in this process
 };
 
 // The ingress role: decode, authenticate, validate, then either answer at once or hand the
@@ -54,12 +56,14 @@ class RequestHandler {
   void handleReload(const DaemonConfig& config, const std::string& reqId, const Request& request,
                     ReplyFn reply);
   void handleDeadLetters(const std::string& reqId, const Request& request, ReplyFn reply);
+  void handleCancel(const std::string& reqId, const Request& request, ReplyFn reply);
 
   const RuntimeHolder& runtime_;
   MessageStore& store_;
   GroupCommitter& committer_;
   HandlerContext context_;
   DecodeLimits limits_;
+  CronOps cronOps_;
 };
 
 }  // namespace notify::core

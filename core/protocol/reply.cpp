@@ -118,6 +118,20 @@ std::string encodeReplayed(const std::string& reqIdJson, size_t count) {
   return w.endObject().take();
 }
 
+std::string encodeCancel(const std::string& reqIdJson, const CancelOutcome& outcome) {
+  JsonWriter w = beginReply(reqIdJson, true);
+  w.key("message_id").value(outcome.messageId);
+  w.key("status").value(outcome.canceled ? "canceled" : "too_late");
+  w.key("state").value(stateName(outcome.state));
+  return w.endObject().take();
+}
+
+std::string encodeRecalled(const std::string& reqIdJson, size_t count) {
+  JsonWriter w = beginReply(reqIdJson, true);
+  w.key("canceled").value(static_cast<int64_t>(count));
+  return w.endObject().take();
+}
+
 std::string encodePong(const std::string& reqIdJson, const std::string& version) {
   JsonWriter w = beginReply(reqIdJson, true);
   w.key("pong").value(true).key("version").value(version);

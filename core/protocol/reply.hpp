@@ -30,6 +30,10 @@ std::string encodeStatus(const std::string& reqIdJson, const MessageRecord& reco
 void writeMessageFields(JsonWriter& w, const MessageRecord& record);
 std::string encodeDeadLetters(const std::string& reqIdJson, const std::vector<DeadLetter>& letters);
 std::string encodeReplayed(const std::string& reqIdJson, size_t count);
+// cancel of one message: "canceled", or "too_late" with the state it is in.
+std::string encodeCancel(const std::string& reqIdJson, const CancelOutcome& outcome);
+// cancel by tag: how many scheduled messages were canceled.
+std::string encodeRecalled(const std::string& reqIdJson, size_t count);
 std::string encodePong(const std::string& reqIdJson, const std::string& version);
 
 }  // namespace notify::core

@@ -24,6 +24,14 @@ enum class Op {
   kDlqReplay,
   kRouteExplain,  // fields of a send; nothing is stored
   kReload,        // admin apps only
+  kCancel,
+  kCronList,
+  kCronRunNow,
+  kCronPause,
+  kCronResume,
+  kCronRuns,
+  kCronCancel,
+  kAudiencePush,
 };
 
 // The filter of dlq_list and dlq_replay.
@@ -33,6 +41,21 @@ struct DeadLetterFilter {
   std::optional<int64_t> sinceMs;
   std::optional<int64_t> untilMs;
   size_t limit = 100;
+};
+
+// What cancel names: exactly one of a message id, an idempotency key, or a tag (every still
+// scheduled message of the app with that tag).
+struct CancelTarget {
+  std::string messageId;
+  std::string idempotencyKey;
+  std::string tag;
+};
+
+// audience_push: rows appended to (or replacing) one of the app's named lists.
+struct AudiencePush {
+  std::string list;
+  std::vector<std::pair<KeyValues, KeyValues>> rows;  // (to, vars)
+  bool replace = false;
 };
 
 // The fields of one message to send, as the caller gave them (shape-checked, not yet judged
@@ -55,6 +78,10 @@ struct Request {
   std::vector<Result<SendRequest>> batch;  // op == kSendBatch: each element judged alone
   std::string messageId;                   // op == kStatus
   DeadLetterFilter deadLetters;            // op == kDlqList, kDlqReplay
+  CancelTarget cancel;                     // op == kCancel
+  std::string job;                         // the cron_* ops but cron_list
+  size_t limit = 20;                       // op == kCronRuns
+  AudiencePush audience;                   // op == kAudiencePush
 };
 
 // A decoded frame. reqIdJson is the caller's req_id as JSON text, echoed in the reply even

@@ -171,11 +171,23 @@ Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request
   return request;
 }
 
-const std::vector<std::pair<const char*, Op>> kOps = {
-    {"send", Op::kSend},         {"send_batch", Op::kSendBatch}, {"status", Op::kStatus},
-    {"ping", Op::kPing},         {"plugins", Op::kPlugins},      {"dlq_list", Op::kDlqList},
-    {"dlq_replay", Op::kDlqReplay}, {"route_explain", Op::kRouteExplain},
-    {"reload", Op::kReload}};
+const std::vector<std::pair<const char*, Op>> kOps = {{"send", Op::kSend},
+                                                      {"send_batch", Op::kSendBatch},
+                                                      {"status", Op::kStatus},
+                                                      {"ping", Op::kPing},
+                                                      {"plugins", Op::kPlugins},
+                                                      {"dlq_list", Op::kDlqList},
+                                                      {"dlq_replay", Op::kDlqReplay},
+                                                      {"route_explain", Op::kRouteExplain},
+                                                      {"reload", Op::kReload},
+                                                      {"cancel", Op::kCancel},
+                                                      {"cron_list", Op::kCronList},
+                                                      {"cron_run_now", Op::kCronRunNow},
+                                                      {"cron_pause", Op::kCronPause},
+                                                      {"cron_resume", Op::kCronResume},
+                                                      {"cron_runs", Op::kCronRuns},
+                                                      {"cron_cancel", Op::kCronCancel},
+                                                      {"audience_push", Op::kAudiencePush}};
 
 std::optional<Error> readTime(const Object& o, const std::string& key,
                               std::optional<int64_t>& out) {
@@ -226,6 +238,103 @@ Result<Request> decodeDeadLetters(const Object& o, Request request) {
   return request;
 }
 
+Result<Request> decodeCancel(const Object& o, Request request) {
+  if (auto e = checkFields(
+          o, {"op", "req_id", "app", "token", "message_id", "idempotency_key", "tag"}, "")) {
+    return *e;
+  }
+  CancelTarget& c = request.cancel;
+  for (auto [key, out] :
+       {std::pair{"message_id", &c.messageId}, std::pair{"idempotency_key", &c.idempotencyKey},
+        std::pair{"tag", &c.tag}}) {
+    if (o.has(key)) {
+      if (auto e = readString(o, key, "", *out, true)) {
+        return *e;
+      }
+    }
+  }
+  int given = !c.messageId.empty() + !c.idempotencyKey.empty() + !c.tag.empty();
+  if (given != 1) {
+    return badRequest("cancel needs exactly one of message_id, idempotency_key or tag",
+                      given == 0 ? "message_id" : "");
+  }
+  return request;
+}
+
+// cron_run_now, cron_pause, cron_resume, cron_cancel, cron_runs: a job name (and a limit).
+Result<Request> decodeCronJobOp(const Object& o, Request request) {
+  std::vector<std::string> allowed = {"op", "req_id", "app", "token", "job"};
+  if (request.op == Op::kCronRuns) {
+    allowed.push_back("limit");
+  }
+  if (auto e = checkFields(o, allowed, "")) {
+    return *e;
+  }
+  if (auto e = readString(o, "job", "", request.job, true)) {
+    return *e;
+  }
+  if (o.has("limit")) {
+    Var limit = o.get("limit");
+    if (!limit.isInteger() || limit.convert<int64_t>() < 1 || limit.convert<int64_t>() > 1000) {
+      return badRequest("'limit' must be an integer from 1 to 1000", "limit");
+    }
+    request.limit = limit.convert<size_t>();
+  }
+  return request;
+}
+
+Result<Request> decodeAudiencePush(const Object& o, const DecodeLimits& limits, Request request) {
+  if (auto e = checkFields(o, {"op", "req_id", "app", "token", "list", "rows", "replace"}, "")) {
+    return *e;
+  }
+  AudiencePush& push = request.audience;
+  if (auto e = readString(o, "list", "", push.list, true)) {
+    return *e;
+  }
+  if (o.has("replace")) {
+    if (!o.get("replace").isBoolean()) {
+      return badRequest("'replace' must be true or false", "replace");
+    }
+    push.replace = o.get("replace").convert<bool>();
+  }
+  Var rows = o.get("rows");
+  if (!isArray(rows)) {
+    return badRequest("'rows' must be an array of {\"to\": {…}, \"vars\": {…}}", "rows");
+  }
+  const Array& array = *rows.extract<Array::Ptr>();
+  if (array.size() > limits.maxBatch) {
+    return makeError("batch_too_large",
+                     "'rows' has " + std::to_string(array.size()) + " elements; at most " +
+                         std::to_string(limits.maxBatch) + " are allowed",
+                     "rows");
+  }
+  for (size_t i = 0; i < array.size(); ++i) {
+    std::string prefix = "rows[" + std::to_string(i) + "].";
+    Var item = array.get(static_cast<unsigned>(i));
+    if (!isObject(item)) {
+      return badRequest("must be an object", prefix.substr(0, prefix.size() - 1));
+    }
+    const Object& row = *item.extract<Object::Ptr>();
+    if (auto e = checkFields(row, {"to", "vars"}, prefix)) {
+      return *e;
+    }
+    std::pair<KeyValues, KeyValues> entry;
+    if (!row.has("to")) {
+      return badRequest("'to' is required", prefix + "to");
+    }
+    if (auto e = readStringMap(row, "to", prefix, false, entry.first)) {
+      return *e;
+    }
+    if (row.has("vars")) {
+      if (auto e = readStringMap(row, "vars", prefix, true, entry.second)) {
+        return *e;
+      }
+    }
+    push.rows.push_back(std::move(entry));
+  }
+  return request;
+}
+
 Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   Request request;
   std::string op;
@@ -236,8 +345,9 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   if (it == kOps.end()) {
     return makeError("unknown_op",
                      "unknown op '" + op +
-                         "'; valid: send, send_batch, status, ping, plugins, dlq_list, dlq_replay, "
-                         "route_explain, reload",
+                         "'; valid: send, send_batch, status, cancel, ping, plugins, dlq_list, "
+                         "dlq_replay, route_explain, reload, cron_list, cron_run_now, cron_pause, "
+                         "cron_resume, cron_runs, cron_cancel, audience_push",
                      "op");
   }
   request.op = it->second;
@@ -282,6 +392,17 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
     case Op::kDlqList:
     case Op::kDlqReplay:
       return decodeDeadLetters(o, std::move(request));
+    case Op::kCancel:
+      return decodeCancel(o, std::move(request));
+    case Op::kCronRunNow:
+    case Op::kCronPause:
+    case Op::kCronResume:
+    case Op::kCronRuns:
+    case Op::kCronCancel:
+      return decodeCronJobOp(o, std::move(request));
+    case Op::kAudiencePush:
+      return decodeAudiencePush(o, limits, std::move(request));
+    case Op::kCronList:
     case Op::kPing:
     case Op::kPlugins:
     case Op::kReload:

@@ -56,6 +56,11 @@ bool isTerminal(MessageState state) {
   }
 }
 
+bool isCancelable(MessageState state) {
+  return state == MessageState::kScheduled || state == MessageState::kQueued ||
+         state == MessageState::kRetrying || state == MessageState::kRateLimited;
+}
+
 std::vector<std::string> storedFinalStateNames() {
   std::vector<std::string> names;
   for (const auto& [state, name] : kNames) {

@@ -129,6 +129,7 @@ struct ClaimedMessage {
   uint32_t attempt = 0;  // this attempt's number, 1-based
   int64_t createdMs = 0;
   std::vector<std::string> providers;  // the routed chain; empty: the channel's
+  int64_t sendAtMs = 0;  // its send_at when it was scheduled, else 0; its age counts from here
   // The state it was claimed from: kRateLimited means it waited for a permit it was promised.
   MessageState claimedFrom = MessageState::kQueued;
 };
@@ -177,5 +178,27 @@ struct DeadLetter {
   std::string code;
   std::string detail;
 };
+
+// Which message cancel acts on: by id or by idempotency key, always within one app (an app
+// cancels only its own messages).
+struct CancelQuery {
+  std::string app;
+  std::string messageId;  // one of these two
+  std::string idempotencyKey;
+  int64_t nowMs = 0;
+  std::string actor;  // "app:NAME", recorded on the "canceled" event
+};
+
+// What cancel found. A message still waiting (scheduled, queued, retrying, rate_limited) is
+// canceled; one being sent or already finished is too late and keeps its state.
+struct CancelOutcome {
+  bool found = false;
+  bool canceled = false;
+  std::string messageId;
+  MessageState state = MessageState::kCanceled;  // canceled, or the state that was too late
+};
+
+// States a message can still be canceled in: it waits in the store and no worker holds it.
+bool isCancelable(MessageState state);
 
 }  // namespace notify::core

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/store/cron_store.hpp"
 #include "core/store/message.hpp"
 #include "core/store/send_log.hpp"
 
@@ -64,6 +65,27 @@ class MessageStore {
   // with a "queued" event by actor. Returns how many were replayed.
   virtual Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                                 const std::string& actor) = 0;
+
+  // Cancels one of the app's messages if it is still waiting (isCancelable), atomically with
+  // respect to claims: a message is either canceled here or claimed for sending, never both.
+  // A canceled message gets a "canceled" event by query.actor and leaves the claimable set.
+  // Another app's message is not found.
+  virtual Result<CancelOutcome> cancel(const CancelQuery& query) {
+    (void)query;
+    return makeError("unavailable", "this store cannot cancel messages yet");
+  }
+
+  // Cancels every message of the app that is still "scheduled" and carries tag (a recall of a
+  // campaign), each with a "canceled" event by actor. Returns how many were canceled.
+  virtual Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag,
+                                              int64_t nowMs, const std::string& actor) {
+    (void)app, (void)tag, (void)nowMs, (void)actor;
+    return makeError("unavailable", "this store cannot recall messages by tag yet");
+  }
+
+  // The store's cron state (runs, pause flags, pushed audiences), or nullptr when this store
+  // keeps none: cron jobs then cannot run and their ops answer "unavailable".
+  virtual CronStore* cronStore() { return nullptr; }
 
   // Retention: deletes up to limit finished messages (final states: delivered, failed, …) last
   // updated before beforeMs, with their events, and returns how many. Callers repeat it in

@@ -451,6 +451,66 @@ Result<size_t> PgStore::replay(const DeadLetterQuery& query, int64_t nowMs,
   }
 }
 
+Result<CancelOutcome> PgStore::cancel(const CancelQuery& query) {
+  try {
+    return inTransaction([&](PgConnection& conn) {
+      // FOR UPDATE: a claim holding the row makes this wait and then see "sending" (too late);
+      // a claim after this skips the locked row and then finds it canceled.
+      bool byId = !query.messageId.empty();
+      PgResult found = conn.prepared(
+          byId ? "cancel_find_id" : "cancel_find_key",
+          byId ? "SELECT id, state FROM messages WHERE app = $1 AND id = $2 FOR UPDATE"
+               : "SELECT id, state FROM messages WHERE app = $1 AND idempotency_key = $2 "
+                 "FOR UPDATE",
+          {query.app, byId ? query.messageId : query.idempotencyKey});
+      CancelOutcome outcome;
+      if (found.rows() == 0) {
+        return outcome;
+      }
+      outcome.found = true;
+      outcome.messageId = found.text(0, 0);
+      outcome.state = parseState(found.text(0, 1)).value_or(MessageState::kAccepted);
+      if (!isCancelable(outcome.state)) {
+        return outcome;
+      }
+      conn.prepared("cancel_one",
+                    "UPDATE messages SET state = 'canceled', ready_ms = NULL, lease_owner = "
+                    "NULL, updated_ms = $2 WHERE id = $1",
+                    {outcome.messageId, str(query.nowMs)});
+      conn.prepared("cancel_event",
+                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, "
+                    "detail) VALUES ($1, $2, 'canceled', $3, '', '', $4)",
+                    {outcome.messageId, str(query.nowMs), query.actor,
+                     std::string("canceled while ") + stateName(outcome.state)});
+      outcome.canceled = true;
+      outcome.state = MessageState::kCanceled;
+      return outcome;
+    });
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
+Result<size_t> PgStore::cancelScheduledByTag(const std::string& app, const std::string& tag,
+                                             int64_t nowMs, const std::string& actor) {
+  try {
+    return inTransaction([&](PgConnection& conn) {
+      PgResult recalled = conn.prepared(
+          "recall_tag",
+          "WITH picked AS (SELECT m.id FROM messages m WHERE m.app = $1 AND m.state = "
+          "'scheduled' AND m.tags_json::jsonb ? $2 FOR UPDATE SKIP LOCKED), upd AS (UPDATE "
+          "messages m SET state = 'canceled', ready_ms = NULL, lease_owner = NULL, updated_ms "
+          "= $3 FROM picked WHERE m.id = picked.id RETURNING m.id), ev AS (INSERT INTO events "
+          "(message_id, at_ms, state, actor, provider, code, detail) SELECT id, $3, "
+          "'canceled', $4, '', '', $5 FROM upd) SELECT count(*) FROM upd",
+          {app, tag, str(nowMs), actor, "recalled by tag '" + tag + "'"});
+      return static_cast<size_t>(recalled.integer(0, 0));
+    });
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<size_t> PgStore::purge(int64_t beforeMs, size_t limit) {
   static const std::string kFinalStates = [] {
     std::vector<std::optional<std::string>> names;

@@ -31,6 +31,9 @@ class PgStore : public MessageStore {
   Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
+  Result<CancelOutcome> cancel(const CancelQuery& query) override;
+  Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag, int64_t nowMs,
+                                      const std::string& actor) override;
   Result<size_t> purge(int64_t beforeMs, size_t limit) override;
   void onChange(std::function<void()> callback) override;
 

@@ -7,7 +7,7 @@
 namespace notify::core {
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // The latest version from nothing. Older databases are brought up by kUpgrades.
 constexpr const char* kSchema = R"sql(
@@ -36,13 +36,15 @@ CREATE TABLE IF NOT EXISTS messages (
   payload_hash TEXT NOT NULL DEFAULT '',
   providers TEXT NOT NULL DEFAULT '',
   owner TEXT NOT NULL DEFAULT '',
-  business_line TEXT NOT NULL DEFAULT ''
+  business_line TEXT NOT NULL DEFAULT '',
+  send_at_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_lane_ready
   ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
+CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';
 CREATE TABLE IF NOT EXISTS events (
   message_id TEXT NOT NULL,
   at_ms INTEGER NOT NULL,
@@ -75,6 +77,39 @@ CREATE TABLE IF NOT EXISTS alert_history (
   firing INTEGER NOT NULL,
   value REAL NOT NULL,
   detail TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cron_jobs (
+  job TEXT PRIMARY KEY,
+  paused INTEGER NOT NULL DEFAULT 0,
+  since_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cron_runs (
+  job TEXT NOT NULL,
+  planned_ms INTEGER NOT NULL,
+  trigger TEXT NOT NULL,
+  state TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  control TEXT NOT NULL DEFAULT '',
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  cursor_offset INTEGER NOT NULL DEFAULT 0,
+  cursor_line INTEGER NOT NULL DEFAULT 0,
+  expanded INTEGER NOT NULL DEFAULT 0,
+  accepted INTEGER NOT NULL DEFAULT 0,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  error_detail TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job, planned_ms)
+);
+CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', 'running');
+CREATE TABLE IF NOT EXISTS audience_rows (
+  app TEXT NOT NULL,
+  list TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  to_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  PRIMARY KEY (app, list, seq)
 );
 )sql";
 
@@ -115,6 +150,44 @@ CREATE TABLE IF NOT EXISTS alert_history (
   value REAL NOT NULL,
   detail TEXT NOT NULL
 );)sql",
+    // 4 -> 5: recall of scheduled messages by tag scans only the app's scheduled ones; cron
+    // jobs, their runs, and audiences pushed by apps.
+    "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';"
+    "ALTER TABLE messages ADD COLUMN send_at_ms INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE IF NOT EXISTS cron_jobs ("
+    "  job TEXT PRIMARY KEY,"
+    "  paused INTEGER NOT NULL DEFAULT 0,"
+    "  since_ms INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE IF NOT EXISTS cron_runs ("
+    "  job TEXT NOT NULL,"
+    "  planned_ms INTEGER NOT NULL,"
+    "  trigger TEXT NOT NULL,"
+    "  state TEXT NOT NULL,"
+    "  owner TEXT NOT NULL DEFAULT '',"
+    "  lease_until_ms INTEGER NOT NULL DEFAULT 0,"
+    "  control TEXT NOT NULL DEFAULT '',"
+    "  started_ms INTEGER NOT NULL DEFAULT 0,"
+    "  finished_ms INTEGER NOT NULL DEFAULT 0,"
+    "  cursor_offset INTEGER NOT NULL DEFAULT 0,"
+    "  cursor_line INTEGER NOT NULL DEFAULT 0,"
+    "  expanded INTEGER NOT NULL DEFAULT 0,"
+    "  accepted INTEGER NOT NULL DEFAULT 0,"
+    "  duplicates INTEGER NOT NULL DEFAULT 0,"
+    "  errors INTEGER NOT NULL DEFAULT 0,"
+    "  error_detail TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (job, planned_ms)"
+    ");"
+    "CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', "
+    "'running');"
+    "CREATE TABLE IF NOT EXISTS audience_rows ("
+    "  app TEXT NOT NULL,"
+    "  list TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  to_json TEXT NOT NULL,"
+    "  vars_json TEXT NOT NULL,"
+    "  PRIMARY KEY (app, list, seq)"
+    ");",
 };
 
 // Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
@@ -158,7 +231,8 @@ struct SqliteStore::Statements {
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
                       "created_ms, updated_ms, ready_ms, lane, payload_hash, providers, owner, "
-                      "business_line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "business_line, send_at_ms) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         insertRecipient(db.handle(),
                         "INSERT INTO message_recipients (address, message_id) VALUES (?,?)"),
         insertEvent(db.handle(),
@@ -183,12 +257,12 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane, providers FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         selectReadyInLane(
             db.handle(),
             "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-            "subject, body, attempts, created_ms, state, lease_owner, lane, providers "
+            "subject, body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms "
             "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
             "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
@@ -372,6 +446,7 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
       .bind(19, joinProviders(m.providers))
       .bind(20, m.owner)
       .bind(21, m.businessLine)
+      .bind(22, scheduled ? m.sendAtMs : int64_t{0})
       .run();
   for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
     s.insertRecipient.bind(1, normalizeAddress(address)).bind(2, m.id).run();
@@ -461,6 +536,7 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
       expiredOwners.push_back(leaseExpired ? select.text(12) : std::string());
       m.lane = select.text(13);
       m.providers = splitProviders(select.text(14));
+      m.sendAtMs = select.integer(15);
       claimed.push_back(std::move(m));
     }
     select.reset();

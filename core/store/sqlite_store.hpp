@@ -14,7 +14,7 @@ class SqliteDb;
 // The embedded default store: one SQLite file in WAL mode. Writes (ingest, claims, outcomes)
 // go through one connection, reads through another, so status queries never wait for a commit.
 // With synchronousFull every commit is on disk before it returns (power-loss safe).
-class SqliteStore : public MessageStore {
+class SqliteStore : public MessageStore, public CronStore {
  public:
   SqliteStore(std::filesystem::path path, bool synchronousFull);
   ~SqliteStore() override;
@@ -27,6 +27,26 @@ class SqliteStore : public MessageStore {
   Result<std::vector<DeadLetter>> deadLetters(const DeadLetterQuery& query) override;
   Result<size_t> replay(const DeadLetterQuery& query, int64_t nowMs,
                         const std::string& actor) override;
+  Result<CancelOutcome> cancel(const CancelQuery& query) override;  // sqlite_store_cancel.cpp
+  Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag, int64_t nowMs,
+                                      const std::string& actor) override;
+  CronStore* cronStore() override { return this; }
+
+  // CronStore, in sqlite_store_cron.cpp.
+  Result<CronJobState> cronJobState(const std::string& job, int64_t nowMs) override;
+  Result<std::optional<int64_t>> lastPlannedMs(const std::string& job) override;
+  Result<bool> addCronRun(const CronRun& run) override;
+  Result<std::optional<CronRun>> takeCronRun(const std::vector<std::string>& jobs, int64_t nowMs,
+                                             int64_t leaseMs, const std::string& owner) override;
+  Result<CronControl> saveCronProgress(const CronRun& run, int64_t nowMs, int64_t leaseMs) override;
+  Result<void> endCronRun(const CronRun& run, CronRunState state, int64_t nowMs) override;
+  Result<std::vector<CronRun>> cronRuns(const std::string& job, size_t limit) override;
+  Result<void> setCronPaused(const std::string& job, bool paused, int64_t nowMs) override;
+  Result<size_t> cancelCronRuns(const std::string& job, int64_t nowMs) override;
+  Result<size_t> pushAudience(const std::string& app, const std::string& list,
+                              const std::vector<AudienceEntry>& rows, bool replace) override;
+  Result<std::vector<AudienceEntry>> audiencePage(const std::string& app, const std::string& list,
+                                                  int64_t afterSeq, size_t limit) override;
   Result<size_t> purge(int64_t beforeMs, size_t limit) override;
 
   // Observability: sqlite_send_log.cpp.

@@ -1,38 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The clients a newcomer uses first: the Python example and notifyctl, against a real notifyd.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 
 #include "support/daemon_process.hpp"
+#include "support/run_command.hpp"
 #include "support/test_config.hpp"
 #include "support/webhook_receiver.hpp"
 
 namespace notify::test {
 namespace {
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult runCommand(const std::string& command) {
-  CommandResult result;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) {
-    return result;
-  }
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.output.append(buffer.data(), n);
-  }
-  int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 class ClientsTest : public ::testing::Test {
  protected:
@@ -131,6 +107,31 @@ TEST_F(ClientsTest, NotifyctlListsAndReplaysDeadLetters) {
   EXPECT_EQ(replay.status, 0) << replay.output;
   EXPECT_NE(replay.output.find("replayed 1"), std::string::npos) << replay.output;
   EXPECT_TRUE(receiver_.waitFor(2, 5000));
+}
+
+TEST_F(ClientsTest, NotifyctlCancelsAScheduledMessageAndRecallsByTag) {
+  CommandResult sent = runCommand(notifyctl(
+      "send --template greeting --to user=u1 --var name=C --send-at 2099-01-01T09:00:00+08:00"));
+  ASSERT_EQ(sent.status, 0) << sent.output;
+  EXPECT_EQ(sent.output.rfind("scheduled ", 0), 0u) << sent.output;
+  std::string id = sent.output.substr(sent.output.find(' ') + 1, 36);
+  CommandResult canceled = runCommand(notifyctl("cancel " + id));
+  EXPECT_EQ(canceled.status, 0) << canceled.output;
+  EXPECT_EQ(canceled.output, "canceled " + id + " (state canceled)\n");
+  CommandResult again = runCommand(notifyctl("cancel " + id));
+  EXPECT_EQ(again.output, "too_late " + id + " (state canceled)\n");
+
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(runCommand(notifyctl("send --template greeting --to user=u1 --var name=C "
+                                   "--tag promo --send-at 2099-01-01T09:00:00Z"))
+                  .status,
+              0);
+  }
+  CommandResult recalled = runCommand(notifyctl("cancel --tag promo"));
+  EXPECT_EQ(recalled.status, 0) << recalled.output;
+  EXPECT_EQ(recalled.output, "canceled 3 scheduled message(s)\n");
+  CommandResult usage = runCommand(notifyctl("cancel"));
+  EXPECT_EQ(usage.status, 64) << usage.output;
 }
 
 TEST(Notifyctl, ReportsAnUnreachableDaemon) {

@@ -121,6 +121,26 @@ Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentia
   return object;
 }
 
+Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const CancelSpec& spec) {
+  auto object = request("cancel", credentials);
+  setIfPresent(*object, "message_id", spec.messageId);
+  setIfPresent(*object, "idempotency_key", spec.idempotencyKey);
+  setIfPresent(*object, "tag", spec.tag);
+  return object;
+}
+
+Poco::JSON::Object::Ptr cronRequest(const std::string& op, const Credentials& credentials,
+                                    const std::string& job, std::optional<int> limit) {
+  auto object = request(op.c_str(), credentials);
+  if (!job.empty()) {
+    object->set("job", job);
+  }
+  if (limit) {
+    object->set("limit", *limit);
+  }
+  return object;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(value, out);

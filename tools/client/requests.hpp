@@ -56,6 +56,19 @@ struct DeadLetterSpec {
 Poco::JSON::Object::Ptr deadLetterRequest(const std::string& op, const Credentials& credentials,
                                           const DeadLetterSpec& spec);
 
+// What cancel names; exactly one should be set (the daemon says so when not).
+struct CancelSpec {
+  std::optional<std::string> messageId;
+  std::optional<std::string> idempotencyKey;
+  std::optional<std::string> tag;
+};
+
+Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const CancelSpec& spec);
+
+// cron_list (job empty), cron_run_now, cron_pause, cron_resume, cron_runs, cron_cancel.
+Poco::JSON::Object::Ptr cronRequest(const std::string& op, const Credentials& credentials,
+                                    const std::string& job, std::optional<int> limit = {});
+
 // Compact JSON for the wire, of an object or of any JSON value.
 std::string toJson(const Poco::Dynamic::Var& value);
 

@@ -1,5 +1,7 @@
 #include "tools/notifyctl/commands.hpp"
 
+#include <algorithm>
+
 #include "tools/client/requests.hpp"
 
 namespace notify::tools::ctl {
@@ -106,6 +108,60 @@ Command parseDlq(const std::vector<std::string>& args, client::ConnectionOptions
   throw UsageError("dlq takes list or replay, got '" + positionals[0] + "'");
 }
 
+// cancel MESSAGE_ID | cancel --idempotency-key K | cancel --tag T
+Command parseCancel(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  client::CancelSpec spec;
+  const auto positionals = parseWith(
+      {
+          {"idempotency-key", true, [&](const std::string& v) { spec.idempotencyKey = v; }},
+          {"tag", true, [&](const std::string& v) { spec.tag = v; }},
+      },
+      args, options);
+  if (positionals.size() > 1) {
+    throw UsageError("cancel takes at most one message id");
+  }
+  if (!positionals.empty()) {
+    spec.messageId = positionals[0];
+  }
+  if (static_cast<int>(spec.messageId.has_value()) + spec.idempotencyKey.has_value() +
+          spec.tag.has_value() !=
+      1) {
+    throw UsageError("cancel needs exactly one of MESSAGE_ID, --idempotency-key or --tag");
+  }
+  return {CommandKind::kCancel, client::cancelRequest(options.credentials, spec)};
+}
+
+// cron list | cron runs NAME [--limit N] | cron run-now|pause|resume|cancel NAME
+Command parseCron(const std::vector<std::string>& args, client::ConnectionOptions& options) {
+  std::optional<int> limit;
+  const auto positionals = parseWith(
+      {{"limit", true,
+        [&](const std::string& v) { limit = static_cast<int>(client::parseCount(v, "limit")); }}},
+      args, options);
+  if (positionals.empty()) {
+    throw UsageError("cron takes list, runs, run-now, pause, resume or cancel");
+  }
+  const std::string& action = positionals[0];
+  if (action == "list") {
+    expectPositionals(positionals, 1, "cron list");
+    return {CommandKind::kCronList, client::cronRequest("cron_list", options.credentials, "")};
+  }
+  static const std::vector<std::pair<std::string, std::string>> kOps = {{"runs", "cron_runs"},
+                                                                        {"run-now", "cron_run_now"},
+                                                                        {"pause", "cron_pause"},
+                                                                        {"resume", "cron_resume"},
+                                                                        {"cancel", "cron_cancel"}};
+  auto op =
+      std::find_if(kOps.begin(), kOps.end(), [&](const auto& p) { return p.first == action; });
+  if (op == kOps.end()) {
+    throw UsageError("cron takes list, runs, run-now, pause, resume or cancel, got '" + action +
+                     "'");
+  }
+  expectPositionals(positionals, 2, "cron " + action);
+  return {action == "runs" ? CommandKind::kCronRuns : CommandKind::kCronControl,
+          client::cronRequest(op->second, options.credentials, positionals[1], limit)};
+}
+
 }  // namespace
 
 Command parseCommand(const std::vector<std::string>& args, client::ConnectionOptions& options) {
@@ -135,6 +191,12 @@ Command parseCommand(const std::vector<std::string>& args, client::ConnectionOpt
   if (name == "reload") {
     return parseBare(CommandKind::kReload, name, rest, options);
   }
+  if (name == "cancel") {
+    return parseCancel(rest, options);
+  }
+  if (name == "cron") {
+    return parseCron(rest, options);
+  }
   throw UsageError("unknown command '" + name + "'");
 }
 
@@ -147,6 +209,15 @@ std::string usageText() {
              "       [--idempotency-key K] [--send-at RFC3339] [--tag T ...]\n"
              "                     submit one message; prints its status and id\n"
              "  status MESSAGE_ID  a message's state and its event timeline\n"
+             "  cancel MESSAGE_ID | cancel --idempotency-key K | cancel --tag T\n"
+             "                     cancel a waiting message (answers canceled, or too_late with\n"
+             "                     its state); --tag recalls every scheduled message so tagged\n"
+             "  cron list          the app's cron jobs: schedule, zone, next fire, last run\n"
+             "  cron runs NAME [--limit N]\n"
+             "                     a job's runs: planned and actual time, counts, errors\n"
+             "  cron run-now|pause|resume|cancel NAME\n"
+             "                     run a job now; stop or restart its schedule (and a run in\n"
+             "                     progress); cancel its pending or running run\n"
              "  ping               is the daemon there, and which version\n"
              "  plugins            loaded and refused plugins, configured providers\n"
              "  dlq list|replay [--id ID] [--template T] [--since RFC3339] [--until RFC3339]\n"

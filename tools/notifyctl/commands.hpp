@@ -18,7 +18,11 @@ enum class CommandKind {
   kDlqList,
   kDlqReplay,
   kRouteExplain,
-  kReload
+  kReload,
+  kCancel,
+  kCronList,
+  kCronRuns,
+  kCronControl,  // run-now, pause, resume, cancel
 };
 
 struct Command {

@@ -134,6 +134,38 @@ void renderRoute(const Poco::JSON::Object& reply, std::ostream& out) {
   }
 }
 
+void renderCronList(const Poco::JSON::Object& reply, std::ostream& out) {
+  std::vector<Row> rows = {{"NAME", "SCHEDULE", "ZONE", "PAUSED", "NEXT FIRE", "LAST RUN"}};
+  const auto jobs = reply.getArray("jobs");
+  for (std::size_t i = 0; !jobs.isNull() && i < jobs->size(); ++i) {
+    const auto job = jobs->getObject(static_cast<unsigned>(i));
+    const auto last = job->getObject("last_run");
+    rows.push_back({cell(*job, "name"), cell(*job, "schedule"), cell(*job, "time_zone"),
+                    cell(*job, "paused"), cell(*job, "next_fire_at"),
+                    last.isNull() ? "-" : cell(*last, "planned_at") + " " + cell(*last, "state")});
+  }
+  printTable(rows, "", out);
+}
+
+// The first errors of each run that had any, under the runs table.
+void renderRunErrors(const Poco::JSON::Object& reply, std::ostream& out) {
+  const auto runs = reply.getArray("runs");
+  for (std::size_t i = 0; !runs.isNull() && i < runs->size(); ++i) {
+    const auto run = runs->getObject(static_cast<unsigned>(i));
+    const auto detail = client::textOf(*run, "error_detail");
+    if (detail.empty()) {
+      continue;
+    }
+    out << "run " << cell(*run, "planned_at") << ":\n";
+    std::size_t start = 0;
+    while (start <= detail.size()) {
+      std::size_t end = std::min(detail.find('\n', start), detail.size());
+      out << "  " << detail.substr(start, end - start) << '\n';
+      start = end + 1;
+    }
+  }
+}
+
 }  // namespace
 
 void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream& out) {
@@ -165,6 +197,34 @@ void renderText(CommandKind kind, const Poco::JSON::Object& reply, std::ostream&
       break;
     case CommandKind::kReload:
       out << "reloaded: " << cell(reply, "reloaded") << '\n';
+      break;
+    case CommandKind::kCronList:
+      renderCronList(reply, out);
+      break;
+    case CommandKind::kCronRuns:
+      printSection("runs of " + cell(reply, "job") + ":",
+                   rowsOf(reply, "runs",
+                          {"planned_at", "trigger", "state", "started_at", "expanded", "accepted",
+                           "duplicates", "errors"}),
+                   out);
+      renderRunErrors(reply, out);
+      break;
+    case CommandKind::kCronControl:
+      out << "ok " << cell(reply, "job");
+      for (const auto* key : {"planned_at", "paused", "canceled"}) {
+        if (reply.has(key)) {
+          out << ' ' << key << '=' << cell(reply, key);
+        }
+      }
+      out << '\n';
+      break;
+    case CommandKind::kCancel:
+      if (reply.has("canceled")) {
+        out << "canceled " << cell(reply, "canceled") << " scheduled message(s)\n";
+      } else {
+        out << cell(reply, "status") << ' ' << cell(reply, "message_id") << " (state "
+            << cell(reply, "state") << ")\n";
+      }
       break;
   }
 }

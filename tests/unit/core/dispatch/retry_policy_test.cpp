@@ -166,6 +166,17 @@ TEST(DecideNext, GivesUpWhenTheNextAttemptWouldPassTheMaximumAge) {
   EXPECT_NE(t.event.detail.find("maximum age"), std::string::npos);
 }
 
+TEST(DecideNext, AScheduledMessageAgesFromItsSendAt) {
+  RetryPolicy policy = kPolicy;
+  policy.maxAgeMs = 60000;
+  ClaimedMessage scheduled = claimed(1);
+  scheduled.createdMs = kNow - 2 * 86400000;  // accepted two days ago for now
+  scheduled.sendAtMs = kNow - 100;
+  Transition t = decideNext(scheduled, outcome(NOTIFY_RETRY), "outbox", "file", policy, kNow, 0.5);
+  EXPECT_EQ(t.state, MessageState::kRetrying);
+  EXPECT_EQ(t.readyMs, kNow + 750);
+}
+
 TEST(WaitTransition, GivesTheAttemptBackAndNamesTheProvider) {
   Transition t = waitTransition(claimed(2), MessageState::kRateLimited, kNow + 5000, "robot",
                                 "at its limit", kNow);

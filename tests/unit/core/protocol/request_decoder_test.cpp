@@ -295,5 +295,94 @@ TEST(RequestDecoder, DeeplyNestedJsonIsRefusedNotACrash) {
   EXPECT_EQ(d.request.error().code, "bad_json");
 }
 
+std::string cancel(const std::string& fields) {
+  return R"({"op": "cancel", )" + kAuth + fields + "}";
+}
+
+TEST(RequestDecoder, CancelByIdKeyOrTag) {
+  DecodedRequest byId = decode(cancel(R"(, "message_id": "m-1")"));
+  ASSERT_TRUE(byId.request.ok()) << byId.request.error().message;
+  EXPECT_EQ(byId.request->op, Op::kCancel);
+  EXPECT_EQ(byId.request->cancel.messageId, "m-1");
+  DecodedRequest byKey = decode(cancel(R"(, "idempotency_key": "order-7")"));
+  ASSERT_TRUE(byKey.request.ok());
+  EXPECT_EQ(byKey.request->cancel.idempotencyKey, "order-7");
+  DecodedRequest byTag = decode(cancel(R"(, "tag": "spring-sale")"));
+  ASSERT_TRUE(byTag.request.ok());
+  EXPECT_EQ(byTag.request->cancel.tag, "spring-sale");
+}
+
+TEST(RequestDecoder, CancelNeedsExactlyOneTarget) {
+  Error none = refused(cancel(""));
+  EXPECT_EQ(none.code, "bad_request");
+  EXPECT_EQ(none.field, "message_id");
+  Error two = refused(cancel(R"(, "message_id": "m-1", "tag": "t")"));
+  EXPECT_EQ(two.code, "bad_request");
+  EXPECT_NE(two.message.find("exactly one"), std::string::npos);
+  Error empty = refused(cancel(R"(, "tag": "")"));
+  EXPECT_EQ(empty.field, "tag");
+  Error wrongType = refused(cancel(R"(, "message_id": 7)"));
+  EXPECT_EQ(wrongType.field, "message_id");
+  Error unknown = refused(cancel(R"(, "message_id": "m", "template": "x")"));
+  EXPECT_EQ(unknown.field, "template");
+}
+
+TEST(RequestDecoder, SendAtInABatchIsReadPerElement) {
+  DecodedRequest d = decode(R"({"op": "send_batch", )" + kAuth + R"(, "messages": [
+      {"template": "w", "to": {"email": "a@b.c"}, "send_at": "2026-03-08T01:59:00-05:00"},
+      {"template": "w", "to": {"email": "a@b.c"}, "send_at": "2026-03-08 06:59:00"}]})");
+  ASSERT_TRUE(d.request.ok());
+  ASSERT_EQ(d.request->batch.size(), 2u);
+  ASSERT_TRUE(d.request->batch[0].ok());
+  EXPECT_EQ(d.request->batch[0]->sendAtMs, 1772953140000);
+  ASSERT_FALSE(d.request->batch[1].ok());
+  EXPECT_EQ(d.request->batch[1].error().code, "invalid_send_at");
+  EXPECT_EQ(d.request->batch[1].error().field, "messages[1].send_at");
+}
+
+TEST(RequestDecoder, CronOpsNameAJob) {
+  DecodedRequest runs =
+      decode(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "bills", "limit": 5})");
+  ASSERT_TRUE(runs.request.ok()) << runs.request.error().message;
+  EXPECT_EQ(runs.request->op, Op::kCronRuns);
+  EXPECT_EQ(runs.request->job, "bills");
+  EXPECT_EQ(runs.request->limit, 5u);
+  DecodedRequest list = decode(R"({"op": "cron_list", )" + kAuth + "}");
+  ASSERT_TRUE(list.request.ok());
+  EXPECT_EQ(list.request->op, Op::kCronList);
+  EXPECT_EQ(refused(R"({"op": "cron_pause", )" + kAuth + "}").field, "job");
+  EXPECT_EQ(refused(R"({"op": "cron_run_now", )" + kAuth + R"(, "job": "b", "limit": 2})").field,
+            "limit");
+  EXPECT_EQ(refused(R"({"op": "cron_runs", )" + kAuth + R"(, "job": "b", "limit": 0})").field,
+            "limit");
+}
+
+TEST(RequestDecoder, AudiencePushRows) {
+  DecodedRequest d = decode(R"({"op": "audience_push", )" + kAuth +
+                            R"(, "list": "vip", "replace": true, "rows": [
+      {"to": {"phone": "+1"}, "vars": {"name": "Ann", "n": 3}}, {"to": {"user": "u"}}]})");
+  ASSERT_TRUE(d.request.ok()) << d.request.error().message;
+  const AudiencePush& push = d.request->audience;
+  EXPECT_EQ(push.list, "vip");
+  EXPECT_TRUE(push.replace);
+  ASSERT_EQ(push.rows.size(), 2u);
+  EXPECT_EQ(push.rows[0].first, (KeyValues{{"phone", "+1"}}));
+  EXPECT_EQ(push.rows[0].second, (KeyValues{{"n", "3"}, {"name", "Ann"}}));
+  EXPECT_EQ(
+      refused(R"({"op": "audience_push", )" + kAuth + R"(, "list": "v", "rows": [{}]})").field,
+      "rows[0].to");
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth +
+                    R"(, "list": "v", "rows": [{"to": {"u": "x"}, "x": 1}]})")
+                .field,
+            "rows[0].x");
+  DecodeLimits small;
+  small.maxBatch = 1;
+  EXPECT_EQ(refused(R"({"op": "audience_push", )" + kAuth +
+                        R"(, "list": "v", "rows": [{"to": {"u": "a"}}, {"to": {"u": "b"}}]})",
+                    small)
+                .code,
+            "batch_too_large");
+}
+
 }  // namespace
 }  // namespace notify::core
