@@ -2,6 +2,7 @@
 #include "core/store/pg_store.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/store/pg_listener.hpp"
@@ -270,16 +271,57 @@ void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>
   }
 }
 
+namespace {
+
+// What this store does not apply yet (issue 4's guardrails and routing): such a message is
+// refused with a clear error rather than stored and sent as if the rule did not exist.
+std::string unsupportedFeature(const NewMessage& m) {
+  if (!m.guards.empty()) {
+    return "guardrails (content dedup, frequency caps, daily quota)";
+  }
+  if (!m.suppressReason.empty()) {
+    return "suppression (disabled template, quiet hours)";
+  }
+  if (!m.providers.empty()) {
+    return "routed provider chains ([[routes]])";
+  }
+  return "";
+}
+
+}  // namespace
+
 Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
+  std::vector<NewMessage> supported;
+  std::vector<std::optional<InsertOutcome>> refused(batch.inserts.size());
+  for (size_t i = 0; i < batch.inserts.size(); ++i) {
+    std::string feature = unsupportedFeature(batch.inserts[i]);
+    if (feature.empty()) {
+      supported.push_back(batch.inserts[i]);
+      continue;
+    }
+    InsertOutcome out;
+    out.result = InsertOutcome::Result::kRefused;
+    out.errorCode = "unsupported";
+    out.reason = "the PostgreSQL store does not apply " + feature +
+                 " yet; use the SQLite store or remove that configuration";
+    refused[i] = std::move(out);
+  }
   try {
     return inTransaction([&](PgConnection& conn) {
       std::vector<InsertOutcome> outcomes;
-      if (batch.inserts.empty()) {
+      if (supported.empty()) {
         conn.exec(kRelaxedCommit);
-      }
-      if (!batch.inserts.empty()) {
-        outcomes = insertMessages(conn, batch.inserts);
+      } else {
+        outcomes = insertMessages(conn, supported);
         conn.exec(std::string("NOTIFY ") + kReadyChannel);  // delivered at commit
+      }
+      if (supported.size() != batch.inserts.size()) {
+        std::vector<InsertOutcome> merged;
+        size_t next = 0;
+        for (auto& r : refused) {
+          merged.push_back(r ? *r : outcomes[next++]);
+        }
+        outcomes = std::move(merged);
       }
       if (!batch.transitions.empty()) {
         applyTransitions(conn, batch.transitions);

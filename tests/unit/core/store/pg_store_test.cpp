@@ -97,6 +97,34 @@ TEST_F(PgStoreNodes, NodesMigratingAtOnceApplyEachVersionOnce) {
             "1");
 }
 
+// Guardrails, suppression and routed chains are not applied by this store yet: such a message
+// is refused with a clear error instead of being stored and sent as if the rule did not exist,
+// and the rest of its batch is stored as usual.
+TEST_F(PgStoreNodes, MessagesNeedingUnsupportedFeaturesAreRefusedOneByOne) {
+  auto store = node();
+  ASSERT_TRUE(store->migrate().ok());
+  core::NewMessage plain = message();
+  core::NewMessage guarded = message();
+  core::GuardCheck cap;
+  cap.key = "cap:a@example.com";
+  cap.limit = 5;
+  guarded.guards.push_back(cap);
+  core::NewMessage routed = message();
+  routed.providers = {"tencent-sms"};
+  core::NewMessage disabled = message();
+  disabled.suppressReason = "template 'welcome' is disabled";
+  auto outcomes = store->write({{plain, guarded, routed, disabled}, {}});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  ASSERT_EQ(outcomes->size(), 4u);
+  EXPECT_EQ((*outcomes)[0].result, core::InsertOutcome::Result::kStored);
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ((*outcomes)[i].result, core::InsertOutcome::Result::kRefused) << i;
+    EXPECT_EQ((*outcomes)[i].errorCode, "unsupported") << i;
+    EXPECT_NE((*outcomes)[i].reason.find("PostgreSQL store does not apply"), std::string::npos);
+  }
+  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM messages", database_), "1");
+}
+
 TEST_F(PgStoreNodes, ANewerSchemaIsRefused) {
   auto store = node();
   ASSERT_TRUE(store->migrate().ok());
