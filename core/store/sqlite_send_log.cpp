@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "core/store/sqlite_db.hpp"
+#include "core/store/sqlite_message_row.hpp"
 #include "core/store/sqlite_store.hpp"
 
 namespace notify::core {
@@ -82,31 +83,12 @@ Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery&
       f.integer("m.created_ms <= ?", query.untilMs);
     }
     SqliteStatement q(reader_->handle(),
-                      "SELECT m.id, m.app, m.template, m.channel, m.state, m.provider, "
-                      "m.provider_message_id, m.attempts, m.created_ms, m.updated_ms, m.req_id, "
-                      "m.tags_json, m.lane, m.to_json, m.owner, m.business_line FROM messages m" +
+                      std::string("SELECT ") + kMessageRecordColumns + " FROM messages m" +
                           f.sql() + " ORDER BY m.created_ms DESC LIMIT ?");
     q.bind(f.bind(q), static_cast<int64_t>(query.limit));
     std::vector<MessageRecord> records;
     while (q.step()) {
-      MessageRecord r;
-      r.id = q.text(0);
-      r.app = q.text(1);
-      r.templateName = q.text(2);
-      r.channel = q.text(3);
-      r.state = parseState(q.text(4)).value_or(MessageState::kAccepted);
-      r.provider = q.text(5);
-      r.providerMessageId = q.text(6);
-      r.attempts = static_cast<uint32_t>(q.integer(7));
-      r.createdMs = q.integer(8);
-      r.updatedMs = q.integer(9);
-      r.reqId = q.text(10);
-      r.tagsJson = q.text(11);
-      r.lane = q.text(12);
-      r.toJson = q.text(13);
-      r.owner = q.text(14);
-      r.businessLine = q.text(15);
-      records.push_back(std::move(r));
+      records.push_back(readMessageRow(q));
     }
     q.reset();
     for (auto& r : records) {

@@ -3,6 +3,7 @@
 
 #include "core/common/json_writer.hpp"
 #include "core/store/sqlite_db.hpp"
+#include "core/store/sqlite_message_row.hpp"
 
 namespace notify::core {
 namespace {
@@ -582,28 +583,13 @@ Result<std::optional<int64_t>> SqliteStore::nextReadyMs(const std::string& lane)
 Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
   std::lock_guard lock(readMutex_);
   try {
-    SqliteStatement q(reader_->handle(),
-                      "SELECT id, app, template, channel, state, provider, provider_message_id, "
-                      "attempts, created_ms, updated_ms, req_id, tags_json, lane FROM messages "
-                      "WHERE id = ?");
+    SqliteStatement q(reader_->handle(), std::string("SELECT ") + kMessageRecordColumns +
+                                             " FROM messages m WHERE m.id = ?");
     q.bind(1, id);
     if (!q.step()) {
       return std::optional<MessageRecord>();
     }
-    MessageRecord r;
-    r.id = q.text(0);
-    r.app = q.text(1);
-    r.templateName = q.text(2);
-    r.channel = q.text(3);
-    r.state = parseState(q.text(4)).value_or(MessageState::kAccepted);
-    r.provider = q.text(5);
-    r.providerMessageId = q.text(6);
-    r.attempts = static_cast<uint32_t>(q.integer(7));
-    r.createdMs = q.integer(8);
-    r.updatedMs = q.integer(9);
-    r.reqId = q.text(10);
-    r.tagsJson = q.text(11);
-    r.lane = q.text(12);
+    MessageRecord r = readMessageRow(q);
     r.events = eventsOf(id);
     return std::optional<MessageRecord>(std::move(r));
   } catch (const std::exception& e) {

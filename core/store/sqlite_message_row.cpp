@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/store/sqlite_message_row.hpp"
+
+namespace notify::core {
+
+MessageRecord readMessageRow(SqliteStatement& q) {
+  MessageRecord r;
+  r.id = q.text(0);
+  r.app = q.text(1);
+  r.templateName = q.text(2);
+  r.channel = q.text(3);
+  r.state = parseState(q.text(4)).value_or(MessageState::kAccepted);
+  r.provider = q.text(5);
+  r.providerMessageId = q.text(6);
+  r.attempts = static_cast<uint32_t>(q.integer(7));
+  r.createdMs = q.integer(8);
+  r.updatedMs = q.integer(9);
+  r.reqId = q.text(10);
+  r.tagsJson = q.text(11);
+  r.lane = q.text(12);
+  r.toJson = q.text(13);
+  r.owner = q.text(14);
+  r.businessLine = q.text(15);
+  return r;
+}
+
+}  // namespace notify::core

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "core/store/message.hpp"
+#include "core/store/sqlite_db.hpp"
+
+namespace notify::core {
+
+// The messages columns of a MessageRecord (table alias m), in the order readMessageRow reads
+// them; shared by find() and the send-log queries so both fill a record the same way.
+inline constexpr const char* kMessageRecordColumns =
+    "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
+    "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
+    "m.owner, m.business_line";
+
+// The record at the statement's current row (its events are not read here).
+MessageRecord readMessageRow(SqliteStatement& q);
+
+}  // namespace notify::core
