@@ -90,12 +90,15 @@ int64_t systemUnixMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int64_t nowUnixMs() {
-  int64_t real = systemUnixMs();
+int64_t processTimeAt(int64_t realMs) {
   if (!gTestClockSet.load(std::memory_order_acquire)) {
-    return real;
+    return realMs;
   }
-  return gTestClock.at(real);
+  return gTestClock.at(realMs);
+}
+
+int64_t nowUnixMs() {
+  return processTimeAt(systemUnixMs());
 }
 
 std::chrono::milliseconds realDelay(int64_t clockMs) {

@@ -34,6 +34,10 @@ void useTestClock(const TestClock& clock);
 // The real wall clock, whatever the process clock is.
 int64_t systemUnixMs();
 
+// The process clock's reading at the real instant realMs: realMs itself unless a test clock is
+// in use. Lets a real clock shared by several processes (the database's) run in test time too.
+int64_t processTimeAt(int64_t realMs);
+
 // How long clockMs of process time lasts in real time (clockMs / scale, at least 1 ms when
 // clockMs > 0). Everything that waits for a process-clock instant converts through here.
 std::chrono::milliseconds realDelay(int64_t clockMs);

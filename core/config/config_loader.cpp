@@ -74,8 +74,14 @@ void readPostgresUrl(const toml::table& t, DaemonConfig& config, ConfigErrors& e
 
 void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = TomlReader(root, "", errors).table("store")) {
-    checkKnownKeys(*t, "store",
-                   {"kind", "path", "synchronous", "url", "pool_size", "retention_days"}, errors);
+    toml::table known = *t;
+    if (const toml::node* old = t->get("retention_days")) {
+      errors.add(old->source(), "store.retention_days",
+                 "was replaced by [retention] events_days (with bodies_days and alerts_days); "
+                 "move the value there");
+      known.erase("retention_days");  // reported above, not as an unknown key
+    }
+    checkKnownKeys(known, "store", {"kind", "path", "synchronous", "url", "pool_size"}, errors);
     TomlReader r(*t, "store", errors);
     r.string("kind", config.store.kind);
     std::string path = config.store.path.string();
@@ -83,7 +89,6 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
     config.store.path = path;
     std::string synchronous = "full";
     r.string("synchronous", synchronous);
-    r.integer("retention_days", config.store.retentionDays, 0, 36500);
     if (synchronous != "full" && synchronous != "normal") {
       errors.add(t->source(), "store.synchronous", "must be \"full\" or \"normal\"");
     }

@@ -31,7 +31,6 @@ struct StoreConfig {
   bool synchronousFull = true;  // "normal" only by explicit opt-in
   std::string url;              // kind "postgres": libpq URL or conninfo, secrets resolved
   size_t poolSize = 8;          // kind "postgres": sessions per node
-  int64_t retentionDays = 0;    // finished messages older than this are deleted; 0: never
 };
 
 struct DispatchConfig {

@@ -144,11 +144,12 @@ void readOpsConfig(const toml::table& root, const std::vector<std::string>& know
   }
   if (const toml::node* node = root.get("retention")) {
     if (const auto* t = node->as_table()) {
-      checkKnownKeys(*t, "retention", {"bodies_days", "events_days", "batch", "interval_ms"},
+      checkKnownKeys(*t, "retention", {"bodies_days", "events_days", "alerts_days", "batch", "interval_ms"},
                      errors);
       RetentionConfig& r = ops.retention;
       readInteger(*t, "retention", "bodies_days", r.bodiesDays, 0, 36500, errors);
       readInteger(*t, "retention", "events_days", r.recordsDays, 0, 36500, errors);
+      readInteger(*t, "retention", "alerts_days", r.alertsDays, 0, 36500, errors);
       readInteger(*t, "retention", "batch", r.batch, 1, 100000, errors);
       readInteger(*t, "retention", "interval_ms", r.intervalMs, 1000, 86400000, errors);
       if (r.bodiesDays > 0 && r.recordsDays > 0 && r.recordsDays < r.bodiesDays) {

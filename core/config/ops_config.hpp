@@ -37,7 +37,8 @@ struct AlertRuleConfig {
 // [retention]: how long finished messages keep their content and their records. 0: forever.
 struct RetentionConfig {
   int64_t bodiesDays = 0;   // subject, body, vars, attrs
-  int64_t recordsDays = 0;  // the message row with its events (the send log)
+  int64_t recordsDays = 0;  // the message row with its events, recipients and guard marks
+  int64_t alertsDays = 0;   // the alert history
   int64_t batch = 500;      // messages per transaction
   int64_t intervalMs = 60000;
 };

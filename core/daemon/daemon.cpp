@@ -8,7 +8,6 @@
 #include "core/common/time.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/dispatch/pg_permit_ledger.hpp"
-#include "core/store/retention.hpp"
 #include "core/store/store_factory.hpp"
 #include "core/ops/ops_api.hpp"
 #include "core/version.hpp"
@@ -106,11 +105,6 @@ void Daemon::start() {
     });
   }
   committer_->start();
-  if (config_->store.retentionDays > 0 && config_->hasRole("dispatcher")) {
-    retention_ = std::make_unique<Retention>(*store_, config_->store.retentionDays * 86400000,
-                                             [] { return nowUnixMs(); });
-    retention_->start();
-  }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->start();
   }
@@ -163,9 +157,6 @@ void Daemon::stop() {
   }
   for (auto& dispatcher : dispatchers_) {
     dispatcher->stop();
-  }
-  if (retention_) {
-    retention_->stop();
   }
   committer_->stop();  // writes what is queued, answering those callers
   if (server_) {

@@ -19,7 +19,6 @@
 #include "core/schedule/cron_runner.hpp"
 #include "core/store/group_committer.hpp"
 #include "core/store/message_store.hpp"
-#include "core/store/retention.hpp"
 #include "core/store/retention_pruner.hpp"
 #include "core/transport/zmq_server.hpp"
 
@@ -67,7 +66,6 @@ class Daemon {
   std::mutex reloadMutex_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<Retention> retention_;  // when [store] retention_days is set
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
   std::unique_ptr<CronRunner> cronRunner_;                // dispatcher role, with cron jobs
   std::unique_ptr<RequestHandler> handler_;

@@ -61,7 +61,7 @@ void Daemon::startOps() {
     }
   });
   const RetentionConfig& retention = config_->ops.retention;
-  if (retention.bodiesDays > 0 || retention.recordsDays > 0) {
+  if (retention.bodiesDays > 0 || retention.recordsDays > 0 || retention.alertsDays > 0) {
     pruner_ = std::make_unique<RetentionPruner>(retention, *store_, [] { return nowUnixMs(); });
     pruner_->start();
   }

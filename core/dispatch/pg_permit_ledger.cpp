@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "core/common/log.hpp"
+#include "core/common/process_clock.hpp"
+#include "core/common/time.hpp"
 #include "core/store/pg_connection.hpp"
 
 namespace notify::core {
@@ -14,8 +16,15 @@ constexpr int64_t kMaxHoldMs = 1000;
 // While the ledger cannot be reached, ask again after this long.
 constexpr int64_t kUnreachableRetryMs = 500;
 
-// The database clock in ms, the same for every node.
+// The database clock in ms, the same for every node. The ledger reads it through
+// processTimeAt, so that under a [node] test_clock (shared by the nodes of a test) its windows
+// run in test time like everything else.
 constexpr const char* kNow = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+
+int64_t ledgerNow(PgConnection& conn) {
+  PgResult now = conn.prepared("permit_now", std::string("SELECT ") + kNow, {});
+  return processTimeAt(now.integer(0, 0));
+}
 
 }  // namespace
 
@@ -52,8 +61,28 @@ int64_t PgPermitLedger::scheduleWaiter(int64_t nowMs, bool ahead) {
 }
 
 void PgPermitLedger::pauseUntil(int64_t untilMs) {
-  std::lock_guard lock(mutex_);
-  pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
+  {
+    std::lock_guard lock(mutex_);
+    pausedUntilMs_ = std::max(pausedUntilMs_, untilMs);
+  }
+  // The pause is recorded in ledger time (this node's remaining pause after the ledger's
+  // "now"), so nodes whose clocks differ still pause for as long.
+  int64_t remainingMs = untilMs - nowUnixMs();
+  if (remainingMs <= 0) {
+    return;
+  }
+  try {
+    inPgTransaction(*pool_, [&](PgConnection& conn) {
+      conn.prepared("permit_pause",
+                    "INSERT INTO rate_pauses (provider, paused_until_ms) VALUES ($1, $2) ON "
+                    "CONFLICT (provider) DO UPDATE SET paused_until_ms = "
+                    "GREATEST(rate_pauses.paused_until_ms, $2)",
+                    {provider_, std::to_string(ledgerNow(conn) + remainingMs)});
+    });
+  } catch (const PgError& e) {
+    logWarn("dispatch", "rate ledger for " + provider_ +
+                            " could not share the provider's pause: " + e.what());
+  }
 }
 
 // The default is wider than RateLimiter's (0.5%): between a grant and the provider's arrival
@@ -95,8 +124,20 @@ PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
     PgTransaction tx(*conn);
     conn->prepared("permit_lock", "SELECT pg_advisory_xact_lock(hashtext('notify.rate.' || $1))",
                    {provider_});
-    PgResult now = conn->prepared("permit_now", std::string("SELECT ") + kNow, {});
-    int64_t t = now.integer(0, 0);
+    int64_t t = ledgerNow(*conn);
+    // Another node's provider said "too many requests": nobody sends until that pause ends.
+    PgResult paused = conn->prepared(
+        "permit_paused", "SELECT paused_until_ms FROM rate_pauses WHERE provider = $1",
+        {provider_});
+    if (paused.rows() > 0 && paused.integer(0, 0) > t) {
+      int64_t retryInMs = paused.integer(0, 0) - t;
+      tx.commit();
+      return {0, retryInMs};
+    }
+    if (windows_.empty()) {  // no limit, only a shared pause: nothing to count
+      tx.commit();
+      return {batching_.batch, 0};
+    }
     conn->prepared("permit_prune",
                    "DELETE FROM rate_permits WHERE provider = $1 AND granted_ms <= $2",
                    {provider_, std::to_string(t - longestSpan)});

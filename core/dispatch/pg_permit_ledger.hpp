@@ -30,8 +30,10 @@ PermitBatching permitBatching(const std::vector<RateWindow>& windows);
 // others'. A permit may be granted at t when, for every window, fewer than `limit` permits were
 // granted in (t - span, t], span = window + margin (5%, at most 1 s) + holdMs: a permit used up to
 // holdMs after its grant still lands in a window that counted it. Times are the database
-// server's clock, so nodes' clock skew does not matter. Old rows are pruned by the granting
-// transaction. When the database cannot be reached no permit is granted (the dispatcher waits).
+// server's clock (read through the process's test clock when one is set), so nodes' clock skew
+// does not matter. Old rows are pruned by the granting transaction. A provider's "too many
+// requests" is recorded in rate_pauses and honoured by every node's next grant. When the
+// database cannot be reached no permit is granted (the dispatcher waits).
 class PgPermitLedger : public PermitSource {
  public:
   // marginMs: added to every window; negative: 5% of the window, at most 1 s.
@@ -42,7 +44,8 @@ class PgPermitLedger : public PermitSource {
   // The cluster's grants are not known here, so waiters are paced by this node alone: spaced
   // at the tightest window's average interval after the ledger's last "full until".
   int64_t scheduleWaiter(int64_t nowMs, bool ahead) override;
-  // This node's calls only: other nodes learn of the provider's throttling from their own calls.
+  // Pauses this node at once and, through the ledger, every node's next grant (permits a node
+  // already holds from a batch may still be used within their hold time).
   void pauseUntil(int64_t untilMs) override;
   const std::vector<RateWindow>& windows() const override { return windows_; }
   // The cluster's use is in the ledger, not here: NaN (the metric says "unknown").

@@ -19,7 +19,8 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
       if (old != previous->byProvider_.end() && old->second->rateLimits == provider.rateLimits &&
           old->second->rateMarginMs == provider.rateMarginMs &&
           old->second->circuitFailures == provider.circuitFailures &&
-          old->second->circuitCooldownMs == provider.circuitCooldownMs) {
+          old->second->circuitCooldownMs == provider.circuitCooldownMs &&
+          old->second->throttlePauseMs == provider.throttlePauseMs) {
         byProvider_.emplace(name, old->second);
         continue;
       }
@@ -29,9 +30,13 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
     guards->rateMarginMs = provider.rateMarginMs;
     guards->circuitFailures = provider.circuitFailures;
     guards->circuitCooldownMs = provider.circuitCooldownMs;
+    guards->throttlePauseMs = provider.throttlePauseMs;
     std::unique_ptr<RateLimiter> local =
         makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
-    guards->limiter = sharedPermits && !local->windows().empty()
+    // A shared source (the cluster's ledger) for a limit, and for an account-wide throttle
+    // answer, whose pause must hold on every node.
+    bool shared = !local->windows().empty() || provider.throttlePauseMs > 0;
+    guards->limiter = sharedPermits && shared
                           ? sharedPermits(name, local->windows(), provider.rateMarginMs)
                           : std::make_unique<LocalPermits>(std::move(local));
     guards->breaker =

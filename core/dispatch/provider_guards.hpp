@@ -60,6 +60,7 @@ class ProviderGuards {
     int64_t rateMarginMs = 0;
     int circuitFailures = 0;
     int64_t circuitCooldownMs = 0;
+    int64_t throttlePauseMs = 0;
     // Never null: without configured limits it only honours the provider's own pauses.
     std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;

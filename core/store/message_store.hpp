@@ -87,16 +87,6 @@ class MessageStore {
   // keeps none: cron jobs then cannot run and their ops answer "unavailable".
   virtual CronStore* cronStore() { return nullptr; }
 
-  // Retention: deletes up to limit finished messages (final states: delivered, failed, …) last
-  // updated before beforeMs, with their events, and returns how many. Callers repeat it in
-  // small batches so no transaction grows large. A purged message's idempotency key is free
-  // again. Both stores implement it; the default is for test doubles.
-  virtual Result<size_t> purge(int64_t beforeMs, size_t limit) {
-    (void)beforeMs;
-    (void)limit;
-    return makeError("unsupported", "this store does not purge");
-  }
-
   // Registers a callback run (on a store thread) after any node committed messages that may be
   // claimable now: new inserts or a replay. A store shared by several processes (PostgreSQL)
   // calls it on other nodes' commits too; a single-process store need not call it at all, since

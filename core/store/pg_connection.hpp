@@ -10,6 +10,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 struct pg_conn;
@@ -137,5 +139,33 @@ class PgPool {
   std::chrono::steady_clock::time_point nextConnectAt_{};
   std::chrono::milliseconds backoff_{0};
 };
+
+// Runs body(conn) in a transaction on one of pool's sessions and commits. A session found dead
+// at BEGIN (the server restarted, the backend was terminated) is replaced and the transaction
+// retried: nothing was sent yet, so that is safe. PgError from body propagates.
+template <typename F>
+auto inPgTransaction(PgPool& pool, F&& body) -> decltype(body(std::declval<PgConnection&>())) {
+  for (int attempt = 0;; ++attempt) {
+    PgPool::Lease conn = pool.acquire();
+    std::optional<PgTransaction> tx;
+    try {
+      tx.emplace(*conn);
+    } catch (const PgError& e) {
+      if (e.connectionLost() && attempt < 2) {
+        continue;
+      }
+      throw;
+    }
+    if constexpr (std::is_void_v<decltype(body(*conn))>) {
+      body(*conn);
+      tx->commit();
+      return;
+    } else {
+      auto result = body(*conn);
+      tx->commit();
+      return result;
+    }
+  }
+}
 
 }  // namespace notify::core

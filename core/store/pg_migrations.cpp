@@ -74,6 +74,75 @@ CREATE TABLE rate_permits (
 );
 CREATE INDEX rate_permits_provider ON rate_permits(provider, granted_ms);
 )sql",
+    // 3: the send log (attribution, recipients normalised for lookup), receipts matched by the
+    // provider's message id, the alert history, and the index retention scans by age.
+    R"sql(
+ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '',
+  ADD COLUMN business_line TEXT NOT NULL DEFAULT '';
+CREATE TABLE message_recipients (
+  address TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX message_recipients_address ON message_recipients(address);
+CREATE INDEX message_recipients_message ON message_recipients(message_id);
+CREATE INDEX messages_created ON messages(created_ms);
+CREATE INDEX messages_provider_message
+  ON messages(provider_message_id) WHERE provider_message_id <> '';
+CREATE TABLE alert_history (
+  seq BIGSERIAL PRIMARY KEY,
+  at_ms BIGINT NOT NULL,
+  rule TEXT NOT NULL,
+  firing BOOLEAN NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX alert_history_at ON alert_history(at_ms);
+)sql",
+    // 4: cron state shared by every node (core/store/pg_store_cron.cpp). The primary key
+    // (job, planned_ms) makes each fire time one run however many nodes plan it.
+    R"sql(
+CREATE TABLE cron_jobs (
+  job TEXT PRIMARY KEY,
+  paused BOOLEAN NOT NULL DEFAULT false,
+  since_ms BIGINT NOT NULL
+);
+CREATE TABLE cron_runs (
+  job TEXT NOT NULL,
+  planned_ms BIGINT NOT NULL,
+  trigger TEXT NOT NULL,
+  state TEXT NOT NULL,
+  owner TEXT NOT NULL DEFAULT '',
+  lease_until_ms BIGINT NOT NULL DEFAULT 0,
+  control TEXT NOT NULL DEFAULT '',
+  started_ms BIGINT NOT NULL DEFAULT 0,
+  finished_ms BIGINT NOT NULL DEFAULT 0,
+  cursor_offset BIGINT NOT NULL DEFAULT 0,
+  cursor_line BIGINT NOT NULL DEFAULT 0,
+  expanded BIGINT NOT NULL DEFAULT 0,
+  accepted BIGINT NOT NULL DEFAULT 0,
+  duplicates BIGINT NOT NULL DEFAULT 0,
+  errors BIGINT NOT NULL DEFAULT 0,
+  error_detail TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (job, planned_ms)
+);
+CREATE INDEX cron_runs_open ON cron_runs(planned_ms) WHERE state IN ('pending', 'running');
+CREATE TABLE audience_rows (
+  app TEXT NOT NULL,
+  list TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  to_json TEXT NOT NULL,
+  vars_json TEXT NOT NULL,
+  PRIMARY KEY (app, list, seq)
+);
+)sql",
+    // 5: a provider's "too many requests" pauses it for the whole cluster: the permit ledger
+    // grants nothing for it before paused_until_ms (core/dispatch/pg_permit_ledger.cpp).
+    R"sql(
+CREATE TABLE rate_pauses (
+  provider TEXT PRIMARY KEY,
+  paused_until_ms BIGINT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include "core/store/pg_listener.hpp"
 #include "core/store/pg_migrations.hpp"
+#include "core/store/pg_send_log.hpp"
+#include "core/store/pg_store_cron.hpp"
 
 namespace notify::core {
 namespace {
@@ -23,18 +25,27 @@ constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
 // first of two equal idempotency keys wins, as in SQLite. The "accepted" and first state events
 // are implied by the row (see migration 1).
 constexpr const char* kInsertMessages = R"sql(
+WITH ins AS (
 INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
-  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane)
+  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane,
+  owner, business_line)
 SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane
+  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane, owner,
+  business_line
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::bigint[], $15::bigint[], $16::text[]) WITH ORDINALITY
+  $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[]) WITH ORDINALITY
   AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-       req_id, idempotency_key, state, created_ms, ready_ms, lane, ord)
+       req_id, idempotency_key, state, created_ms, ready_ms, lane, owner, business_line, ord)
 ORDER BY ord
 ON CONFLICT DO NOTHING
 RETURNING id
+), recipients AS (
+INSERT INTO message_recipients (address, message_id)
+SELECT r.address, r.message_id FROM unnest($19::text[], $20::text[]) AS r(address, message_id)
+JOIN ins ON ins.id = r.message_id
+)
+SELECT id FROM ins
 )sql";
 
 // The messages already holding the given app + idempotency keys.
@@ -116,33 +127,14 @@ std::string str(int64_t v) {
 
 }  // namespace
 
-PgStore::PgStore(std::string conninfo, size_t poolSize) : pool_(std::move(conninfo), poolSize) {}
+PgStore::PgStore(std::string conninfo, size_t poolSize)
+    : pool_(std::move(conninfo), poolSize), cron_(std::make_unique<PgCronStore>(pool_)) {}
 
 PgStore::~PgStore() = default;
 
 template <typename F>
 auto PgStore::inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>())) {
-  for (int attempt = 0;; ++attempt) {
-    PgPool::Lease conn = pool_.acquire();
-    std::optional<PgTransaction> tx;
-    try {
-      tx.emplace(*conn);
-    } catch (const PgError& e) {
-      if (e.connectionLost() && attempt < 2) {
-        continue;
-      }
-      throw;
-    }
-    if constexpr (std::is_void_v<decltype(body(*conn))>) {
-      body(*conn);
-      tx->commit();
-      return;
-    } else {
-      auto result = body(*conn);
-      tx->commit();
-      return result;
-    }
-  }
+  return inPgTransaction(pool_, std::forward<F>(body));
 }
 
 Result<void> PgStore::migrate() {
@@ -157,7 +149,7 @@ Result<void> PgStore::migrate() {
 
 std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
                                                    const std::vector<NewMessage>& inserts) {
-  std::vector<std::vector<std::optional<std::string>>> columns(16);
+  std::vector<std::vector<std::optional<std::string>>> columns(18);
   for (auto& column : columns) {
     column.reserve(inserts.size());
   }
@@ -183,7 +175,9 @@ std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
                                         stateName(state),
                                         str(m.createdMs),
                                         str(scheduled ? m.sendAtMs : m.createdMs),
-                                        m.lane};
+                                        m.lane,
+                                        m.owner,
+                                        m.businessLine};
     for (size_t c = 0; c < columns.size(); ++c) {
       columns[c].push_back(std::move(row[c]));
     }
@@ -192,6 +186,9 @@ std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
   for (const auto& column : columns) {
     params.emplace_back(pgArray(column));
   }
+  RecipientColumns recipients = recipientColumns(inserts);
+  params.emplace_back(pgArray(recipients.addresses));
+  params.emplace_back(pgArray(recipients.messageIds));
   PgResult inserted = conn.prepared("insert_messages", kInsertMessages, params);
   std::set<std::string> stored;
   for (int r = 0; r < inserted.rows(); ++r) {
@@ -396,49 +393,17 @@ Result<std::optional<int64_t>> PgStore::nextReadyMs(const std::string& lane) {
 }
 
 Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
-  try {
-    PgPool::Lease conn = pool_.acquire();
-    PgResult q = conn->prepared(
-        "find_message",
-        "SELECT id, app, template, channel, state, provider, provider_message_id, attempts, "
-        "created_ms, updated_ms, req_id, tags_json, lane, first_state FROM messages "
-        "WHERE id = $1",
-        {id});
-    if (q.rows() == 0) {
-      return std::optional<MessageRecord>();
-    }
-    MessageRecord r;
-    r.id = q.text(0, 0);
-    r.app = q.text(0, 1);
-    r.templateName = q.text(0, 2);
-    r.channel = q.text(0, 3);
-    r.state = parseState(q.text(0, 4)).value_or(MessageState::kAccepted);
-    r.provider = q.text(0, 5);
-    r.providerMessageId = q.text(0, 6);
-    r.attempts = static_cast<uint32_t>(q.integer(0, 7));
-    r.createdMs = q.integer(0, 8);
-    r.updatedMs = q.integer(0, 9);
-    r.reqId = q.text(0, 10);
-    r.tagsJson = q.text(0, 11);
-    r.lane = q.text(0, 12);
-    std::string actor = "app:" + r.app;
-    r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
-    r.events.push_back({r.createdMs, parseState(q.text(0, 13)).value_or(MessageState::kQueued),
-                        actor, "", "", ""});
-    PgResult events = conn->prepared(
-        "find_events",
-        "SELECT at_ms, state, actor, provider, code, detail FROM events WHERE message_id = $1 "
-        "ORDER BY seq",
-        {id});
-    for (int e = 0; e < events.rows(); ++e) {
-      r.events.push_back(
-          {events.integer(e, 0), parseState(events.text(e, 1)).value_or(MessageState::kAccepted),
-           events.text(e, 2), events.text(e, 3), events.text(e, 4), events.text(e, 5)});
-    }
-    return std::optional<MessageRecord>(std::move(r));
-  } catch (const std::exception& e) {
-    return storeError(e);
+  MessageQuery query;
+  query.id = id;
+  query.limit = 1;
+  Result<std::vector<MessageRecord>> found = findMessages(query);
+  if (!found) {
+    return found.error();
   }
+  if (found->empty()) {
+    return std::optional<MessageRecord>();
+  }
+  return std::optional<MessageRecord>(std::move(found->front()));
 }
 
 Result<std::vector<DeadLetter>> PgStore::deadLetters(const DeadLetterQuery& query) {
@@ -553,29 +518,8 @@ Result<size_t> PgStore::cancelScheduledByTag(const std::string& app, const std::
   }
 }
 
-Result<size_t> PgStore::purge(int64_t beforeMs, size_t limit) {
-  static const std::string kFinalStates = [] {
-    std::vector<std::optional<std::string>> names;
-    for (auto& name : storedFinalStateNames()) {
-      names.emplace_back(std::move(name));
-    }
-    return pgArray(names);
-  }();
-  try {
-    PgPool::Lease conn = pool_.acquire();
-    // SKIP LOCKED: nodes purging at once take different rows. No ORDER BY: the scan stops at
-    // the first limit matches, which are the oldest rows in practice.
-    PgResult purged = conn->prepared(
-        "purge",
-        "WITH doomed AS (SELECT id FROM messages WHERE state = ANY($1::text[]) AND updated_ms < "
-        "$2 LIMIT $3 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING doomed WHERE "
-        "e.message_id = doomed.id) DELETE FROM messages m USING doomed WHERE m.id = doomed.id "
-        "RETURNING m.id",
-        {kFinalStates, str(beforeMs), std::to_string(limit)});
-    return static_cast<size_t>(purged.rows());
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
+CronStore* PgStore::cronStore() {
+  return cron_.get();
 }
 
 void PgStore::onChange(std::function<void()> callback) {

@@ -11,6 +11,7 @@
 namespace notify::core {
 
 class PgListener;
+class PgCronStore;
 
 // The store for several nodes: one PostgreSQL database shared by every notifyd. Same semantics
 // as the SQLite store. Ingest batches are one multi-row INSERT (unnest of arrays) whose
@@ -34,8 +35,18 @@ class PgStore : public MessageStore {
   Result<CancelOutcome> cancel(const CancelQuery& query) override;
   Result<size_t> cancelScheduledByTag(const std::string& app, const std::string& tag, int64_t nowMs,
                                       const std::string& actor) override;
-  Result<size_t> purge(int64_t beforeMs, size_t limit) override;
   void onChange(std::function<void()> callback) override;
+  CronStore* cronStore() override;
+
+  // Observability, in pg_send_log.cpp.
+  Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query) override;
+  Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs) override;
+  Result<StoreGauges> gauges(int64_t nowMs) override;
+  Result<void> recordAlert(const AlertEvent& event) override;
+  Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
+  Result<size_t> prune(const PruneRequest& request) override;
+  Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
+                            MessageState state, const MessageEvent& event) override;
 
   PgPool& pool() { return pool_; }
 
@@ -53,6 +64,7 @@ class PgStore : public MessageStore {
 
   PgPool pool_;
   std::unique_ptr<PgListener> listener_;
+  std::unique_ptr<PgCronStore> cron_;
 };
 
 }  // namespace notify::core

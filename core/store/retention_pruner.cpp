@@ -47,6 +47,7 @@ size_t RetentionPruner::pruneNow() {
   PruneRequest request;
   request.bodiesBeforeMs = config_.bodiesDays > 0 ? now - config_.bodiesDays * kDayMs : 0;
   request.recordsBeforeMs = config_.recordsDays > 0 ? now - config_.recordsDays * kDayMs : 0;
+  request.alertsBeforeMs = config_.alertsDays > 0 ? now - config_.alertsDays * kDayMs : 0;
   request.limit = static_cast<size_t>(config_.batch);
   size_t total = 0;
   for (;;) {

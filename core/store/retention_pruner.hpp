@@ -11,10 +11,12 @@
 
 namespace notify::core {
 
-// Applies [retention] every interval: clears the content of finished messages older than
-// bodies_days, then deletes finished messages (with their events) older than events_days,
-// one small transaction of `batch` messages at a time with a pause between, so ingest and
-// dispatch writes interleave instead of waiting behind one long delete.
+// The one retention mechanism of both stores. Applies [retention] every interval: clears the
+// content of finished messages older than bodies_days, deletes finished messages (with their
+// events, recipients and guard marks) older than events_days and alert history older than
+// alerts_days, one small transaction of `batch` rows at a time with a pause between, so ingest
+// and dispatch writes interleave instead of waiting behind one long delete. Several nodes may
+// prune one PostgreSQL at once (they take different rows).
 class RetentionPruner {
  public:
   using Clock = std::function<int64_t()>;

@@ -5,6 +5,32 @@
 
 namespace notify::core {
 
+std::vector<QueryCondition> queryConditions(const MessageQuery& query) {
+  std::vector<QueryCondition> out;
+  auto text = [&out](const char* clause, const std::string& value) {
+    if (!value.empty()) {
+      out.push_back({clause, value, std::nullopt});
+    }
+  };
+  text("m.id = ?", query.id);
+  if (!query.recipient.empty()) {
+    text("m.id IN (SELECT message_id FROM message_recipients WHERE address = ?)",
+         normalizeAddress(query.recipient));
+  }
+  text("m.app = ?", query.app);
+  text("m.template = ?", query.templateName);
+  text("m.channel = ?", query.channel);
+  text("m.provider = ?", query.provider);
+  text("m.state = ?", query.state ? stateName(*query.state) : "");
+  if (query.sinceMs > 0) {
+    out.push_back({"m.created_ms >= ?", "", query.sinceMs});
+  }
+  if (query.untilMs != INT64_MAX) {
+    out.push_back({"m.created_ms <= ?", "", query.untilMs});
+  }
+  return out;
+}
+
 std::string normalizeAddress(std::string_view address) {
   size_t begin = 0;
   size_t end = address.size();

@@ -59,12 +59,28 @@ struct AlertEvent {
   std::string detail;
 };
 
+// One condition of a send-log query on messages (alias m), with "?" for its one parameter,
+// which is either text or an integer. Both stores build their WHERE clause from these, so each
+// query can use its index.
+struct QueryCondition {
+  std::string clause;
+  std::string text;
+  std::optional<int64_t> integer;
+};
+std::vector<QueryCondition> queryConditions(const MessageQuery& query);
+
 // One batch of retention pruning. Only messages in a final state are touched; 0 disables a part.
 struct PruneRequest {
   int64_t bodiesBeforeMs = 0;   // clear subject, body, vars and attrs of messages created before
-  int64_t recordsBeforeMs = 0;  // delete messages created before, with their events
-  size_t limit = 500;           // at most this many messages per part and call
+  int64_t recordsBeforeMs = 0;  // delete messages created before, with their events,
+                                // recipients and guard marks
+  int64_t alertsBeforeMs = 0;   // delete alert history entries older than this
+  size_t limit = 500;           // at most this many rows per part and call
 };
+
+// The final states as an SQL list, for "state IN …" in either store's statistics.
+inline constexpr const char* kFinalStatesSql =
+    "('delivered','provider_accepted','failed','canceled','suppressed','duplicate')";
 
 // The form in which recipients are stored and looked up: trimmed; emails lower-cased; phone
 // numbers without spaces, dashes, dots and parentheses.

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SQLite store's observability queries: send log, statistics, gauges, alert history and
 // delivery receipts. Reads go through the reader connection, writes through the writer.
-#include <functional>
-
 #include "core/store/sqlite_db.hpp"
 #include "core/store/sqlite_message_row.hpp"
 #include "core/store/sqlite_store.hpp"
@@ -14,38 +12,27 @@ Error storeError(const std::exception& e) {
   return makeError("unavailable", std::string("store: ") + e.what());
 }
 
-constexpr const char* kFinalStates =
-    "('delivered','provider_accepted','failed','canceled','suppressed','duplicate')";
+// The WHERE clause of a send-log query.
+std::string whereSql(const std::vector<QueryCondition>& conditions) {
+  std::string where;
+  for (const auto& c : conditions) {
+    where += (where.empty() ? " WHERE " : " AND ") + c.clause;
+  }
+  return where;
+}
 
-// A WHERE clause built from the fields that are set, so each query can use its index.
-class Filter {
- public:
-  void text(const std::string& clause, const std::string& value) {
-    if (!value.empty()) {
-      add(clause, [value](SqliteStatement& q, int i) { q.bind(i, value); });
+// Binds the conditions' parameters from 1 on; returns the next parameter's index.
+int bindConditions(SqliteStatement& q, const std::vector<QueryCondition>& conditions) {
+  int index = 1;
+  for (const auto& c : conditions) {
+    if (c.integer) {
+      q.bind(index++, *c.integer);
+    } else {
+      q.bind(index++, c.text);
     }
   }
-  void integer(const std::string& clause, int64_t value) {
-    add(clause, [value](SqliteStatement& q, int i) { q.bind(i, value); });
-  }
-  std::string sql() const { return where_.empty() ? "" : " WHERE " + where_; }
-  int bind(SqliteStatement& q) const {
-    int index = 1;
-    for (const auto& binder : binders_) {
-      binder(q, index++);
-    }
-    return index;
-  }
-
- private:
-  void add(const std::string& clause, std::function<void(SqliteStatement&, int)> binder) {
-    where_ += (where_.empty() ? "" : " AND ") + clause;
-    binders_.push_back(std::move(binder));
-  }
-
-  std::string where_;
-  std::vector<std::function<void(SqliteStatement&, int)>> binders_;
-};
+  return index;
+}
 
 }  // namespace
 
@@ -65,27 +52,11 @@ std::vector<MessageEvent> SqliteStore::eventsOf(const std::string& id) {
 Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery& query) {
   std::lock_guard lock(readMutex_);
   try {
-    Filter f;
-    f.text("m.id = ?", query.id);
-    if (!query.recipient.empty()) {
-      f.text("m.id IN (SELECT message_id FROM message_recipients WHERE address = ?)",
-             normalizeAddress(query.recipient));
-    }
-    f.text("m.app = ?", query.app);
-    f.text("m.template = ?", query.templateName);
-    f.text("m.channel = ?", query.channel);
-    f.text("m.provider = ?", query.provider);
-    f.text("m.state = ?", query.state ? stateName(*query.state) : "");
-    if (query.sinceMs > 0) {
-      f.integer("m.created_ms >= ?", query.sinceMs);
-    }
-    if (query.untilMs != INT64_MAX) {
-      f.integer("m.created_ms <= ?", query.untilMs);
-    }
+    std::vector<QueryCondition> conditions = queryConditions(query);
     SqliteStatement q(reader_->handle(),
                       std::string("SELECT ") + kMessageRecordColumns + " FROM messages m" +
-                          f.sql() + " ORDER BY m.created_ms DESC LIMIT ?");
-    q.bind(f.bind(q), static_cast<int64_t>(query.limit));
+                          whereSql(conditions) + " ORDER BY m.created_ms DESC LIMIT ?");
+    q.bind(bindConditions(q, conditions), static_cast<int64_t>(query.limit));
     std::vector<MessageRecord> records;
     while (q.step()) {
       records.push_back(readMessageRow(q));
@@ -108,7 +79,7 @@ Result<std::vector<SendStats>> SqliteStore::sendStats(int64_t sinceMs, int64_t u
         std::string("SELECT app, channel, provider, COUNT(*), "
                     "SUM(state IN ('delivered','provider_accepted')), SUM(state = 'failed'), "
                     "SUM(state NOT IN ") +
-            kFinalStates +
+            kFinalStatesSql +
             "), SUM(EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
             "e.state = 'rate_limited')) FROM messages m WHERE created_ms >= ? AND "
             "created_ms <= ? GROUP BY app, channel, provider ORDER BY app, channel, provider");
@@ -208,6 +179,20 @@ Result<size_t> SqliteStore::prune(const PruneRequest& request) {
       writer_->exec(
           "DELETE FROM message_recipients WHERE message_id IN (SELECT id FROM prune_ids)");
       writer_->exec("DELETE FROM messages WHERE id IN (SELECT id FROM prune_ids)");
+      changed += static_cast<size_t>(writer_->changes());
+      // A guard mark is stamped with its message's creation time: marks that old name
+      // messages that are gone or about to go, and no guard window reaches back that far.
+      SqliteStatement marks(writer_->handle(),
+                            "DELETE FROM guard_marks WHERE rowid IN (SELECT rowid FROM "
+                            "guard_marks WHERE at_ms < ? LIMIT ?)");
+      marks.bind(1, request.recordsBeforeMs).bind(2, limit).run();
+      changed += static_cast<size_t>(writer_->changes());
+    }
+    if (request.alertsBeforeMs > 0) {
+      SqliteStatement alerts(writer_->handle(),
+                             "DELETE FROM alert_history WHERE rowid IN (SELECT rowid FROM "
+                             "alert_history WHERE at_ms < ? LIMIT ?)");
+      alerts.bind(1, request.alertsBeforeMs).bind(2, limit).run();
       changed += static_cast<size_t>(writer_->changes());
     }
     tx.commit();

@@ -669,33 +669,4 @@ Result<size_t> SqliteStore::replay(const DeadLetterQuery& query, int64_t nowMs,
   }
 }
 
-Result<size_t> SqliteStore::purge(int64_t beforeMs, size_t limit) {
-  std::lock_guard lock(writeMutex_);
-  try {
-    std::string states;
-    for (const auto& name : storedFinalStateNames()) {
-      states += (states.empty() ? "'" : ",'") + name + "'";
-    }
-    SqliteTransaction tx(*writer_);
-    SqliteStatement select(writer_->handle(), "SELECT id FROM messages WHERE state IN (" + states +
-                                                  ") AND updated_ms < ? LIMIT ?");
-    select.bind(1, beforeMs).bind(2, static_cast<int64_t>(limit));
-    std::vector<std::string> ids;
-    while (select.step()) {
-      ids.push_back(select.text(0));
-    }
-    select.reset();
-    SqliteStatement events(writer_->handle(), "DELETE FROM events WHERE message_id = ?");
-    SqliteStatement message(writer_->handle(), "DELETE FROM messages WHERE id = ?");
-    for (const auto& id : ids) {
-      events.bind(1, id).run();
-      message.bind(1, id).run();
-    }
-    tx.commit();
-    return ids.size();
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
 }  // namespace notify::core

@@ -47,7 +47,6 @@ class SqliteStore : public MessageStore, public CronStore {
                               const std::vector<AudienceEntry>& rows, bool replace) override;
   Result<std::vector<AudienceEntry>> audiencePage(const std::string& app, const std::string& list,
                                                   int64_t afterSeq, size_t limit) override;
-  Result<size_t> purge(int64_t beforeMs, size_t limit) override;
 
   // Observability: sqlite_send_log.cpp.
   Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query) override;

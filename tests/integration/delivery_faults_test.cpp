@@ -274,23 +274,7 @@ TEST_F(DeliveryFaults, AnAccountWideThrottleAnswerPausesTheWholeProvider) {
   startFake();
   fake_->control("faults", R"({"provider":"webhook","kind":"status","status":429,"count":1,)"
                            R"("headers":{"Retry-After":"2"}})");
-  startDaemon(R"(
-[providers.account]
-plugin = "webhook"
-url = ")" + fake_->url("webhook") + R"(/account"
-secret = "file:webhook.secret"
-throttle_pause_ms = 1000
-
-[channels.account]
-providers = ["account"]
-
-[templates.bill]
-vars = ["name"]
-default_channel = "account"
-
-[templates.bill.content.account]
-body = "{{name}}"
-)");
+  startDaemon(accountWideProvider(fake_->url("webhook") + "/account"));
   const std::string first = send("bill", R"({"user":"u"})", R"({"name":"first"})");
   ASSERT_TRUE(fake_->waitForRequests("webhook", 0, 1000));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the 429 has been answered

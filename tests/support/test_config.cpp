@@ -50,4 +50,24 @@ body = "Hello {{name}}"
   return dir.write("notifyd.toml", text);
 }
 
+std::string accountWideProvider(const std::string& url) {
+  return R"(
+[providers.account]
+plugin = "webhook"
+url = ")" + url + R"("
+secret = "file:webhook.secret"
+throttle_pause_ms = 1000
+
+[channels.account]
+providers = ["account"]
+
+[templates.bill]
+vars = ["name"]
+default_channel = "account"
+
+[templates.bill.content.account]
+body = "{{name}}"
+)";
+}
+
 }  // namespace notify::test

@@ -19,6 +19,10 @@ std::filesystem::path writeDaemonConfig(const TempDir& dir, int port, const std:
                                         const std::string& extra = "",
                                         const std::string& storeTable = "path = \"notify.db\"");
 
+// A webhook provider "account" at url whose "too many requests" holds the whole provider
+// (throttle_pause_ms = 1000), its channel "account", and a template "bill" (var name) on it.
+std::string accountWideProvider(const std::string& url);
+
 inline std::string endpointFor(int port) {
   return "tcp://127.0.0.1:" + std::to_string(port);
 }

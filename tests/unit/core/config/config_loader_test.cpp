@@ -142,8 +142,14 @@ TEST_F(ConfigLoaderTest, UnknownKeyFarFromAnyGivesNoSuggestion) {
   std::string errors = errorsOf("[store]\ncompletely_different = 1\n" + valid());
   EXPECT_CONTAINS(errors,
                   "store.completely_different: unknown key 'completely_different'; valid "
-                  "keys: kind, path, synchronous, url, pool_size, retention_days");
+                  "keys: kind, path, synchronous, url, pool_size");
   EXPECT_EQ(errors.find("did you mean"), std::string::npos);
+}
+
+TEST_F(ConfigLoaderTest, StoreRetentionDaysPointsAtTheRetentionSection) {
+  std::string errors = errorsOf("[store]\nretention_days = 30\n" + valid());
+  EXPECT_CONTAINS(errors, "store.retention_days: was replaced by [retention] events_days");
+  EXPECT_EQ(errors.find("unknown key"), std::string::npos);
 }
 
 TEST_F(ConfigLoaderTest, WrongTypesAreReported) {

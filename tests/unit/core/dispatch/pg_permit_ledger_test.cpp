@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/common/time.hpp"
 #include "core/store/pg_connection.hpp"
 #include "core/store/pg_store.hpp"
 #include "support/pg_server.hpp"
@@ -95,6 +96,19 @@ TEST_F(PgPermitLedgerTest, ProvidersHaveSeparateLedgers) {
       std::make_unique<PgPermitLedger>(pool_, "mail", std::vector<RateWindow>{{3, kHourMs}});
   EXPECT_EQ(drain(sms), 3);
   EXPECT_EQ(mail->tryAcquire(kNow), 0);
+}
+
+TEST_F(PgPermitLedgerTest, AProvidersPauseOnOneNodePausesEveryNode) {
+  auto two = nodes(2, 1000);
+  auto mail =
+      std::make_unique<PgPermitLedger>(pool_, "mail", std::vector<RateWindow>{{1000, kHourMs}});
+  two[0]->pauseUntil(core::nowUnixMs() + kHourMs);  // "429, retry after an hour" to node 0
+  int64_t retryAt = two[1]->tryAcquire(kNow);
+  EXPECT_GE(retryAt, kNow + kHourMs - 60000);  // node 1 waits for the pause too
+  EXPECT_EQ(mail->tryAcquire(kNow), 0);         // another provider is not paused
+  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM rate_permits WHERE provider = 'sms'",
+                                       database_),
+            "0");
 }
 
 TEST_F(PgPermitLedgerTest, AnUnreachableLedgerGrantsNothing) {

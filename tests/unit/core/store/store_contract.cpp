@@ -445,38 +445,39 @@ TEST_P(StoreContract, DeadLettersAreListedAndReplayed) {
   EXPECT_TRUE(store_->deadLetters(query).value().empty());
 }
 
-TEST_P(StoreContract, PurgeRemovesOnlyFinishedMessagesLastUpdatedBeforeTheCutoff) {
+TEST_P(StoreContract, PruneDeletesOnlyFinishedMessagesCreatedBeforeTheCutoffAndFreesTheirKeys) {
   NewMessage oldDone = message(kT0);
   NewMessage oldFailed = message(kT0, "key-1");
-  NewMessage recentDone = message(kT0);
+  NewMessage recentDone = message(kT0 + 5000);
   NewMessage waiting = message(kT0);  // never finished: kept however old
   insert({oldDone, oldFailed, recentDone, waiting});
-  for (const ClaimedMessage& c : claim(kT0 + 1, 3)) {
-    MessageState state = c.id == oldFailed.id ? MessageState::kFailed : MessageState::kDelivered;
-    apply(verdict(c, state, c.id == recentDone.id ? kT0 + 5000 : kT0 + 10));
+  for (const ClaimedMessage& c : claim(kT0 + 6000)) {
+    if (c.id != waiting.id) {
+      MessageState state = c.id == oldFailed.id ? MessageState::kFailed : MessageState::kDelivered;
+      apply(verdict(c, state, kT0 + 6001));
+    }
   }
-  auto purged = store_->purge(kT0 + 1000, 100);
-  ASSERT_TRUE(purged.ok()) << purged.error().message;
-  EXPECT_EQ(*purged, 2u);
+  auto pruned = store_->prune({.recordsBeforeMs = kT0 + 1000, .limit = 100});
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_EQ(*pruned, 2u);
   EXPECT_FALSE(store_->find(oldDone.id).value().has_value());
   EXPECT_FALSE(store_->find(oldFailed.id).value().has_value());
   EXPECT_EQ(record(recentDone.id).state, MessageState::kDelivered);
-  EXPECT_EQ(record(waiting.id).state, MessageState::kQueued);
-  EXPECT_TRUE(insert({message(kT0 + 2, "key-1")})[0].inserted);  // the key is free again
+  EXPECT_NE(record(waiting.id).state, MessageState::kDelivered);
+  EXPECT_TRUE(insert({message(kT0 + 7000, "key-1")})[0].inserted);  // the key is free again
 }
 
-TEST_P(StoreContract, PurgeTakesAtMostLimitPerCall) {
-  std::vector<NewMessage> batch;
-  for (int i = 0; i < 5; ++i) {
-    batch.push_back(message(kT0));
-  }
-  insert(batch);
-  for (const ClaimedMessage& c : claim(kT0 + 1)) {
-    apply(verdict(c, MessageState::kDelivered, kT0 + 2));
-  }
-  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 3u);
-  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 2u);
-  EXPECT_EQ(store_->purge(kT0 + 100, 3).value(), 0u);
+TEST_P(StoreContract, PruneDeletesAlertHistoryOlderThanItsCutoff) {
+  ASSERT_TRUE(store_->recordAlert({kT0, "old", true, 1, ""}).ok());
+  ASSERT_TRUE(store_->recordAlert({kT0 + 10, "old", false, 0, ""}).ok());
+  ASSERT_TRUE(store_->recordAlert({kT0 + 5000, "young", true, 1, ""}).ok());
+  EXPECT_EQ(store_->prune({.alertsBeforeMs = kT0 + 1000, .limit = 1}).value(), 1u);
+  EXPECT_EQ(store_->prune({.alertsBeforeMs = kT0 + 1000, .limit = 10}).value(), 1u);
+  EXPECT_EQ(store_->prune({.alertsBeforeMs = kT0 + 1000, .limit = 10}).value(), 0u);
+  auto left = store_->alertHistory(0, 10);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().rule, "young");
 }
 
 }  // namespace notify::test

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PostgreSQL store's observability queries: send log, statistics, gauges, alert history,
+// retention pruning and delivery receipts (the SQLite versions are in sqlite_send_log.cpp).
+#include "core/store/pg_send_log.hpp"
+
+#include <cstdio>
+#include <map>
+
+#include "core/common/json_writer.hpp"
+#include "core/store/pg_guarded.hpp"
+#include "core/store/pg_store.hpp"
+
+namespace notify::core {
+namespace {
+
+std::string str(int64_t v) {
+  return std::to_string(v);
+}
+
+std::string realText(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", v);
+  return text;
+}
+
+constexpr const char* kRecordColumns =
+    "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
+    "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
+    "m.owner, m.business_line, m.first_state";
+
+// A record from a kRecordColumns row. The first two events ("accepted", then "queued" or
+// "scheduled", by the app at created_ms) are not stored as rows (migration 1); they are
+// rebuilt here from first_state.
+MessageRecord recordFrom(const PgResult& q, int row) {
+  MessageRecord r;
+  r.id = q.text(row, 0);
+  r.app = q.text(row, 1);
+  r.templateName = q.text(row, 2);
+  r.channel = q.text(row, 3);
+  r.state = parseState(q.text(row, 4)).value_or(MessageState::kAccepted);
+  r.provider = q.text(row, 5);
+  r.providerMessageId = q.text(row, 6);
+  r.attempts = static_cast<uint32_t>(q.integer(row, 7));
+  r.createdMs = q.integer(row, 8);
+  r.updatedMs = q.integer(row, 9);
+  r.reqId = q.text(row, 10);
+  r.tagsJson = q.text(row, 11);
+  r.lane = q.text(row, 12);
+  r.toJson = q.text(row, 13);
+  r.owner = q.text(row, 14);
+  r.businessLine = q.text(row, 15);
+  std::string actor = "app:" + r.app;
+  r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
+  r.events.push_back({r.createdMs,
+                      parseState(q.text(row, 16)).value_or(MessageState::kQueued), actor, "", "",
+                      ""});
+  return r;
+}
+
+// Appends the stored events of every record, in order, with one query.
+void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
+  if (records.empty()) {
+    return;
+  }
+  std::vector<std::optional<std::string>> ids;
+  std::map<std::string, MessageRecord*> byId;
+  for (auto& r : records) {
+    ids.emplace_back(r.id);
+    byId[r.id] = &r;
+  }
+  PgResult events = conn.prepared(
+      "events_of",
+      "SELECT message_id, at_ms, state, actor, provider, code, detail FROM events "
+      "WHERE message_id = ANY($1::text[]) ORDER BY seq",
+      {pgArray(ids)});
+  for (int e = 0; e < events.rows(); ++e) {
+    byId.at(events.text(e, 0))
+        ->events.push_back({events.integer(e, 1),
+                            parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
+                            events.text(e, 3), events.text(e, 4), events.text(e, 5),
+                            events.text(e, 6)});
+  }
+}
+
+}  // namespace
+
+RecipientColumns recipientColumns(const std::vector<NewMessage>& messages) {
+  RecipientColumns columns;
+  for (const NewMessage& m : messages) {
+    for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
+      columns.addresses.emplace_back(normalizeAddress(address));
+      columns.messageIds.emplace_back(m.id);
+    }
+  }
+  return columns;
+}
+
+Result<std::vector<MessageRecord>> PgStore::findMessages(const MessageQuery& query) {
+  std::string where;
+  PgParams params;
+  for (const QueryCondition& c : queryConditions(query)) {
+    params.emplace_back(c.integer ? str(*c.integer) : c.text);
+    std::string clause = c.clause;
+    clause.replace(clause.find('?'), 1, "$" + std::to_string(params.size()));
+    where += (where.empty() ? " WHERE " : " AND ") + clause;
+  }
+  params.emplace_back(std::to_string(query.limit));
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM messages m" + where +
+                    " ORDER BY m.created_ms DESC LIMIT $" + std::to_string(params.size());
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    PgResult rows = conn.query(sql, params);
+    std::vector<MessageRecord> records;
+    for (int r = 0; r < rows.rows(); ++r) {
+      records.push_back(recordFrom(rows, r));
+    }
+    readEvents(conn, records);
+    return records;
+  });
+}
+
+Result<std::vector<SendStats>> PgStore::sendStats(int64_t sinceMs, int64_t untilMs) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    PgResult q = conn.prepared(
+        "send_stats",
+        "SELECT app, channel, provider, COUNT(*), "
+        "COUNT(*) FILTER (WHERE state IN ('delivered', 'provider_accepted')), "
+        "COUNT(*) FILTER (WHERE state = 'failed'), "
+        "COUNT(*) FILTER (WHERE state NOT IN " + std::string(kFinalStatesSql) + "), "
+        "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
+        "e.state = 'rate_limited')) "
+        "FROM messages m WHERE created_ms >= $1 AND created_ms <= $2 "
+        "GROUP BY app, channel, provider ORDER BY app, channel, provider",
+        {str(sinceMs), str(untilMs)});
+    std::vector<SendStats> rows;
+    for (int r = 0; r < q.rows(); ++r) {
+      rows.push_back({q.text(r, 0), q.text(r, 1), q.text(r, 2), q.integer(r, 3), q.integer(r, 4),
+                      q.integer(r, 5), q.integer(r, 6), q.integer(r, 7)});
+    }
+    return rows;
+  });
+}
+
+Result<StoreGauges> PgStore::gauges(int64_t nowMs) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    StoreGauges out;
+    PgResult lanes = conn.prepared(
+        "gauge_lanes",
+        "SELECT lane, COUNT(*), MIN(created_ms) FROM messages WHERE ready_ms IS NOT NULL AND "
+        "(state <> 'scheduled' OR ready_ms <= $1) GROUP BY lane ORDER BY lane",
+        {str(nowMs)});
+    for (int r = 0; r < lanes.rows(); ++r) {
+      out.lanes.push_back({lanes.text(r, 0), lanes.integer(r, 1), lanes.integer(r, 2)});
+    }
+    out.deadLetters =
+        conn.prepared("gauge_failed", "SELECT COUNT(*) FROM messages WHERE state = 'failed'", {})
+            .integer(0, 0);
+    return out;
+  });
+}
+
+Result<void> PgStore::recordAlert(const AlertEvent& event) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    conn.prepared("record_alert",
+                  "INSERT INTO alert_history (at_ms, rule, firing, value, detail) "
+                  "VALUES ($1, $2, $3, $4, $5)",
+                  {str(event.atMs), event.rule, event.firing ? "true" : "false",
+                   realText(event.value), event.detail});
+  });
+}
+
+Result<std::vector<AlertEvent>> PgStore::alertHistory(int64_t sinceMs, size_t limit) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    PgResult q = conn.prepared(
+        "alert_history",
+        "SELECT at_ms, rule, firing, value, detail FROM alert_history WHERE at_ms >= $1 "
+        "ORDER BY at_ms DESC, seq DESC LIMIT $2",
+        {str(sinceMs), std::to_string(limit)});
+    std::vector<AlertEvent> out;
+    for (int r = 0; r < q.rows(); ++r) {
+      out.push_back({q.integer(r, 0), q.text(r, 1), q.text(r, 2) == "t",
+                     std::stod(q.text(r, 3)), q.text(r, 4)});
+    }
+    return out;
+  });
+}
+
+// Each part takes its rows with FOR UPDATE SKIP LOCKED: nodes pruning at once take different
+// rows, and a row a dispatcher holds is left for the next pass.
+Result<size_t> PgStore::prune(const PruneRequest& request) {
+  std::string limit = std::to_string(request.limit);
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    size_t changed = 0;
+    if (request.bodiesBeforeMs > 0) {
+      changed += static_cast<size_t>(
+          conn.prepared(
+                  "prune_bodies",
+                  "WITH picked AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
+                  "NULL AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> "
+                  "'{}') LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE messages m SET subject = '', "
+                  "body = '', vars_json = '{}', attrs_json = '{}' FROM picked WHERE m.id = "
+                  "picked.id RETURNING m.id",
+                  {str(request.bodiesBeforeMs), limit})
+              .rows());
+    }
+    if (request.recordsBeforeMs > 0) {
+      changed += static_cast<size_t>(
+          conn.prepared(
+                  "prune_records",
+                  "WITH doomed AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
+                  "NULL LIMIT $2 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING "
+                  "doomed WHERE e.message_id = doomed.id), rc AS (DELETE FROM "
+                  "message_recipients r USING doomed WHERE r.message_id = doomed.id) DELETE "
+                  "FROM messages m USING doomed WHERE m.id = doomed.id RETURNING m.id",
+                  {str(request.recordsBeforeMs), limit})
+              .rows());
+    }
+    if (request.alertsBeforeMs > 0) {
+      changed += static_cast<size_t>(
+          conn.prepared("prune_alerts",
+                        "DELETE FROM alert_history WHERE seq IN (SELECT seq FROM alert_history "
+                        "WHERE at_ms < $1 LIMIT $2) RETURNING seq",
+                        {str(request.alertsBeforeMs), limit})
+              .rows());
+    }
+    return changed;
+  });
+}
+
+Result<bool> PgStore::applyReceipt(const std::string& provider,
+                                   const std::string& providerMessageId, MessageState state,
+                                   const MessageEvent& event) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    PgResult found = conn.prepared("receipt_find",
+                                   "SELECT id, state FROM messages WHERE provider_message_id = "
+                                   "$1 AND provider = $2 LIMIT 1 FOR UPDATE",
+                                   {providerMessageId, provider});
+    if (found.rows() == 0) {
+      return false;
+    }
+    // Only a message the provider accepted waits for a report; a repeated report changes
+    // nothing.
+    if (found.text(0, 1) == stateName(MessageState::kProviderAccepted)) {
+      std::string id = found.text(0, 0);
+      conn.prepared("receipt_update", "UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1",
+                    {id, stateName(state), str(event.atMs)});
+      conn.prepared("receipt_event",
+                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    {id, str(event.atMs), stateName(state), event.actor, event.provider,
+                     event.code, event.detail});
+    }
+    return true;
+  });
+}
+
+}  // namespace notify::core

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/store/message.hpp"
+
+namespace notify::core {
+
+// The message_recipients rows of an ingest batch, as two parallel columns for unnest(): each
+// address of a message's "to", normalised (normalizeAddress) so the send log finds it exactly.
+struct RecipientColumns {
+  std::vector<std::optional<std::string>> addresses;
+  std::vector<std::optional<std::string>> messageIds;
+};
+RecipientColumns recipientColumns(const std::vector<NewMessage>& messages);
+
+}  // namespace notify::core

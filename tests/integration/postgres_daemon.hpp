@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// The fixture of the notifyd-on-PostgreSQL tests: nodes sharing one throw-away database, load
+// generators, and what the webhook receiver got.
+#pragma once
+
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/daemon_process.hpp"
+#include "support/pg_server.hpp"
+#include "support/test_client.hpp"
+#include "support/test_config.hpp"
+#include "support/webhook_receiver.hpp"
+
+namespace notify::test {
+
+using Poco::JSON::Object;
+
+// One node: its directory, configuration and process.
+struct Node {
+  TempDir dir;
+  int port = 0;
+  std::unique_ptr<DaemonProcess> process;
+};
+
+// What a load generator saw: the ids that were acked, and the refusals by error code.
+struct LoadResult {
+  std::mutex mutex;
+  std::set<std::string> acked;
+  std::map<std::string, int> refused;
+};
+
+class PostgresDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override { database_ = PgServer::shared().createDatabase(); }
+
+  void TearDown() override {
+    for (auto& node : nodes_) {
+      if (HasFailure() && node->process) {
+        std::cerr << "--- notifyd log (port " << node->port << ") ---\n" << node->process->log();
+      }
+      node->process.reset();
+    }
+    PgServer::shared().dropDatabase(database_);
+  }
+
+  Node& startNode(const std::string& extra = "", std::vector<std::string> args = {}) {
+    auto node = std::make_unique<Node>();
+    node->port = freeLoopbackPort();
+    std::string store =
+        "kind = \"postgres\"\nurl = \"" + PgServer::shared().url(database_) + "\"\npool_size = 4";
+    auto config = writeDaemonConfig(node->dir, node->port, receiver_.url(), extra, store);
+    node->process =
+        std::make_unique<DaemonProcess>(config, endpointFor(node->port), std::move(args));
+    node->process->start();
+    nodes_.push_back(std::move(node));
+    return *nodes_.back();
+  }
+
+  // Sends until stop is set, one request at a time, recording what was acked and refused.
+  static void sendUntil(const std::string& endpoint, const std::atomic<bool>& stop,
+                        LoadResult& result) {
+    TestClient client(endpoint);
+    for (int i = 0; !stop; ++i) {
+      std::optional<std::string> reply = client.tryRequest(
+          sendFrame("greeting", R"({"user":"u"})", R"({"name":"n)" + std::to_string(i) + "\"}"),
+          3000);
+      if (!reply) {
+        continue;  // no answer: not acked
+      }
+      Poco::JSON::Parser parser;
+      Object::Ptr object = parser.parse(*reply).extract<Object::Ptr>();
+      std::lock_guard lock(result.mutex);
+      if (object->getValue<bool>("ok")) {
+        result.acked.insert(object->getValue<std::string>("message_id"));
+      } else {
+        ++result.refused[object->getObject("error")->getValue<std::string>("code")];
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+
+  // The ids the receiver got, each with how often.
+  std::map<std::string, int> deliveries() const {
+    std::map<std::string, int> counts;
+    for (const auto& hook : receiver_.received()) {
+      ++counts[hook.id];
+    }
+    return counts;
+  }
+
+  // Waits until every acked id was delivered at least once.
+  bool waitForAll(const std::set<std::string>& acked, int timeoutMs) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::map<std::string, int> got = deliveries();
+      if (std::all_of(acked.begin(), acked.end(),
+                      [&](const std::string& id) { return got.count(id) > 0; })) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+  // Waits until every stored message is delivered.
+  bool waitUntilAllDelivered(int timeoutMs) const {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (PgServer::shared().execute("SELECT count(*) FROM messages WHERE state <> 'delivered'",
+                                     database_) == "0") {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return false;
+  }
+
+  static size_t missing(const std::set<std::string>& acked, const std::map<std::string, int>& got) {
+    return static_cast<size_t>(std::count_if(
+        acked.begin(), acked.end(), [&](const std::string& id) { return got.count(id) == 0; }));
+  }
+
+  std::string database_;
+  WebhookReceiver receiver_{kWebhookSecret};
+  std::vector<std::unique_ptr<Node>> nodes_;
+};
+
+}  // namespace notify::test
