@@ -146,5 +146,27 @@ TEST_F(PostgresDaemon, AThrottleAnswerToOneNodePausesTheProviderOnEveryNode) {
   }
 }
 
+// Two nodes on a clock 60 times faster share a "20/min" limit: the ledger's windows run in test
+// time, so 40 messages take about one test minute (a real second), not a real minute, and no
+// test minute sees more than 20 of them.
+TEST_F(PostgresDaemon, TheRateLedgerRunsOnTheTestClock) {
+  SharedClock clock("2026-06-01T08:00:00+08:00", 60);
+  // A margin of 12 test seconds is 200 real ms: arrival jitter on a loaded machine.
+  std::string config = clock.toml() + limitedProvider(receiver_.url(), "20/min", 12000);
+  startNode(config);
+  startNode(config);
+  constexpr int kMessages = 40;
+  for (int i = 0; i < kMessages; ++i) {
+    TestClient client(endpointFor(nodes_[static_cast<size_t>(i) % 2]->port));
+    Object::Ptr reply = client.request(
+        sendFrame("limited", R"({"user":"u"})", R"({"name":"n)" + std::to_string(i) + "\"}"));
+    ASSERT_TRUE(reply->getValue<bool>("ok")) << reply->get("error").toString();
+  }
+  ASSERT_TRUE(receiver_.waitFor(kMessages, 20000)) << "the ledger waited in real time";
+  std::vector<int64_t> arrivals = arrivalTimes();
+  EXPECT_LE(mostWithin(arrivals, 1000), 20u);  // a real second is a test minute
+  EXPECT_GE(arrivals.back() - arrivals.front(), 900);
+}
+
 }  // namespace
 }  // namespace notify::test

@@ -39,6 +39,30 @@ struct LoadResult {
   std::map<std::string, int> refused;
 };
 
+// A second webhook provider "limited" with the given rate limit and margin, its channel and a
+// template "limited" sending through it.
+inline std::string limitedProvider(const std::string& url, const std::string& limit = "10/s",
+                                   int64_t marginMs = 200) {
+  return R"(
+[providers.limited]
+plugin = "webhook"
+url = ")" + url + R"("
+secret = "file:webhook.secret"
+rate_limits = [")" + limit + R"("]
+rate_margin_ms = )" + std::to_string(marginMs) + R"(
+
+[channels.limited]
+providers = ["limited"]
+
+[templates.limited]
+vars = ["name"]
+
+[templates.limited.content.limited]
+subject = "Hi {{name}}"
+body = "Hello {{name}}"
+)";
+}
+
 class PostgresDaemon : public ::testing::Test {
  protected:
   void SetUp() override { database_ = PgServer::shared().createDatabase(); }
@@ -123,6 +147,28 @@ class PostgresDaemon : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return false;
+  }
+
+  // When the receiver got each webhook (steady clock), in order.
+  std::vector<int64_t> arrivalTimes() const {
+    std::vector<int64_t> arrivals;
+    for (const auto& hook : receiver_.received()) {
+      arrivals.push_back(hook.receivedAtMs);
+    }
+    std::sort(arrivals.begin(), arrivals.end());
+    return arrivals;
+  }
+
+  // The most arrivals within any windowMs.
+  static size_t mostWithin(const std::vector<int64_t>& arrivals, int64_t windowMs) {
+    size_t most = 0;
+    for (size_t first = 0, last = 0; last < arrivals.size(); ++last) {
+      while (arrivals[last] - arrivals[first] >= windowMs) {
+        ++first;
+      }
+      most = std::max(most, last - first + 1);
+    }
+    return most;
   }
 
   static size_t missing(const std::set<std::string>& acked, const std::map<std::string, int>& got) {
