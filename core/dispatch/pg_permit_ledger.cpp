@@ -80,8 +80,8 @@ void PgPermitLedger::pauseUntil(int64_t untilMs) {
                     {provider_, std::to_string(ledgerNow(conn) + remainingMs)});
     });
   } catch (const PgError& e) {
-    logWarn("dispatch", "rate ledger for " + provider_ +
-                            " could not share the provider's pause: " + e.what());
+    logWarn("dispatch",
+            "rate ledger for " + provider_ + " could not share the provider's pause: " + e.what());
   }
 }
 
@@ -126,9 +126,9 @@ PgPermitLedger::Grant PgPermitLedger::grantFromLedger() {
                    {provider_});
     int64_t t = ledgerNow(*conn);
     // Another node's provider said "too many requests": nobody sends until that pause ends.
-    PgResult paused = conn->prepared(
-        "permit_paused", "SELECT paused_until_ms FROM rate_pauses WHERE provider = $1",
-        {provider_});
+    PgResult paused =
+        conn->prepared("permit_paused",
+                       "SELECT paused_until_ms FROM rate_pauses WHERE provider = $1", {provider_});
     if (paused.rows() > 0 && paused.integer(0, 0) > t) {
       int64_t retryInMs = paused.integer(0, 0) - t;
       tx.commit();

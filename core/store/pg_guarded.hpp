@@ -19,8 +19,7 @@ inline Error pgStoreError(const std::exception& e) {
 // Runs body(conn) in a transaction on one of pool's sessions (inPgTransaction) and turns a
 // database error into a Result: the edge between libpq's exceptions and the store's callers.
 template <typename F>
-auto pgGuarded(PgPool& pool, F&& body)
-    -> Result<decltype(body(std::declval<PgConnection&>()))> {
+auto pgGuarded(PgPool& pool, F&& body) -> Result<decltype(body(std::declval<PgConnection&>()))> {
   try {
     if constexpr (std::is_void_v<decltype(body(std::declval<PgConnection&>()))>) {
       inPgTransaction(pool, std::forward<F>(body));

@@ -51,9 +51,8 @@ MessageRecord recordFrom(const PgResult& q, int row) {
   r.businessLine = q.text(row, 15);
   std::string actor = "app:" + r.app;
   r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
-  r.events.push_back({r.createdMs,
-                      parseState(q.text(row, 16)).value_or(MessageState::kQueued), actor, "", "",
-                      ""});
+  r.events.push_back({r.createdMs, parseState(q.text(row, 16)).value_or(MessageState::kQueued),
+                      actor, "", "", ""});
   return r;
 }
 
@@ -68,17 +67,16 @@ void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
     ids.emplace_back(r.id);
     byId[r.id] = &r;
   }
-  PgResult events = conn.prepared(
-      "events_of",
-      "SELECT message_id, at_ms, state, actor, provider, code, detail FROM events "
-      "WHERE message_id = ANY($1::text[]) ORDER BY seq",
-      {pgArray(ids)});
+  PgResult events =
+      conn.prepared("events_of",
+                    "SELECT message_id, at_ms, state, actor, provider, code, detail FROM events "
+                    "WHERE message_id = ANY($1::text[]) ORDER BY seq",
+                    {pgArray(ids)});
   for (int e = 0; e < events.rows(); ++e) {
     byId.at(events.text(e, 0))
-        ->events.push_back({events.integer(e, 1),
-                            parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
-                            events.text(e, 3), events.text(e, 4), events.text(e, 5),
-                            events.text(e, 6)});
+        ->events.push_back(
+            {events.integer(e, 1), parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
+             events.text(e, 3), events.text(e, 4), events.text(e, 5), events.text(e, 6)});
   }
 }
 
@@ -125,11 +123,13 @@ Result<std::vector<SendStats>> PgStore::sendStats(int64_t sinceMs, int64_t until
         "SELECT app, channel, provider, COUNT(*), "
         "COUNT(*) FILTER (WHERE state IN ('delivered', 'provider_accepted')), "
         "COUNT(*) FILTER (WHERE state = 'failed'), "
-        "COUNT(*) FILTER (WHERE state NOT IN " + std::string(kFinalStatesSql) + "), "
-        "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
-        "e.state = 'rate_limited')) "
-        "FROM messages m WHERE created_ms >= $1 AND created_ms <= $2 "
-        "GROUP BY app, channel, provider ORDER BY app, channel, provider",
+        "COUNT(*) FILTER (WHERE state NOT IN " +
+            std::string(kFinalStatesSql) +
+            "), "
+            "COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND "
+            "e.state = 'rate_limited')) "
+            "FROM messages m WHERE created_ms >= $1 AND created_ms <= $2 "
+            "GROUP BY app, channel, provider ORDER BY app, channel, provider",
         {str(sinceMs), str(untilMs)});
     std::vector<SendStats> rows;
     for (int r = 0; r < q.rows(); ++r) {
@@ -177,8 +177,8 @@ Result<std::vector<AlertEvent>> PgStore::alertHistory(int64_t sinceMs, size_t li
         {str(sinceMs), std::to_string(limit)});
     std::vector<AlertEvent> out;
     for (int r = 0; r < q.rows(); ++r) {
-      out.push_back({q.integer(r, 0), q.text(r, 1), q.text(r, 2) == "t",
-                     std::stod(q.text(r, 3)), q.text(r, 4)});
+      out.push_back({q.integer(r, 0), q.text(r, 1), q.text(r, 2) == "t", std::stod(q.text(r, 3)),
+                     q.text(r, 4)});
     }
     return out;
   });
@@ -189,40 +189,30 @@ Result<std::vector<AlertEvent>> PgStore::alertHistory(int64_t sinceMs, size_t li
 Result<size_t> PgStore::prune(const PruneRequest& request) {
   std::string limit = std::to_string(request.limit);
   return pgGuarded(pool_, [&](PgConnection& conn) {
-    size_t changed = 0;
-    if (request.bodiesBeforeMs > 0) {
-      changed += static_cast<size_t>(
-          conn.prepared(
-                  "prune_bodies",
-                  "WITH picked AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
-                  "NULL AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> "
-                  "'{}') LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE messages m SET subject = '', "
-                  "body = '', vars_json = '{}', attrs_json = '{}' FROM picked WHERE m.id = "
-                  "picked.id RETURNING m.id",
-                  {str(request.bodiesBeforeMs), limit})
-              .rows());
-    }
-    if (request.recordsBeforeMs > 0) {
-      changed += static_cast<size_t>(
-          conn.prepared(
-                  "prune_records",
-                  "WITH doomed AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
-                  "NULL LIMIT $2 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING "
-                  "doomed WHERE e.message_id = doomed.id), rc AS (DELETE FROM "
-                  "message_recipients r USING doomed WHERE r.message_id = doomed.id) DELETE "
-                  "FROM messages m USING doomed WHERE m.id = doomed.id RETURNING m.id",
-                  {str(request.recordsBeforeMs), limit})
-              .rows());
-    }
-    if (request.alertsBeforeMs > 0) {
-      changed += static_cast<size_t>(
-          conn.prepared("prune_alerts",
-                        "DELETE FROM alert_history WHERE seq IN (SELECT seq FROM alert_history "
-                        "WHERE at_ms < $1 LIMIT $2) RETURNING seq",
-                        {str(request.alertsBeforeMs), limit})
-              .rows());
-    }
-    return changed;
+    // One part: $1 the cutoff, $2 the batch; a part whose cutoff is 0 is off.
+    auto part = [&](const char* name, const char* sql, int64_t beforeMs) -> size_t {
+      return beforeMs > 0
+                 ? static_cast<size_t>(conn.prepared(name, sql, {str(beforeMs), limit}).rows())
+                 : 0;
+    };
+    return part("prune_bodies",
+                "WITH picked AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
+                "NULL AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> "
+                "'{}') LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE messages m SET subject = '', "
+                "body = '', vars_json = '{}', attrs_json = '{}' FROM picked WHERE m.id = "
+                "picked.id RETURNING m.id",
+                request.bodiesBeforeMs) +
+           part("prune_records",
+                "WITH doomed AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
+                "NULL LIMIT $2 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING "
+                "doomed WHERE e.message_id = doomed.id), rc AS (DELETE FROM message_recipients "
+                "r USING doomed WHERE r.message_id = doomed.id) DELETE FROM messages m USING "
+                "doomed WHERE m.id = doomed.id RETURNING m.id",
+                request.recordsBeforeMs) +
+           part("prune_alerts",
+                "DELETE FROM alert_history WHERE seq IN (SELECT seq FROM alert_history WHERE "
+                "at_ms < $1 LIMIT $2) RETURNING seq",
+                request.alertsBeforeMs);
   });
 }
 
@@ -241,13 +231,14 @@ Result<bool> PgStore::applyReceipt(const std::string& provider,
     // nothing.
     if (found.text(0, 1) == stateName(MessageState::kProviderAccepted)) {
       std::string id = found.text(0, 0);
-      conn.prepared("receipt_update", "UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1",
+      conn.prepared("receipt_update",
+                    "UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1",
                     {id, stateName(state), str(event.atMs)});
       conn.prepared("receipt_event",
                     "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
                     "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    {id, str(event.atMs), stateName(state), event.actor, event.provider,
-                     event.code, event.detail});
+                    {id, str(event.atMs), stateName(state), event.actor, event.provider, event.code,
+                     event.detail});
     }
     return true;
   });

@@ -32,10 +32,14 @@ CronRun runFrom(const PgResult& q, int row) {
 
 // The counters and cursor a runner saves, as parameters $1..$8.
 PgParams progressParams(const CronRun& run) {
-  return {std::to_string(run.cursorOffset), std::to_string(run.cursorLine),
-          std::to_string(run.expanded),     std::to_string(run.accepted),
-          std::to_string(run.duplicates),   std::to_string(run.errors),
-          run.errorDetail,                  run.job};
+  return {std::to_string(run.cursorOffset),
+          std::to_string(run.cursorLine),
+          std::to_string(run.expanded),
+          std::to_string(run.accepted),
+          std::to_string(run.duplicates),
+          std::to_string(run.errors),
+          run.errorDetail,
+          run.job};
 }
 
 std::string str(int64_t v) {
@@ -81,8 +85,8 @@ Result<bool> PgCronStore::addCronRun(const CronRun& run) {
         "cron_add_run",
         "INSERT INTO cron_runs (job, planned_ms, trigger, state, finished_ms, error_detail) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job, planned_ms) DO NOTHING RETURNING job",
-        {run.job, str(run.plannedMs), run.trigger, cronRunStateName(run.state),
-         str(run.finishedMs), run.errorDetail});
+        {run.job, str(run.plannedMs), run.trigger, cronRunStateName(run.state), str(run.finishedMs),
+         run.errorDetail});
     return added.rows() == 1;
   });
 }

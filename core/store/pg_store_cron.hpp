@@ -20,8 +20,7 @@ class PgCronStore : public CronStore {
   Result<bool> addCronRun(const CronRun& run) override;
   Result<std::optional<CronRun>> takeCronRun(const std::vector<std::string>& jobs, int64_t nowMs,
                                              int64_t leaseMs, const std::string& owner) override;
-  Result<CronControl> saveCronProgress(const CronRun& run, int64_t nowMs,
-                                       int64_t leaseMs) override;
+  Result<CronControl> saveCronProgress(const CronRun& run, int64_t nowMs, int64_t leaseMs) override;
   Result<void> endCronRun(const CronRun& run, CronRunState state, int64_t nowMs) override;
   Result<std::vector<CronRun>> cronRuns(const std::string& job, size_t limit) override;
   Result<void> setCronPaused(const std::string& job, bool paused, int64_t nowMs) override;

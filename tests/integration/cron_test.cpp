@@ -394,9 +394,9 @@ TEST_F(CronTest, TwoNodesRunEachFireTimeOnce) {
   ASSERT_TRUE(receiver_.waitFor(4, 5000));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // Both nodes were up from 08:03 on (start-up may take the first minutes).
-  int done = expectEachFireTimeOnce(
-      runs("minutely"), {"2026-06-01T00:03:00.000Z", "2026-06-01T00:04:00.000Z",
-                         "2026-06-01T00:05:00.000Z", "2026-06-01T00:06:00.000Z"});
+  int done = expectEachFireTimeOnce(runs("minutely"),
+                                    {"2026-06-01T00:03:00.000Z", "2026-06-01T00:04:00.000Z",
+                                     "2026-06-01T00:05:00.000Z", "2026-06-01T00:06:00.000Z"});
   EXPECT_GE(done, 4);
   EXPECT_EQ(receiver_.received().size(), static_cast<size_t>(done));
 }

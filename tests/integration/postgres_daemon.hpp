@@ -46,10 +46,13 @@ inline std::string limitedProvider(const std::string& url, const std::string& li
   return R"(
 [providers.limited]
 plugin = "webhook"
-url = ")" + url + R"("
+url = ")" +
+         url + R"("
 secret = "file:webhook.secret"
-rate_limits = [")" + limit + R"("]
-rate_margin_ms = )" + std::to_string(marginMs) + R"(
+rate_limits = [")" +
+         limit + R"("]
+rate_margin_ms = )" +
+         std::to_string(marginMs) + R"(
 
 [channels.limited]
 providers = ["limited"]
@@ -147,6 +150,16 @@ class PostgresDaemon : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return false;
+  }
+
+  // Sends count messages of template "limited", spread over the nodes in turn.
+  void sendSpread(int count) {
+    for (int i = 0; i < count; ++i) {
+      TestClient client(endpointFor(nodes_[static_cast<size_t>(i) % nodes_.size()]->port));
+      Object::Ptr reply = client.request(
+          sendFrame("limited", R"({"user":"u"})", R"({"name":"n)" + std::to_string(i) + "\"}"));
+      ASSERT_TRUE(reply->getValue<bool>("ok")) << reply->get("error").toString();
+    }
   }
 
   // When the receiver got each webhook (steady clock), in order.

@@ -132,12 +132,7 @@ TEST_F(PostgresDaemon, ThreeNodesTogetherKeepOneProvidersRateLimit) {
     startNode(limitedProvider(receiver_.url()));
   }
   constexpr int kMessages = 45;
-  for (int i = 0; i < kMessages; ++i) {
-    TestClient client(endpointFor(nodes_[static_cast<size_t>(i) % 3]->port));
-    Object::Ptr reply = client.request(
-        sendFrame("limited", R"({"user":"u"})", R"({"name":"n)" + std::to_string(i) + "\"}"));
-    ASSERT_TRUE(reply->getValue<bool>("ok")) << reply->get("error").toString();
-  }
+  sendSpread(kMessages);
   ASSERT_TRUE(receiver_.waitFor(kMessages, 30000));
   std::vector<int64_t> arrivals = arrivalTimes();
   // No 1-second window of the provider's sees more than 10, whichever node sent them; one node

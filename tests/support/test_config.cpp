@@ -54,7 +54,8 @@ std::string accountWideProvider(const std::string& url) {
   return R"(
 [providers.account]
 plugin = "webhook"
-url = ")" + url + R"("
+url = ")" +
+         url + R"("
 secret = "file:webhook.secret"
 throttle_pause_ms = 1000
 

@@ -105,7 +105,7 @@ TEST_F(PgPermitLedgerTest, AProvidersPauseOnOneNodePausesEveryNode) {
   two[0]->pauseUntil(core::nowUnixMs() + kHourMs);  // "429, retry after an hour" to node 0
   int64_t retryAt = two[1]->tryAcquire(kNow);
   EXPECT_GE(retryAt, kNow + kHourMs - 60000);  // node 1 waits for the pause too
-  EXPECT_EQ(mail->tryAcquire(kNow), 0);         // another provider is not paused
+  EXPECT_EQ(mail->tryAcquire(kNow), 0);        // another provider is not paused
   EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM rate_permits WHERE provider = 'sms'",
                                        database_),
             "0");
