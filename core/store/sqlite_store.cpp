@@ -544,11 +544,11 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
     std::vector<std::string> expiredOwners;
     const int64_t nowMs = request.nowMs;
     SqliteStatement& select = request.lane.empty() ? s.selectReady : s.selectReadyInLane;
-    int column = 1;
+    const int first = request.lane.empty() ? 1 : 2;  // the lane, when given, is parameter 1
     if (!request.lane.empty()) {
-      select.bind(column++, request.lane);
+      select.bind(1, request.lane);
     }
-    select.bind(column++, nowMs).bind(column, static_cast<int64_t>(request.limit));
+    select.bind(first, nowMs).bind(first + 1, static_cast<int64_t>(request.limit));
     while (select.step()) {
       ClaimedMessage m;
       m.id = select.text(0);
