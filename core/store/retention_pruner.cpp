@@ -2,6 +2,7 @@
 #include "core/store/retention_pruner.hpp"
 
 #include "core/common/log.hpp"
+#include "core/common/thread_name.hpp"
 
 namespace notify::core {
 namespace {
@@ -20,6 +21,7 @@ RetentionPruner::~RetentionPruner() {
 
 void RetentionPruner::start() {
   thread_ = std::thread([this] {
+    nameThisThread("retention");
     while (sleepFor(config_.intervalMs)) {
       pruneNow();
     }
