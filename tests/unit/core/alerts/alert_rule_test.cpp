@@ -98,13 +98,17 @@ std::string configErrors(const std::string& text) {
   }
 }
 
-TEST(AlertConfig, UnknownKindAndProviderAreRefusedWithTheirPath) {
+TEST(AlertConfig, BadRulesAreRefusedWithTheirPath) {
   std::string message = configErrors(R"(
-[providers.hook]
+[providers.oncall]
 plugin = "webhook"
 [alerts.bad]
 kind = "failure_rat"
 notify = "nobody"
+[alerts.quota]
+kind = "quota_nearly_used"
+threshold = 150
+notify = "oncall"
 )");
   EXPECT_NE(message.find("alerts.bad.kind: unknown alert kind 'failure_rat'; did you mean "
                          "'failure_rate'?"),
@@ -112,17 +116,6 @@ notify = "nobody"
       << message;
   EXPECT_NE(message.find("alerts.bad.notify: unknown provider 'nobody'"), std::string::npos)
       << message;
-}
-
-TEST(AlertConfig, QuotaNearlyUsedNeedsAPercentageThreshold) {
-  std::string message = configErrors(R"(
-[providers.oncall]
-plugin = "webhook"
-[alerts.quota]
-kind = "quota_nearly_used"
-threshold = 150
-notify = "oncall"
-)");
   EXPECT_NE(message.find("alerts.quota.threshold: must be a percentage above 0 and at most 100"),
             std::string::npos)
       << message;
