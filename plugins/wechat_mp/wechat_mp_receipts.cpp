@@ -92,10 +92,11 @@ sdk::Receipts parsePush(std::string_view method, std::string_view body, std::str
   if (body.find("<xml>") == std::string_view::npos) {
     throw sdk::ReceiptError("the push body is not WeChat XML");
   }
-  if (!xmlField(body, "Encrypt").empty()) {
+  // Compatible mode carries a plaintext copy beside <Encrypt>; safe mode only the ciphertext.
+  if (xmlField(body, "MsgType").empty() && !xmlField(body, "Encrypt").empty()) {
     throw sdk::ReceiptError(
         "encrypted pushes (safe mode) are not supported; set the account's message encryption "
-        "to plaintext");
+        "to plaintext or compatible mode");
   }
   out.reply = std::string(kPushReply);
   if (xmlField(body, "MsgType") != "event" || xmlField(body, "Event") != "TEMPLATESENDJOBFINISH") {

@@ -27,8 +27,8 @@ std::string xmlField(std::string_view xml, std::string_view tag);
 // server address is saved) is answered with its echostr; a TEMPLATESENDJOBFINISH event becomes
 // one receipt matched by MsgID (status "success" delivered, anything else such as
 // "failed:user block" or "failed: system failed" failed, with the status text as the code);
-// any other push (a follow, a chat message) is acknowledged with no receipt. Encrypted pushes
-// (safe mode) are refused. Pure.
+// any other push (a follow, a chat message) is acknowledged with no receipt. Pushes that are
+// only encrypted (safe mode) are refused; compatible mode's plaintext copy is read. Pure.
 sdk::Receipts parsePush(std::string_view method, std::string_view body, std::string_view echostr);
 
 // Checks the signature of request with callbackToken (refusing with sdk::ReceiptAuthError when

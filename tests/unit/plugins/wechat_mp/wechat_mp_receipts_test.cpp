@@ -56,10 +56,13 @@ TEST(WechatMpReceipts, XmlFieldReadsCdataAndEscapedText) {
   EXPECT_EQ(xmlField("<xml><A>1</A></xml>", "B"), "");
 }
 
-TEST(WechatMpReceipts, MalformedOrEncryptedPushesAreRefused) {
+TEST(WechatMpReceipts, MalformedOrSafeModePushesAreRefusedCompatibleModeIsRead) {
   EXPECT_THROW(parsePush("POST", "{\"not\":\"xml\"}", ""), sdk::ReceiptError);
   EXPECT_THROW(parsePush("POST", "<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>", ""),
                sdk::ReceiptError);
+  std::string compatible = templateEvent("200163842", "success");
+  compatible.insert(compatible.size() - 6, "<Encrypt><![CDATA[abc]]></Encrypt>");
+  EXPECT_EQ(parsePush("POST", compatible, "").receipts.at(0).providerMessageId, "200163842");
   EXPECT_THROW(parsePush("POST", templateEvent("", "success"), ""), sdk::ReceiptError);
   EXPECT_THROW(parsePush("POST", "<xml><MsgType>event", ""), sdk::ReceiptError);
   EXPECT_THROW(parsePush("GET", "", ""), sdk::ReceiptError);
