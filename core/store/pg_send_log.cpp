@@ -216,20 +216,26 @@ Result<size_t> PgStore::prune(const PruneRequest& request) {
   });
 }
 
-Result<bool> PgStore::applyReceipt(const std::string& provider,
-                                   const std::string& providerMessageId, MessageState state,
-                                   const MessageEvent& event) {
+Result<ReceiptApplied> PgStore::applyReceipt(const std::string& provider,
+                                             const std::string& providerMessageId,
+                                             MessageState state, const MessageEvent& event) {
   return pgGuarded(pool_, [&](PgConnection& conn) {
     PgResult found = conn.prepared("receipt_find",
-                                   "SELECT id, state FROM messages WHERE provider_message_id = "
-                                   "$1 AND provider = $2 LIMIT 1 FOR UPDATE",
+                                   "SELECT id, state, app, template, channel FROM messages WHERE "
+                                   "provider_message_id = $1 AND provider = $2 LIMIT 1 FOR UPDATE",
                                    {providerMessageId, provider});
+    ReceiptApplied applied;
     if (found.rows() == 0) {
-      return false;
+      return applied;
     }
+    applied.matched = true;
+    applied.app = found.text(0, 2);
+    applied.templateName = found.text(0, 3);
+    applied.channel = found.text(0, 4);
     // Only a message the provider accepted waits for a report; a repeated report changes
     // nothing.
-    if (found.text(0, 1) == stateName(MessageState::kProviderAccepted)) {
+    applied.moved = found.text(0, 1) == stateName(MessageState::kProviderAccepted);
+    if (applied.moved) {
       std::string id = found.text(0, 0);
       conn.prepared("receipt_update",
                     "UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1",
@@ -240,7 +246,7 @@ Result<bool> PgStore::applyReceipt(const std::string& provider,
                     {id, str(event.atMs), stateName(state), event.actor, event.provider, event.code,
                      event.detail});
     }
-    return true;
+    return applied;
   });
 }
 

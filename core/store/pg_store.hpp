@@ -45,8 +45,9 @@ class PgStore : public MessageStore {
   Result<void> recordAlert(const AlertEvent& event) override;
   Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
   Result<size_t> prune(const PruneRequest& request) override;
-  Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
-                            MessageState state, const MessageEvent& event) override;
+  Result<ReceiptApplied> applyReceipt(const std::string& provider,
+                                      const std::string& providerMessageId, MessageState state,
+                                      const MessageEvent& event) override;
 
   PgPool& pool() { return pool_; }
 

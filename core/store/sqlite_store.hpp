@@ -55,8 +55,10 @@ class SqliteStore : public MessageStore, public CronStore {
   Result<void> recordAlert(const AlertEvent& event) override;
   Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
   Result<size_t> prune(const PruneRequest& request) override;
-  Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
-                            MessageState state, const MessageEvent& event) override;
+  Result<int64_t> countGuardMarks(const std::string& key, int64_t sinceMs) override;
+  Result<ReceiptApplied> applyReceipt(const std::string& provider,
+                                      const std::string& providerMessageId, MessageState state,
+                                      const MessageEvent& event) override;
 
  private:
   struct Statements;
@@ -64,8 +66,9 @@ class SqliteStore : public MessageStore, public CronStore {
 
   void open();
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
-  // The events of one message, oldest first; callers hold readMutex_.
-  std::vector<MessageEvent> eventsOf(const std::string& id);
+  // Appends the stored events of the record's message, oldest first, after the ones its row
+  // implies (readMessageRow); callers hold readMutex_.
+  void appendEvents(MessageRecord& record);
 
   std::filesystem::path path_;
   bool synchronousFull_;
