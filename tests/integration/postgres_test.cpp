@@ -320,7 +320,7 @@ body = "Sale for {{name}}"
     for (size_t i = 0; i < 2; ++i) {
       callers.emplace_back([&, i] {
         replies[i] = clients[i]->request(sendFrame(
-            "promo", R"({"user":"u-1"})", R"({"name":"n)" + std::to_string(round) + ""}"));
+            "promo", R"({"user":"u-1"})", R"({"name":"n)" + std::to_string(round) + "\"}"));
       });
     }
     for (auto& t : callers) {
