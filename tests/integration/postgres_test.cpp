@@ -297,14 +297,11 @@ TEST_F(PostgresDaemon, ThreeNodesTogetherKeepOneProvidersRateLimit) {
 // Content dedup across nodes: the guard is decided in the database, under a lock per guard key.
 TEST_F(PostgresDaemon, TheSameDeduplicatedRequestOnTwoNodesAtOnceIsSentOnce) {
   const std::string dedup = R"(
-[lanes.marketing]
+[templates.sale]
 dedup_window_s = 60
-
-[templates.promo]
-lane = "marketing"
-vars = ["name"]
-[templates.promo.content.hooks]
-body = "Sale for {{name}}"
+vars = ["item"]
+[templates.sale.content.hooks]
+body = "{{item}} on sale"
 )";
   startNode(dedup);
   startNode(dedup);
@@ -320,7 +317,7 @@ body = "Sale for {{name}}"
     for (size_t i = 0; i < 2; ++i) {
       callers.emplace_back([&, i] {
         replies[i] = clients[i]->request(sendFrame(
-            "promo", R"({"user":"u-1"})", R"({"name":"n)" + std::to_string(round) + "\"}"));
+            "sale", R"({"user":"u-1"})", R"({"item":"i)" + std::to_string(round) + "\"}"));
       });
     }
     for (auto& t : callers) {
