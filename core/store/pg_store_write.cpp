@@ -5,10 +5,10 @@
 //
 // Messages without guard checks take the fast path: one multi-row INSERT, ON CONFLICT DO NOTHING
 // on the idempotency index, and a look-up only for the rows that were not inserted. Messages with
-// guard checks first take a transaction-scoped advisory lock per guard key (in one stable order,
-// so two batches never wait for each other in a cycle), which serialises every node's decisions
-// on that key until commit; then their marks are read in one statement, decided in batch order,
-// and inserted with the messages.
+// guard checks first take the transaction-scoped advisory locks of their guard keys' slots (in
+// ascending order, so two batches never wait for each other in a cycle), which serialises every
+// node's decisions on those keys until commit; then their marks are read in one statement,
+// decided in batch order, and inserted with the messages.
 #include <map>
 #include <set>
 #include <tuple>
@@ -84,13 +84,20 @@ constexpr const char* kPruneMarks =
 // keys between the look-up and the insert.
 constexpr int kRaceRounds = 3;
 
-// The same hash on every node: FNV-1a, 32 bits.
-int32_t lockId(const std::string& key) {
+// Guard keys share this many advisory locks. A batch holds one lock per slot its keys fall in,
+// so it never holds more than this many, whatever its size: PostgreSQL's shared lock table
+// (max_locks_per_transaction x max_connections, 6,400 by default) is shared by every session.
+// Two keys in one slot are serialised although they need not be; that costs time, never
+// correctness.
+constexpr uint32_t kGuardLockSlots = 1024;
+
+// The same slot on every node: FNV-1a.
+int32_t lockSlot(const std::string& key) {
   uint32_t h = 2166136261u;
   for (unsigned char c : key) {
     h = (h ^ c) * 16777619u;
   }
-  return static_cast<int32_t>(h);
+  return static_cast<int32_t>(h % kGuardLockSlots);
 }
 
 // Text arrays for unnest(), one per column.
@@ -328,7 +335,7 @@ void lockGuardKeys(PgConnection& conn, const std::vector<const NewMessage*>& mes
   std::set<int32_t> ids;
   for (const NewMessage* m : messages) {
     for (const GuardCheck& g : m->guards) {
-      ids.insert(lockId(g.key));
+      ids.insert(lockSlot(g.key));
     }
   }
   std::vector<std::optional<std::string>> ordered;
