@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/common/json_writer.hpp"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 namespace notify::core {
 
@@ -117,21 +115,6 @@ std::string jsonArrayOf(const std::vector<std::string>& items) {
   }
   w.endArray();
   return w.take();
-}
-
-std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-    // Poco's Object iterates sorted by key; keep the caller-visible order stable that way.
-    for (const auto& [key, value] : *object) {
-      pairs.emplace_back(key, value.convert<std::string>());
-    }
-  } catch (const std::exception&) {
-    pairs.clear();
-  }
-  return pairs;
 }
 
 }  // namespace notify::core

@@ -52,7 +52,8 @@ void appendJsonString(std::string& out, std::string_view text);
 std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>& pairs);
 std::string jsonArrayOf(const std::vector<std::string>& items);
 
-// Reads back what jsonObjectOf wrote (a flat object of strings). Malformed input gives {}.
+// Reads back what jsonObjectOf wrote (a flat object of strings; numbers, booleans and null are
+// read as their text, null as ""), sorted by key. Malformed input gives {}. In flat_json.cpp.
 std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json);
 
 }  // namespace notify::core
