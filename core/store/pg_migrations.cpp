@@ -74,7 +74,25 @@ CREATE TABLE rate_permits (
 );
 CREATE INDEX rate_permits_provider ON rate_permits(provider, granted_ms);
 )sql",
-    // 3: the send log (attribution, recipients normalised for lookup), receipts matched by the
+    // 3: the SQLite store's write path (core/store/write_rules.hpp): the payload an idempotency
+    // key stands for, routed provider chains, send_at, the detail of the first state event
+    // (why a message was suppressed or a duplicate, or how it was routed), and the marks guard
+    // checks count. Recall by tag scans only an app's scheduled messages.
+    R"sql(
+ALTER TABLE messages ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '',
+  ADD COLUMN providers TEXT NOT NULL DEFAULT '',
+  ADD COLUMN send_at_ms BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN first_detail TEXT NOT NULL DEFAULT '';
+CREATE TABLE guard_marks (
+  key TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX guard_marks_key ON guard_marks(key, at_ms);
+CREATE INDEX guard_marks_at ON guard_marks(at_ms);
+CREATE INDEX messages_scheduled ON messages(app) WHERE state = 'scheduled';
+)sql",
+    // 4: the send log (attribution, recipients normalised for lookup), receipts matched by the
     // provider's message id, the alert history, and the index retention scans by age.
     R"sql(
 ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '',
@@ -98,7 +116,7 @@ CREATE TABLE alert_history (
 );
 CREATE INDEX alert_history_at ON alert_history(at_ms);
 )sql",
-    // 4: cron state shared by every node (core/store/pg_store_cron.cpp). The primary key
+    // 5: cron state shared by every node (core/store/pg_store_cron.cpp). The primary key
     // (job, planned_ms) makes each fire time one run however many nodes plan it.
     R"sql(
 CREATE TABLE cron_jobs (
@@ -135,7 +153,7 @@ CREATE TABLE audience_rows (
   PRIMARY KEY (app, list, seq)
 );
 )sql",
-    // 5: a provider's "too many requests" pauses it for the whole cluster: the permit ledger
+    // 6: a provider's "too many requests" pauses it for the whole cluster: the permit ledger
     // grants nothing for it before paused_until_ms (core/dispatch/pg_permit_ledger.cpp).
     R"sql(
 CREATE TABLE rate_pauses (

@@ -9,6 +9,7 @@
 #include "core/common/json_writer.hpp"
 #include "core/store/pg_guarded.hpp"
 #include "core/store/pg_store.hpp"
+#include "core/store/write_rules.hpp"
 
 namespace notify::core {
 namespace {
@@ -26,11 +27,11 @@ std::string realText(double v) {
 constexpr const char* kRecordColumns =
     "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
     "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
-    "m.owner, m.business_line, m.first_state";
+    "m.owner, m.business_line, m.first_state, m.first_detail";
 
 // A record from a kRecordColumns row. The first two events ("accepted", then "queued" or
 // "scheduled", by the app at created_ms) are not stored as rows (migration 1); they are
-// rebuilt here from first_state.
+// rebuilt here from first_state and first_detail, with the actor the write decided.
 MessageRecord recordFrom(const PgResult& q, int row) {
   MessageRecord r;
   r.id = q.text(row, 0);
@@ -49,10 +50,11 @@ MessageRecord recordFrom(const PgResult& q, int row) {
   r.toJson = q.text(row, 13);
   r.owner = q.text(row, 14);
   r.businessLine = q.text(row, 15);
-  std::string actor = "app:" + r.app;
-  r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
-  r.events.push_back({r.createdMs, parseState(q.text(row, 16)).value_or(MessageState::kQueued),
-                      actor, "", "", ""});
+  GuardVerdict first;  // the first state event, as the write decided it
+  first.state = parseState(q.text(row, 16)).value_or(MessageState::kQueued);
+  first.detail = q.text(row, 17);
+  r.events.push_back({r.createdMs, MessageState::kAccepted, "app:" + r.app, "", "", ""});
+  r.events.push_back({r.createdMs, first.state, first.actor(r.app), "", "", first.detail});
   return r;
 }
 
@@ -82,12 +84,12 @@ void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
 
 }  // namespace
 
-RecipientColumns recipientColumns(const std::vector<NewMessage>& messages) {
+RecipientColumns recipientColumns(const std::vector<const NewMessage*>& messages) {
   RecipientColumns columns;
-  for (const NewMessage& m : messages) {
-    for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
+  for (const NewMessage* m : messages) {
+    for (const auto& [kind, address] : parseJsonObjectOfStrings(m->toJson)) {
       columns.addresses.emplace_back(normalizeAddress(address));
-      columns.messageIds.emplace_back(m.id);
+      columns.messageIds.emplace_back(m->id);
     }
   }
   return columns;
@@ -188,7 +190,7 @@ Result<std::vector<AlertEvent>> PgStore::alertHistory(int64_t sinceMs, size_t li
 // rows, and a row a dispatcher holds is left for the next pass.
 Result<size_t> PgStore::prune(const PruneRequest& request) {
   std::string limit = std::to_string(request.limit);
-  return pgGuarded(pool_, [&](PgConnection& conn) {
+  Result<size_t> pruned = pgGuarded(pool_, [&](PgConnection& conn) {
     // One part: $1 the cutoff, $2 the batch; a part whose cutoff is 0 is off.
     auto part = [&](const char* name, const char* sql, int64_t beforeMs) -> size_t {
       return beforeMs > 0
@@ -214,6 +216,17 @@ Result<size_t> PgStore::prune(const PruneRequest& request) {
                 "at_ms < $1 LIMIT $2) RETURNING seq",
                 request.alertsBeforeMs);
   });
+  // Guard marks are stamped with their message's creation time: those older than the records
+  // name messages that are gone (or about to go), and no guard window reaches back that far.
+  if (pruned && request.recordsBeforeMs > 0) {
+    Result<size_t> marks =
+        pruneGuardMarks(request.recordsBeforeMs, static_cast<int64_t>(request.limit));
+    if (!marks) {
+      return marks.error();
+    }
+    *pruned += *marks;
+  }
+  return pruned;
 }
 
 Result<ReceiptApplied> PgStore::applyReceipt(const std::string& provider,

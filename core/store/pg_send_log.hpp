@@ -15,6 +15,6 @@ struct RecipientColumns {
   std::vector<std::optional<std::string>> addresses;
   std::vector<std::optional<std::string>> messageIds;
 };
-RecipientColumns recipientColumns(const std::vector<NewMessage>& messages);
+RecipientColumns recipientColumns(const std::vector<const NewMessage*>& messages);
 
 }  // namespace notify::core

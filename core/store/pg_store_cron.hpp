@@ -7,7 +7,7 @@ namespace notify::core {
 
 class PgPool;
 
-// Cron state in PostgreSQL, shared by every node (tables of migration 4). The primary key
+// Cron state in PostgreSQL, shared by every node (tables of migration 5). The primary key
 // (job, planned_ms) makes a fire time one run however many nodes plan it; a run is taken with
 // FOR UPDATE SKIP LOCKED under a lease, so one node expands it and another takes over only
 // after that lease expired.
