@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/common/json_writer.hpp"
 
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <algorithm>
+
+#include "core/common/json_reader.hpp"
 
 namespace notify::core {
 
@@ -121,17 +122,21 @@ std::string jsonArrayOf(const std::vector<std::string>& items) {
 
 std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json) {
   std::vector<std::pair<std::string, std::string>> pairs;
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-    // Poco's Object iterates sorted by key; keep the caller-visible order stable that way.
-    for (const auto& [key, value] : *object) {
-      pairs.emplace_back(key, value.convert<std::string>());
-    }
-  } catch (const std::exception&) {
-    pairs.clear();
+  JsonDocument document;
+  if (document.parse(json) || !document.root().isObject()) {
+    return pairs;
   }
+  pairs.reserve(document.root().size());
+  for (JsonMember member : document.root().members()) {
+    pairs.emplace_back(member.key, member.value.text());  // non-strings as their JSON text
+  }
+  sortByKey(pairs);
   return pairs;
+}
+
+void sortByKey(std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 }  // namespace notify::core
