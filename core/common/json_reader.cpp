@@ -6,6 +6,7 @@
 #include <charconv>
 #include <limits>
 
+#include "core/common/json_scan.hpp"
 #include "core/common/utf8.hpp"
 
 namespace notify::core {
@@ -220,7 +221,7 @@ bool JsonParser::escapedString(size_t contentBegin) {
 // pos_ is at the opening quote.
 bool JsonParser::string() {
   size_t begin = ++pos_;
-  while (!atEnd()) {
+  while ((pos_ = plainJsonRun(text_, pos_, true)) < text_.size()) {
     auto c = static_cast<unsigned char>(text_[pos_]);
     if (c == '"') {
       push(JsonKind::kString, begin, pos_ - begin);
@@ -232,10 +233,6 @@ bool JsonParser::string() {
     }
     if (c < 0x20) {
       return fail("control character in string");
-    }
-    if (c < 0x80) {
-      ++pos_;
-      continue;
     }
     size_t n = utf8SequenceLength(text_.substr(pos_));
     if (n == 0) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/common/json_reader.hpp"
+#include "core/common/json_scan.hpp"
 
 namespace notify::core {
 
@@ -12,11 +13,9 @@ void appendJsonString(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
   size_t plain = 0;  // start of the run of characters copied as they are
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = plainJsonRun(text, 0, false); i < text.size();
+       i = plainJsonRun(text, i + 1, false)) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
