@@ -4,15 +4,16 @@
 
 Usage: callgrind_per_message.py CALLGRIND_OUT MESSAGES
 
-Instructions are the profile's total (collect only while the bench runs: start notifyd under
-valgrind with --collect-atstart=no and switch collection on with `callgrind_control -i on`).
-Allocations are the calls made to malloc, calloc, realloc and operator new (all forms), counted
-from the calls= lines of the profile, so no second tool is needed.
+Instructions are the profile's total (instrument only while the bench runs: start notifyd under
+valgrind with --instr-atstart=no, then `callgrind_control -i on PID` before the bench and
+`callgrind_control -i off PID` after it). Allocations are the calls made to malloc, calloc and
+realloc (operator new ends in malloc, so it is not counted again), summed from the calls= lines
+of the profile, so no second tool is needed.
 """
 import re
 import sys
 
-ALLOCATORS = re.compile(r"^(malloc|calloc|realloc|operator new(\[\])?\(.*\))$")
+ALLOCATORS = re.compile(r"^(malloc|calloc|realloc)$")
 
 
 def main(path, messages):
