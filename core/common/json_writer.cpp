@@ -100,8 +100,12 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 }
 
 std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  size_t bytes = 2;
+  for (const auto& [key, value] : pairs) {
+    bytes += key.size() + value.size() + 6;  // two pairs of quotes, a colon and a comma
+  }
   JsonWriter w;
-  w.beginObject();
+  w.reserve(bytes).beginObject();
   for (const auto& [key, value] : pairs) {
     w.key(key).value(value);
   }
@@ -110,8 +114,12 @@ std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string jsonArrayOf(const std::vector<std::string>& items) {
+  size_t bytes = 2;
+  for (const auto& item : items) {
+    bytes += item.size() + 3;
+  }
   JsonWriter w;
-  w.beginArray();
+  w.reserve(bytes).beginArray();
   for (const auto& item : items) {
     w.value(item);
   }

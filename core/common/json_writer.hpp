@@ -32,6 +32,12 @@ class JsonWriter {
     return text.empty() ? *this : key(name).value(text);
   }
 
+  // Room for about bytes of output, so building a known-size document does not regrow.
+  JsonWriter& reserve(size_t bytes) {
+    out_.reserve(bytes);
+    return *this;
+  }
+
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 
