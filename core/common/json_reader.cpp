@@ -446,7 +446,7 @@ std::string_view JsonDocument::contentOf(const Token& token) const {
 }
 
 JsonKind JsonValue::kind() const {
-  return doc_->tokens_[index_].kind;
+  return doc_ == nullptr ? JsonKind::kNull : doc_->tokens_[index_].kind;  // absent: like null
 }
 
 std::string_view JsonValue::text() const {

@@ -46,7 +46,7 @@ class JsonValue {
   JsonValue() = default;
 
   explicit operator bool() const { return doc_ != nullptr; }
-  JsonKind kind() const;
+  JsonKind kind() const;  // kNull for an absent value too; test presence with operator bool
   bool isString() const { return is(JsonKind::kString); }
   bool isNumber() const { return is(JsonKind::kNumber); }
   bool isBool() const { return is(JsonKind::kTrue) || is(JsonKind::kFalse); }
