@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/alerts/alert_engine.hpp"
+#include "core/common/thread_name.hpp"
 
 #include "core/alerts/alert_rule.hpp"
 #include "core/common/ids.hpp"
@@ -30,7 +31,10 @@ AlertEngine::~AlertEngine() {
 }
 
 void AlertEngine::start() {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("alerts");
+    loop();
+  });
 }
 
 void AlertEngine::stop() {

@@ -17,7 +17,10 @@ using Token = JsonDocument::Token;
 class JsonParser {
  public:
   JsonParser(JsonDocument& doc, std::string_view text, const JsonLimits& limits)
-      : doc_(doc), text_(text), maxDepth_(std::min(limits.maxDepth, kStackSize)) {}
+      : doc_(doc),
+        text_(text),
+        maxDepth_(std::min(limits.maxDepth, kStackSize)),
+        refuseDuplicates_(limits.refuseDuplicateKeys) {}
 
   std::optional<JsonError> run();
 
@@ -46,6 +49,7 @@ class JsonParser {
   JsonDocument& doc_;
   std::string_view text_;
   size_t maxDepth_;
+  bool refuseDuplicates_;
   size_t pos_ = 0;
   size_t depth_ = 0;
   bool justOpened_ = false;
@@ -360,7 +364,7 @@ bool JsonParser::closeContainer() {
   token.length = static_cast<uint32_t>(pos_ - token.begin);
   if (token.kind == JsonKind::kObject) {
     lastKey_[depth_ - 1] = kNoKey;
-    if (!uniqueKeys(index)) {
+    if (refuseDuplicates_ && !uniqueKeys(index)) {
       return false;
     }
   }

@@ -17,15 +17,17 @@ namespace notify::core {
 //
 // Strict means RFC 8259 and nothing more: no comments, no trailing commas, no NaN, no leading
 // zeros, strings must be valid UTF-8 (no overlong forms, no encoded surrogates, nothing above
-// U+10FFFF) and \u escapes must pair surrogates. Beyond the grammar it refuses duplicate keys
-// in one object (RFC 7493, I-JSON) so that no two readers of a request can see different
-// values, and nesting deeper than maxDepth, so a hostile frame cannot exhaust the stack or
-// the tape's purpose.
+// U+10FFFF) and \u escapes must pair surrogates. Beyond the grammar it refuses nesting deeper
+// than maxDepth, so a hostile frame cannot exhaust memory or time, and (by default) duplicate
+// keys in one object (RFC 7493, I-JSON), so no two readers of a request can see different values.
 
 enum class JsonKind : uint8_t { kNull, kFalse, kTrue, kNumber, kString, kArray, kObject };
 
 struct JsonLimits {
   size_t maxDepth = 64;
+  // Requests refuse a repeated key; text the daemon stored itself may be read leniently (the
+  // last value wins, as every DOM parser used here before did).
+  bool refuseDuplicateKeys = true;
 };
 
 // Why a text was refused. path names where (e.g. "messages[3].to.phone"), empty at the top.

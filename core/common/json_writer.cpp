@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "core/common/json_reader.hpp"
 #include "core/common/json_scan.hpp"
 
 namespace notify::core {
@@ -125,20 +124,6 @@ std::string jsonArrayOf(const std::vector<std::string>& items) {
   }
   w.endArray();
   return w.take();
-}
-
-std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  JsonDocument document;
-  if (document.parse(json) || !document.root().isObject()) {
-    return pairs;
-  }
-  pairs.reserve(document.root().size());
-  for (JsonMember member : document.root().members()) {
-    pairs.emplace_back(member.key, member.value.text());  // non-strings as their JSON text
-  }
-  sortByKey(pairs);
-  return pairs;
 }
 
 void sortByKey(std::vector<std::pair<std::string, std::string>>& pairs) {

@@ -58,12 +58,13 @@ void appendJsonString(std::string& out, std::string_view text);
 std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>& pairs);
 std::string jsonArrayOf(const std::vector<std::string>& items);
 
-// Reads back what jsonObjectOf wrote (a flat object of strings), sorted by key; a value that is
-// not a string comes back as its JSON text. Malformed input gives {}.
+// Reads back what jsonObjectOf wrote (a flat object of strings; numbers, booleans and null are
+// read as their text, null as ""), sorted by key, a repeated key keeping its last value.
+// Malformed input gives {}. In flat_json.cpp, on the JSON reader of json_reader.hpp.
 std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json);
 
-// Sorts name/value pairs by name: the order the maps of a request and of a stored message have
-// always been read in (they were std::maps once).
+// Sorts name/value pairs with distinct names by name: the order the maps of a request and of a
+// stored message have always been read in (they were std::maps once).
 void sortByKey(std::vector<std::pair<std::string, std::string>>& pairs);
 
 }  // namespace notify::core

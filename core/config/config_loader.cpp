@@ -8,6 +8,7 @@
 #include "core/common/process_clock.hpp"
 #include "core/config/guard_reader.hpp"
 #include "core/config/key_check.hpp"
+#include "core/guards/phone_number.hpp"
 #include "core/config/route_reader.hpp"
 #include "core/config/secret_resolver.hpp"
 #include "core/config/template_reader.hpp"
@@ -182,7 +183,7 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
             [&](const std::string& name, const toml::table& t, const std::string& path) {
               checkKnownKeys(t, path,
                              {"token", "owner", "rate_limits", "admin", "templates", "channels",
-                              "daily_quota"},
+                              "daily_quota", "default_country_code"},
                              errors);
               AppConfig app;
               app.name = name;
@@ -197,6 +198,12 @@ void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& error
               r.strings("templates", app.templates);
               r.strings("channels", app.channels);
               r.integer("daily_quota", app.dailyQuota, 0, INT64_MAX);
+              r.string("default_country_code", app.defaultCountryCode);
+              if (!app.defaultCountryCode.empty() && !isCountryCallingCode(app.defaultCountryCode)) {
+                errors.add(t.source(), path + ".default_country_code",
+                           "must be a country calling code: 1 to 3 digits without + or a "
+                           "leading 0 (e.g. \"86\"), not \"" + app.defaultCountryCode + "\"");
+              }
               if (!reference.empty()) {
                 Result<std::string> token = secrets.resolve(reference);
                 if (!token) {

@@ -82,6 +82,7 @@ struct AppConfig {
   std::vector<std::string> templates;   // allowed templates; empty: any
   std::vector<std::string> channels;    // allowed channels; empty: any
   int64_t dailyQuota = 0;               // messages stored per day (default zone); 0: no quota
+  std::string defaultCountryCode;       // "86": national phone numbers become +86…; "": refused
   toml::source_region source;           // where it is configured, for later checks
 };
 

@@ -8,6 +8,7 @@
 #include "core/common/json_writer.hpp"
 #include "core/common/log.hpp"
 #include "core/common/process_clock.hpp"
+#include "core/common/thread_name.hpp"
 #include "core/templates/content_renderer.hpp"
 
 namespace notify::core {
@@ -49,9 +50,15 @@ Dispatcher::~Dispatcher() {
 
 void Dispatcher::start() {
   for (int i = 0; i < lane_.workers; ++i) {
-    workers_.emplace_back([this] { workerLoop(); });
+    workers_.emplace_back([this] {
+      nameThisThread("send-" + lane_.name);
+      workerLoop();
+    });
   }
-  claimer_ = std::thread([this] { claimLoop(); });
+  claimer_ = std::thread([this] {
+    nameThisThread("claim-" + lane_.name);
+    claimLoop();
+  });
 }
 
 void Dispatcher::stop() {
@@ -81,19 +88,26 @@ void Dispatcher::wake() {
   claimerWake_.notify_one();
 }
 
+bool Dispatcher::needsClaim() const {
+  // Claim only what the workers can start soon, so leases do not run out in our queue; and
+  // refill only once the queue ran low, so that a busy lane claims in batches, not one message
+  // per finished send.
+  return queue_.size() + busyWorkers_ < capacity() && queue_.size() <= refillLevel();
+}
+
 void Dispatcher::claimLoop() {
-  const size_t capacity = static_cast<size_t>(lane_.workers) * 2;
   for (;;) {
     size_t free;
     {
       std::unique_lock lock(mutex_);
-      // Claim only what the workers can start soon, so leases do not run out in our queue.
-      claimerWake_.wait(lock, [&] { return stopping_ || queue_.size() + busyWorkers_ < capacity; });
+      claimerWaiting_ = true;
+      claimerWake_.wait(lock, [&] { return stopping_ || needsClaim(); });
+      claimerWaiting_ = false;
       if (stopping_) {
         return;
       }
       wakeRequested_ = false;
-      free = capacity - queue_.size() - busyWorkers_;
+      free = capacity() - queue_.size() - busyWorkers_;
     }
     const DispatchConfig dispatch = runtime_.get()->config->dispatch;
     size_t limit = std::min(free, static_cast<size_t>(dispatch.claimBatch));
@@ -111,7 +125,11 @@ void Dispatcher::claimLoop() {
         queue_.push_back(std::move(message));
       }
     }
-    workAvailable_.notify_all();
+    // One wake-up per message: waking every idle worker for a single message costs a context
+    // switch each for nothing.
+    for (size_t i = 0; i < count; ++i) {
+      workAvailable_.notify_one();
+    }
     if (count == limit) {
       continue;  // there may be more due right now
     }
@@ -146,11 +164,15 @@ void Dispatcher::workerLoop() {
       ++busyWorkers_;
     }
     deliver(message);
+    bool wakeClaimer;
     {
       std::lock_guard lock(mutex_);
       --busyWorkers_;
+      wakeClaimer = claimerWaiting_ && needsClaim();
     }
-    claimerWake_.notify_one();
+    if (wakeClaimer) {
+      claimerWake_.notify_one();
+    }
   }
 }
 

@@ -60,6 +60,11 @@ class Dispatcher {
   OutboundMessage outboundOf(const ClaimedMessage& message, const std::string& provider,
                              const DaemonConfig& config) const;
   void waitForWork(std::optional<int64_t> nextReadyMs);
+  // How many claimed messages the lane holds at most (queued plus being sent), and the queue
+  // length at which the claimer refills it. needsClaim() is called with mutex_ held.
+  size_t capacity() const { return static_cast<size_t>(lane_.workers) * 2; }
+  size_t refillLevel() const { return static_cast<size_t>(lane_.workers) / 2; }
+  bool needsClaim() const;
   // Counts the verdict (when metrics are on) and hands it to the committer.
   void submit(const ClaimedMessage& message, Transition next);
 
@@ -78,6 +83,7 @@ class Dispatcher {
   std::deque<ClaimedMessage> queue_;
   size_t busyWorkers_ = 0;
   bool wakeRequested_ = false;
+  bool claimerWaiting_ = false;  // the claimer sleeps in claimLoop (not in waitForWork)
   bool stopping_ = false;
   std::thread claimer_;
   std::vector<std::thread> workers_;

@@ -77,7 +77,9 @@ Result<void> checkRecipients(const ChannelConfig& channel, const KeyValues& to) 
   for (const auto& [kind, address] : to) {
     if (kind == "phone" && !isE164Phone(address)) {
       return makeError("invalid_recipient",
-                       "'to.phone' must be an E.164 phone number (+ and 8-15 digits)", "to.phone");
+                       "'to.phone' must be an E.164 phone number (+ and 8-15 digits); for "
+                       "national numbers set the app's default_country_code",
+                       "to.phone");
     }
     if (kind == "email" && !isEmailAddress(address)) {
       return makeError("invalid_recipient", "'to.email' must be an email address", "to.email");

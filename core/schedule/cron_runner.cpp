@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/schedule/cron_runner.hpp"
+#include "core/common/thread_name.hpp"
 
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
@@ -93,7 +94,10 @@ CronRunner::~CronRunner() {
 }
 
 void CronRunner::start() {
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    nameThisThread("cron");
+    loop();
+  });
 }
 
 void CronRunner::stop() {

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/common/log.hpp"
+#include "core/common/thread_name.hpp"
 
 namespace notify::core {
 namespace {
@@ -23,7 +24,10 @@ GroupCommitter::~GroupCommitter() {
 }
 
 void GroupCommitter::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("committer");
+    run();
+  });
 }
 
 void GroupCommitter::stop() {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/pg_listener.hpp"
+#include "core/common/thread_name.hpp"
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -21,7 +22,10 @@ constexpr int kMaxBackoffMs = 5000;
 
 PgListener::PgListener(std::string conninfo, std::string channel)
     : conninfo_(std::move(conninfo)), channel_(std::move(channel)) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("pg-listen");
+    run();
+  });
 }
 
 PgListener::~PgListener() {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/retention.hpp"
+#include "core/common/thread_name.hpp"
 
 #include "core/common/log.hpp"
 
@@ -20,7 +21,10 @@ Retention::~Retention() {
 }
 
 void Retention::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("retention");
+    run();
+  });
 }
 
 void Retention::stop() {

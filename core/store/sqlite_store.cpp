@@ -191,6 +191,35 @@ CREATE TABLE IF NOT EXISTS alert_history (
     ");",
 };
 
+// For transactions that acknowledge nothing to a caller (claims, dispatcher outcomes) on a store
+// that otherwise syncs every commit: they are appended to the WAL without an fsync of their own.
+// A crash of notifyd loses nothing (the OS holds the write); a crash of the machine may lose the
+// last of them, which then means the message is claimed and sent again (at-least-once, as after
+// any crash). WAL frames are recovered in order, so the next synced commit (an ingest ack) makes
+// everything before it durable. Set before BEGIN, restored after the commit.
+class RelaxedCommit {
+ public:
+  RelaxedCommit(SqliteDb& db, bool active) : db_(db), active_(active) {
+    if (active_) {
+      db_.exec("PRAGMA synchronous=NORMAL");
+    }
+  }
+  ~RelaxedCommit() {
+    if (active_) {
+      try {
+        db_.exec("PRAGMA synchronous=FULL");
+      } catch (const std::exception&) {  // the connection is unusable anyway; the next use says so
+      }
+    }
+  }
+  RelaxedCommit(const RelaxedCommit&) = delete;
+  RelaxedCommit& operator=(const RelaxedCommit&) = delete;
+
+ private:
+  SqliteDb& db_;
+  bool active_;
+};
+
 // Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
 // number every kPruneEveryWrites writes, so the table does not grow without end.
 constexpr int64_t kGuardMarkHorizonMs = 31LL * 86400000;
@@ -470,6 +499,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
   std::lock_guard lock(writeMutex_);
   try {
     Statements& s = *statements_;
+    RelaxedCommit relaxed(*writer_, synchronousFull_ && batch.inserts.empty());
     SqliteTransaction tx(*writer_);
     std::vector<InsertOutcome> outcomes;
     outcomes.reserve(batch.inserts.size());
@@ -508,16 +538,17 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
   std::lock_guard lock(writeMutex_);
   try {
     Statements& s = *statements_;
+    RelaxedCommit relaxed(*writer_, synchronousFull_);
     SqliteTransaction tx(*writer_);
     std::vector<ClaimedMessage> claimed;
     std::vector<std::string> expiredOwners;
     const int64_t nowMs = request.nowMs;
     SqliteStatement& select = request.lane.empty() ? s.selectReady : s.selectReadyInLane;
-    int column = 1;
+    const int first = request.lane.empty() ? 1 : 2;  // the lane, when given, is parameter 1
     if (!request.lane.empty()) {
-      select.bind(column++, request.lane);
+      select.bind(1, request.lane);
     }
-    select.bind(column++, nowMs).bind(column, static_cast<int64_t>(request.limit));
+    select.bind(first, nowMs).bind(first + 1, static_cast<int64_t>(request.limit));
     while (select.step()) {
       ClaimedMessage m;
       m.id = select.text(0);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/transport/zmq_server.hpp"
+#include "core/common/thread_name.hpp"
 
 #include <sstream>
 
@@ -47,7 +48,10 @@ void ZmqServer::start() {
   replyPush_.set(zmq::sockopt::sndhwm, 0);
   replyPush_.set(zmq::sockopt::linger, 0);
   replyPush_.connect(replyEndpoint_);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    nameThisThread("ingress");
+    run();
+  });
 }
 
 void ZmqServer::stop() {

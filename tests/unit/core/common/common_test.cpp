@@ -182,6 +182,34 @@ TEST(JsonWriter, MalformedObjectReadsAsEmpty) {
   EXPECT_TRUE(parseJsonObjectOfStrings("").empty());
 }
 
+TEST(FlatJson, EscapesAndUnicodeRoundTrip) {
+  KeyValues pairs = {{"body", "line1\nline2\t\"quoted\" back\\slash \x01"},
+                     {"name", "\xE5\xBC\xA0\xE4\xB8\x89 \xF0\x9F\x98\x80"}};
+  EXPECT_EQ(parseJsonObjectOfStrings(jsonObjectOf(pairs)), pairs);
+  EXPECT_EQ(parseJsonObjectOfStrings(R"({"e":"\u00e9\ud83d\ude00\/"})"),
+            (KeyValues{{"e", "\xC3\xA9\xF0\x9F\x98\x80/"}}));
+}
+
+TEST(FlatJson, ScalarsReadAsTheirTextAndNullAsEmpty) {
+  EXPECT_EQ(parseJsonObjectOfStrings(R"( { "n" : -1.5e3 , "t":true, "f":false, "z":null } )"),
+            (KeyValues{{"f", "false"}, {"n", "-1.5e3"}, {"t", "true"}, {"z", ""}}));
+}
+
+TEST(FlatJson, ARepeatedKeyKeepsItsLastValue) {
+  EXPECT_EQ(parseJsonObjectOfStrings(R"({"b":"1","a":"x","b":"2"})"),
+            (KeyValues{{"a", "x"}, {"b", "2"}}));
+}
+
+TEST(FlatJson, AnythingButAFlatObjectReadsAsEmpty) {
+  for (const char* bad : {R"({"a":{"b":"c"}})", R"({"a":["x"]})", R"({"a":"x",})", R"({"a" "x"})",
+                          R"({"a":"x"} extra)", R"({"a":"\ud800"})", R"({"a":"\udc00x"})",
+                          R"({"a":"\q"})", R"({"a":01x})", "{\"a\":\"tab\there\"}",
+                          R"({"a":"unterminated)", R"({"a":tru})", R"({"a":-})"}) {
+    EXPECT_TRUE(parseJsonObjectOfStrings(bad).empty()) << bad;
+  }
+  EXPECT_TRUE(parseJsonObjectOfStrings("{ }").empty());
+}
+
 // --- maskAddress -------------------------------------------------------------------------------
 
 TEST(MaskAddress, MasksPhoneNumbersKeepingPrefixAndLastFour) {

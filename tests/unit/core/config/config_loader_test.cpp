@@ -231,6 +231,16 @@ TEST_F(ConfigLoaderTest, EmptySecretIsRefused) {
                   "apps.demo.token: resolves to an empty token");
 }
 
+TEST_F(ConfigLoaderTest, DefaultCountryCodeIsACallingCode) {
+  std::string app = "[apps.demo]\ntoken = \"file:secrets/app.token\"\n";
+  DaemonConfig ok =
+      parse(app + "default_country_code = \"86\"\n" + kProviders + kChannels + kTemplates);
+  EXPECT_EQ(ok.apps.at("demo").defaultCountryCode, "86");
+  EXPECT_CONTAINS(
+      errorsOf(app + "default_country_code = \"+86\"\n" + kProviders + kChannels + kTemplates),
+      "apps.demo.default_country_code: must be a country calling code");
+}
+
 TEST_F(ConfigLoaderTest, TemplateUsingUndeclaredVariableIsReported) {
   std::string errors = errorsOf(kApps + kProviders + kChannels + R"(
 [templates.welcome]

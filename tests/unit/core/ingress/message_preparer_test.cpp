@@ -33,6 +33,8 @@ TemplateContent contentOf(std::string subject, std::string body, KeyValues attrs
 std::shared_ptr<const DaemonConfig> makeConfig() {
   auto c = std::make_shared<DaemonConfig>();
   c->apps["demo"] = AppConfig{"demo", "demo-secret", "team"};
+  c->apps["cn"] = AppConfig{"cn", "cn-secret", "team"};
+  c->apps["cn"].defaultCountryCode = "86";
   c->channels["im"] = ChannelConfig{"im", "", {"outbox"}, "", nullptr};
   c->channels["email"] = ChannelConfig{"email", "email", {"outbox"}, "", nullptr};
   c->channels["sms"] = ChannelConfig{"sms", "phone", {"outbox"}, "", nullptr};
@@ -113,6 +115,20 @@ TEST_F(MessagePreparerTest, RendersAndFillsTheMessage) {
   EXPECT_EQ(m->idempotencyKey, "k-1");
   EXPECT_EQ(m->createdMs, kNow);
   EXPECT_EQ(m->sendAtMs, 0);
+}
+
+TEST_F(MessagePreparerTest, NationalPhoneNumbersNeedTheAppsCountryCode) {
+  SendRequest r =
+      request("code", {{"phone", "137 1111 2222"}}, {{"code", "123456"}, {"minutes", "5"}});
+  r.channel = "sms";
+  Error e = refused(r);
+  EXPECT_EQ(e.code, "invalid_recipient");
+  EXPECT_EQ(e.field, "to.phone");
+  EXPECT_NE(e.message.find("default_country_code"), std::string::npos) << e.message;
+
+  Result<NewMessage> m = preparer_.prepare("cn", r, "\"r-1\"", "", kNow);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(parseJsonObjectOfStrings(m->toJson), (KeyValues{{"phone", "+8613711112222"}}));
 }
 
 TEST_F(MessagePreparerTest, IdsAreFreshUuidV7) {
