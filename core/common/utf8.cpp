@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/common/utf8.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace notify::core {
 
 size_t utf8SequenceLength(std::string_view text) {
@@ -47,6 +50,22 @@ bool isValidUtf8(std::string_view text) {
     text.remove_prefix(n);
   }
   return true;
+}
+
+size_t utf8CodePointCount(std::string_view text) {
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  size_t continuations = 0;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    // Bit 7 set and bit 6 clear, per byte.
+    continuations += static_cast<size_t>(std::popcount(word & ~(word << 1) & kHighs));
+  }
+  for (; i < text.size(); ++i) {
+    continuations += (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80 ? 1 : 0;
+  }
+  return text.size() - continuations;
 }
 
 void appendUtf8(std::string& out, uint32_t codePoint) {

@@ -239,5 +239,19 @@ TEST(Utf8, SequenceLengthFollowsTheUnicodeTable) {
   }
 }
 
+TEST(Utf8, CodePointCountMatchesAByteByByteCount) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) {
+    text += i % 3 == 0 ? "a" : (i % 3 == 1 ? "\xC3\xA9" : "\xF0\x9F\x98\x80");
+    size_t expected = 0;
+    for (char c : text) {
+      expected += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    EXPECT_EQ(utf8CodePointCount(text), expected) << i;
+  }
+  EXPECT_EQ(utf8CodePointCount(""), 0u);
+  EXPECT_EQ(utf8CodePointCount("\xE5\xBC\xA0\xE4\xB8\x89" "abcdefgh"), 10u);
+}
+
 }  // namespace
 }  // namespace notify::core
