@@ -83,6 +83,10 @@ void setJsonLogLines(bool json) {
   logger().setChannel(channelWith(json ? "%t" : "%Y-%m-%dT%H:%M:%S.%iZ %p %t"));
 }
 
+bool logEnabled(LogLevel level) {
+  return logger().is(toPriority(level));
+}
+
 void setLogLevel(LogLevel level) {
   logger().setLevel(toPriority(level));
 }

@@ -12,6 +12,8 @@ enum class LogLevel { kDebug, kInfo, kWarn, kError };
 // recipients (maskAddress) and never pass secrets. Thread-safe.
 void logLine(LogLevel level, std::string_view component, std::string_view text);
 void setLogLevel(LogLevel level);
+// Whether a line of this level would be written: check it before building an expensive text.
+bool logEnabled(LogLevel level);
 // false (default): "TIME Priority component: text"; true: one JSON object per line with
 // ts, level, component and msg.
 void setJsonLogLines(bool json);

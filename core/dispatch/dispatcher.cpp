@@ -228,8 +228,10 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
              "configuration problem: " + outcome.providerCode + " " + outcome.detail);
   }
   Transition next = decideNext(message, outcome, providerName, plugin, retry_, clock_(), jitter());
-  logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
-                             providerName + ": " + stateName(next.state));
+  if (logEnabled(LogLevel::kDebug)) {
+    logDebug("dispatcher", message.id + " attempt " + std::to_string(message.attempt) + " via " +
+                               providerName + ": " + stateName(next.state));
+  }
   submit(message, std::move(next));
 }
 

@@ -131,7 +131,7 @@ void MetricsRegistry::declare(const std::string& name, Kind kind, const std::str
   families_.try_emplace(name, Family{kind, help, std::move(labels), std::move(bounds), {}});
 }
 
-MetricsRegistry::Series& MetricsRegistry::series(const std::string& name, Kind kind,
+MetricsRegistry::Series& MetricsRegistry::series(std::string_view name, Kind kind,
                                                  const LabelValues& labels) {
   {
     std::shared_lock lock(mutex_);
@@ -146,11 +146,11 @@ MetricsRegistry::Series& MetricsRegistry::series(const std::string& name, Kind k
   std::unique_lock lock(mutex_);
   auto family = families_.find(name);
   if (family == families_.end() || family->second.kind != kind) {
-    throw std::logic_error("metric " + name + " is not declared as a " +
+    throw std::logic_error("metric " + std::string(name) + " is not declared as a " +
                            typeName(static_cast<int>(kind)));
   }
   if (labels.size() != family->second.labels.size()) {
-    throw std::logic_error("metric " + name + " takes " +
+    throw std::logic_error("metric " + std::string(name) + " takes " +
                            std::to_string(family->second.labels.size()) + " labels");
   }
   auto [it, inserted] = family->second.series.try_emplace(labels);
@@ -170,15 +170,15 @@ MetricsRegistry::Series& MetricsRegistry::series(const std::string& name, Kind k
   return it->second;
 }
 
-Counter& MetricsRegistry::counter(const std::string& name, const LabelValues& labels) {
+Counter& MetricsRegistry::counter(std::string_view name, const LabelValues& labels) {
   return *series(name, Kind::kCounter, labels).counter;
 }
 
-Gauge& MetricsRegistry::gauge(const std::string& name, const LabelValues& labels) {
+Gauge& MetricsRegistry::gauge(std::string_view name, const LabelValues& labels) {
   return *series(name, Kind::kGauge, labels).gauge;
 }
 
-Histogram& MetricsRegistry::histogram(const std::string& name, const LabelValues& labels) {
+Histogram& MetricsRegistry::histogram(std::string_view name, const LabelValues& labels) {
   return *series(name, Kind::kHistogram, labels).histogram;
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace notify::core {
@@ -70,9 +71,9 @@ class MetricsRegistry {
 
   // The series of a declared family; throws std::logic_error for an undeclared family or a wrong
   // number of labels (a programming error, found by the first test that touches it).
-  Counter& counter(const std::string& name, const LabelValues& labels);
-  Gauge& gauge(const std::string& name, const LabelValues& labels);
-  Histogram& histogram(const std::string& name, const LabelValues& labels);
+  Counter& counter(std::string_view name, const LabelValues& labels);
+  Gauge& gauge(std::string_view name, const LabelValues& labels);
+  Histogram& histogram(std::string_view name, const LabelValues& labels);
 
   // Runs before every exposition: refreshes gauges that are read from elsewhere (the store,
   // the circuit breakers).
@@ -98,10 +99,10 @@ class MetricsRegistry {
 
   void declare(const std::string& name, Kind kind, const std::string& help,
                std::vector<std::string> labels, std::vector<double> bounds);
-  Series& series(const std::string& name, Kind kind, const LabelValues& labels);
+  Series& series(std::string_view name, Kind kind, const LabelValues& labels);
 
   std::shared_mutex mutex_;
-  std::map<std::string, Family> families_;
+  std::map<std::string, Family, std::less<>> families_;  // found by string_view: no copy per call
   std::mutex collectMutex_;
   std::vector<std::function<void(MetricsRegistry&)>> collectors_;
 };

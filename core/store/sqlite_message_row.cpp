@@ -21,6 +21,11 @@ MessageRecord readMessageRow(SqliteStatement& q) {
   r.toJson = q.text(13);
   r.owner = q.text(14);
   r.businessLine = q.text(15);
+  if (std::optional<MessageState> first = parseState(q.text(16))) {
+    const std::string actor = "app:" + r.app;
+    r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
+    r.events.push_back({r.createdMs, *first, actor, "", "", q.text(17)});
+  }
   return r;
 }
 

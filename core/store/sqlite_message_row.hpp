@@ -11,9 +11,10 @@ namespace notify::core {
 inline constexpr const char* kMessageRecordColumns =
     "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
     "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
-    "m.owner, m.business_line";
+    "m.owner, m.business_line, m.first_state, m.first_detail";
 
-// The record at the statement's current row (its events are not read here).
+// The record at the statement's current row. Its events are not read here, except the two a
+// sendable message's row implies ("accepted" and its first state, see first_state).
 MessageRecord readMessageRow(SqliteStatement& q);
 
 }  // namespace notify::core

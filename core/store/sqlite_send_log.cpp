@@ -49,17 +49,16 @@ class Filter {
 
 }  // namespace
 
-std::vector<MessageEvent> SqliteStore::eventsOf(const std::string& id) {
+void SqliteStore::appendEvents(MessageRecord& r) {
   SqliteStatement events(reader_->handle(),
                          "SELECT at_ms, state, actor, provider, code, detail FROM events "
                          "WHERE message_id = ? ORDER BY rowid");
-  events.bind(1, id);
-  std::vector<MessageEvent> out;
+  events.bind(1, r.id);
+  std::vector<MessageEvent>& out = r.events;
   while (events.step()) {
     out.push_back({events.integer(0), parseState(events.text(1)).value_or(MessageState::kAccepted),
                    events.text(2), events.text(3), events.text(4), events.text(5)});
   }
-  return out;
 }
 
 Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery& query) {
@@ -92,7 +91,7 @@ Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery&
     }
     q.reset();
     for (auto& r : records) {
-      r.events = eventsOf(r.id);
+      appendEvents(r);
     }
     return records;
   } catch (const std::exception& e) {

@@ -65,8 +65,9 @@ class SqliteStore : public MessageStore, public CronStore {
 
   void open();
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
-  // The events of one message, oldest first; callers hold readMutex_.
-  std::vector<MessageEvent> eventsOf(const std::string& id);
+  // Appends the stored events of the record's message, oldest first, after the ones its row
+  // implies (readMessageRow); callers hold readMutex_.
+  void appendEvents(MessageRecord& record);
 
   std::filesystem::path path_;
   bool synchronousFull_;

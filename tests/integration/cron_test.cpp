@@ -343,6 +343,65 @@ list = "vips"
   EXPECT_NE(bodies.find("Hi Bo, you owe 0.00"), std::string::npos) << bodies;  // job default
 }
 
+// An operator uploads the list from a CSV file with notifyctl: a bad row stops the upload before
+// anything is sent; a good file replaces the list in batches and the job expands all of it.
+TEST_F(CronTest, NotifyctlPushesACsvFileAsTheList) {
+  SharedClock clock("2026-06-01T08:00:00+08:00", 1);
+  start(clock, R"(
+[cron.vip]
+schedule = "0 0 1 1 *"
+app = "test"
+template = "bill"
+
+[cron.vip.audience]
+recipient = "user"
+list = "vips"
+)");
+  auto ctl = [&](const std::string& args) {
+    return runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
+                      endpointFor(port_) + " --app test --token test-token " + args);
+  };
+  dir_.write("bad.csv", "user,name,amount\nv1,Ann,1.00\nv2,Bo\n");
+  CommandResult bad = ctl("audience push vips --recipient user --file " +
+                          (dir_.path() / "bad.csv").string());
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_NE(bad.output.find("line 3: has 2 fields, the header has 3"), std::string::npos)
+      << bad.output;
+  EXPECT_NE(bad.output.find("nothing was pushed"), std::string::npos) << bad.output;
+
+  std::string csv = "to.user,name,amount\n";
+  for (int i = 0; i < 5; ++i) {
+    csv += "v" + std::to_string(i) + ",\"Name, " + std::to_string(i) + "\",1.0" +
+           std::to_string(i) + "\n";
+  }
+  dir_.write("vips.csv", csv);
+  CommandResult pushed =
+      ctl("audience push vips --batch 2 --file " + (dir_.path() / "vips.csv").string());
+  ASSERT_EQ(pushed.status, 0) << pushed.output;
+  EXPECT_NE(pushed.output.find("pushed 5 rows to list 'vips'; it now holds 5 rows"),
+            std::string::npos)
+      << pushed.output;
+  // Pushed again it replaces the list rather than growing it; --append adds.
+  EXPECT_NE(ctl("audience push vips --file " + (dir_.path() / "vips.csv").string())
+                .output.find("it now holds 5 rows"),
+            std::string::npos);
+  EXPECT_NE(ctl("audience push vips --append --file " + (dir_.path() / "vips.csv").string())
+                .output.find("it now holds 10 rows"),
+            std::string::npos);
+  ASSERT_EQ(ctl("audience push vips --file " + (dir_.path() / "vips.csv").string()).status, 0);
+
+  ASSERT_TRUE(op("cron_run_now", R"(,"job":"vip")")->getValue<bool>("ok"));
+  Object::Ptr run = waitForRun("vip", finished);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->getValue<int>("accepted"), 5);
+  ASSERT_TRUE(receiver_.waitFor(5, 5000));
+  std::string bodies;
+  for (const auto& hook : receiver_.received()) {
+    bodies += hook.body;
+  }
+  EXPECT_NE(bodies.find("Hi Name, 3, you owe 1.03"), std::string::npos) << bodies;
+}
+
 TEST_F(CronTest, NotifyctlListsRunsAndControlsJobs) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
   start(clock, inlineJob("daily", "30 9 * * MON-FRI", "Asia/Shanghai"));

@@ -141,6 +141,15 @@ Poco::JSON::Object::Ptr cronRequest(const std::string& op, const Credentials& cr
   return object;
 }
 
+Poco::JSON::Object::Ptr audiencePushRequest(const Credentials& credentials, const std::string& list,
+                                            bool replace, Poco::JSON::Array::Ptr rows) {
+  auto object = request("audience_push", credentials);
+  object->set("list", list);
+  object->set("replace", replace);
+  object->set("rows", rows);
+  return object;
+}
+
 std::string toJson(const Poco::Dynamic::Var& value) {
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(value, out);

@@ -2,6 +2,7 @@
 // one authority on what is valid, so nothing here second-guesses it.
 #pragma once
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <optional>
@@ -68,6 +69,10 @@ Poco::JSON::Object::Ptr cancelRequest(const Credentials& credentials, const Canc
 // cron_list (job empty), cron_run_now, cron_pause, cron_resume, cron_runs, cron_cancel.
 Poco::JSON::Object::Ptr cronRequest(const std::string& op, const Credentials& credentials,
                                     const std::string& job, std::optional<int> limit = {});
+
+// audience_push: rows ({"to": {...}, "vars": {...}}) for the app's list; replace empties it first.
+Poco::JSON::Object::Ptr audiencePushRequest(const Credentials& credentials, const std::string& list,
+                                            bool replace, Poco::JSON::Array::Ptr rows);
 
 // Compact JSON for the wire, of an object or of any JSON value.
 std::string toJson(const Poco::Dynamic::Var& value);

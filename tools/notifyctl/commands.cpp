@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tools/client/requests.hpp"
+#include "tools/notifyctl/audience_push.hpp"
 
 namespace notify::tools::ctl {
 namespace {
@@ -218,6 +219,7 @@ std::string usageText() {
              "  cron run-now|pause|resume|cancel NAME\n"
              "                     run a job now; stop or restart its schedule (and a run in\n"
              "                     progress); cancel its pending or running run\n"
+             ) + audienceUsageText() + std::string(
              "  ping               is the daemon there, and which version\n"
              "  plugins            loaded and refused plugins, configured providers\n"
              "  dlq list|replay [--id ID] [--template T] [--since RFC3339] [--until RFC3339]\n"

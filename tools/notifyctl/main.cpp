@@ -8,6 +8,7 @@
 #include "tools/client/dealer_client.hpp"
 #include "tools/client/replies.hpp"
 #include "tools/client/requests.hpp"
+#include "tools/notifyctl/audience_push.hpp"
 #include "tools/notifyctl/commands.hpp"
 #include "tools/notifyctl/ops_commands.hpp"
 #include "tools/notifyctl/render.hpp"
@@ -50,6 +51,9 @@ int main(int argc, char** argv) {
     if (help) {
       std::cout << tools::ctl::usageText() << '\n' << tools::ctl::opsUsageText();
       return client::kExitOk;
+    }
+    if (!rest.empty() && rest.front() == "audience") {
+      return tools::ctl::runAudienceCommand({rest.begin() + 1, rest.end()}, options);
     }
     if (!rest.empty() && tools::ctl::isOpsCommand(rest.front())) {
       return tools::ctl::runOpsCommand(rest, options.json);

@@ -63,6 +63,8 @@ TEST(SqliteStore, UpgradesAVersionOneDatabase) {
         " code TEXT NOT NULL, detail TEXT NOT NULL);"
         "INSERT INTO messages VALUES ('old-1','a','t','c','{}','{}','{}','','b','[]','',NULL,"
         " 'queued','','',0,5,5,5,NULL);"
+        "INSERT INTO events VALUES ('old-1',5,'accepted','app:a','','','');"
+        "INSERT INTO events VALUES ('old-1',5,'queued','app:a','','','');"
         "PRAGMA user_version=1;");
   }
   core::SqliteStore store(file, true);
@@ -72,6 +74,16 @@ TEST(SqliteStore, UpgradesAVersionOneDatabase) {
   ASSERT_EQ(claimed->size(), 1u);
   EXPECT_EQ(claimed->front().id, "old-1");
   EXPECT_EQ(claimed->front().lane, "default");
+  // Its stored events are read as they are: none is implied twice by the newer row layout.
+  auto found = store.find("old-1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  std::vector<core::MessageState> states;
+  for (const auto& e : (*found)->events) {
+    states.push_back(e.state);
+  }
+  EXPECT_EQ(states, (std::vector<core::MessageState>{core::MessageState::kAccepted,
+                                                     core::MessageState::kQueued,
+                                                     core::MessageState::kSending}));
 }
 
 // Not yet in the shared contract: PgStore does not keep send_at (a scheduled message's age
