@@ -9,9 +9,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/config/daemon_config.hpp"
-#include "core/dispatch/provider_guards.hpp"
-#include "core/plugin/provider_set.hpp"
+#include "core/alerts/alert_rule.hpp"
+#include "core/daemon/runtime.hpp"
 #include "core/store/message_store.hpp"
 
 namespace notify::core {
@@ -19,13 +18,14 @@ namespace notify::core {
 // Evaluates the [alerts.*] rules every [ops] alert_interval_ms on its own thread. A rule that
 // starts firing is recorded in the alert history and sent through its `notify` provider (at
 // most once per cool-down); when it stops firing, a "resolved" message follows. A failed alert
-// send is logged and tried again at the next round.
+// send is logged and tried again at the next round. Each round reads the current runtime, so a
+// reload changes the rules, the interval and the providers alerts go through; a rule keeps its
+// state across reloads by name, and a removed rule is forgotten.
 class AlertEngine {
  public:
   using Clock = std::function<int64_t()>;
 
-  AlertEngine(std::shared_ptr<const DaemonConfig> config, MessageStore& store,
-              std::shared_ptr<const ProviderSet> providers, ProviderGuards& guards, Clock clock);
+  AlertEngine(const RuntimeHolder& runtime, MessageStore& store, Clock clock);
   ~AlertEngine();
   AlertEngine(const AlertEngine&) = delete;
   AlertEngine& operator=(const AlertEngine&) = delete;
@@ -44,13 +44,15 @@ class AlertEngine {
 
   void loop();
   int64_t deadLettersAt(int64_t sinceMs) const;
+  // What rule looks at besides the gauges; false when the store cannot tell.
+  bool gatherInputs(const Runtime& runtime, const AlertRuleConfig& rule, AlertInputs& in);
+  // Today's usage of every app with a daily quota.
+  Result<std::vector<QuotaUsage>> quotaUsage(const DaemonConfig& config, int64_t nowMs);
   // Sends the alert text through the rule's provider; true when the provider took it.
-  bool notify(const AlertRuleConfig& rule, const std::string& subject, const std::string& body);
+  bool notify(const ProviderSet& providers, const AlertRuleConfig& rule, const std::string& body);
 
-  std::shared_ptr<const DaemonConfig> config_;
+  const RuntimeHolder& runtime_;
   MessageStore& store_;
-  std::shared_ptr<const ProviderSet> providers_;
-  ProviderGuards& guards_;
   Clock clock_;
   std::map<std::string, RuleState> states_;
   std::deque<std::pair<int64_t, int64_t>> deadLetterSamples_;  // (time, count), oldest first

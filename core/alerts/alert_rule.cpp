@@ -52,6 +52,27 @@ std::optional<AlertReading> ratio(const AlertRuleConfig& rule, const char* what,
                           std::to_string(rule.windowMs / 1000) + " s"};
 }
 
+// The app (of the rule's, or any) that has used the largest share of its daily quota.
+std::optional<AlertReading> quotaReading(const AlertRuleConfig& rule,
+                                         const std::vector<QuotaUsage>& quotas) {
+  std::optional<AlertReading> worst;
+  for (const QuotaUsage& q : quotas) {
+    if (q.quota <= 0 || (!rule.app.empty() && q.app != rule.app)) {
+      continue;
+    }
+    double percent = 100.0 * static_cast<double>(q.used) / static_cast<double>(q.quota);
+    if (worst && worst->value >= percent) {
+      continue;
+    }
+    bool firing = percent >= rule.threshold;
+    worst = AlertReading{percent, firing,
+                         "app " + q.app + " used " + std::to_string(q.used) + " of its daily quota of " +
+                             std::to_string(q.quota) + " (" + fixed(percent) + "%)" +
+                             (firing ? " >= " : " < ") + fixed(rule.threshold) + "%"};
+  }
+  return worst;
+}
+
 }  // namespace
 
 std::optional<AlertReading> evaluateRule(const AlertRuleConfig& rule, const AlertInputs& in) {
@@ -90,6 +111,9 @@ std::optional<AlertReading> evaluateRule(const AlertRuleConfig& rule, const Aler
     return AlertReading{oldest, firing,
                         "oldest waiting message is " + fixed(oldest) + " s old" +
                             (firing ? " > " : " <= ") + fixed(rule.threshold) + " s"};
+  }
+  if (rule.kind == "quota_nearly_used") {
+    return quotaReading(rule, in.quotas);
   }
   if (rule.kind == "circuit_open") {
     return AlertReading{in.circuitOpen ? 1.0 : 0.0, in.circuitOpen,

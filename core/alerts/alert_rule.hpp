@@ -11,6 +11,13 @@
 
 namespace notify::core {
 
+// How much of its daily quota an app has used today.
+struct QuotaUsage {
+  std::string app;
+  int64_t used = 0;
+  int64_t quota = 0;  // > 0
+};
+
 // What the rules look at, gathered once per evaluation round.
 struct AlertInputs {
   int64_t nowMs = 0;
@@ -19,6 +26,7 @@ struct AlertInputs {
   int64_t deadLettersAtWindowStart = 0;        // for dead_letter_growth
   double utilisation = 0;                      // of the rule's provider, 0..1
   bool circuitOpen = false;                    // of the rule's provider
+  std::vector<QuotaUsage> quotas;              // for quota_nearly_used: apps with a daily quota
 };
 
 // A rule's reading: the measured value and whether it is past the threshold. Nothing when

@@ -82,11 +82,18 @@ AlertRuleConfig readRule(const std::string& name, const toml::table& t, const st
   const auto& kinds = alertKinds();
   if (std::find(kinds.begin(), kinds.end(), rule.kind) == kinds.end()) {
     std::string hint = closestMatch(rule.kind, kinds);
+    std::string valid;
+    for (const auto& kind : kinds) {
+      valid += (valid.empty() ? "" : ", ") + kind;
+    }
     errors.add(t.source(), path + ".kind",
                "unknown alert kind '" + rule.kind + "'" +
                    (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                   " valid kinds: failure_rate, rate_limited_ratio, limit_utilisation, "
-                   "dead_letter_growth, oldest_queued, circuit_open");
+                   " valid kinds: " + valid);
+  }
+  if (rule.kind == "quota_nearly_used" && (rule.threshold <= 0 || rule.threshold > 100)) {
+    errors.add(t.source(), path + ".threshold",
+               "must be a percentage above 0 and at most 100 for kind 'quota_nearly_used'");
   }
   if (needsProvider(rule.kind) && rule.provider.empty()) {
     errors.add(t.source(), path + ".provider", "is required for kind '" + rule.kind + "'");
@@ -108,9 +115,9 @@ AlertRuleConfig readRule(const std::string& name, const toml::table& t, const st
 }  // namespace
 
 const std::vector<std::string>& alertKinds() {
-  static const std::vector<std::string> kKinds = {"failure_rate",       "rate_limited_ratio",
-                                                  "limit_utilisation",  "dead_letter_growth",
-                                                  "oldest_queued",      "circuit_open"};
+  static const std::vector<std::string> kKinds = {
+      "failure_rate",  "rate_limited_ratio", "limit_utilisation", "dead_letter_growth",
+      "oldest_queued", "circuit_open",       "quota_nearly_used"};
   return kKinds;
 }
 

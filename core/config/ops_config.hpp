@@ -19,6 +19,7 @@ namespace notify::core {
 //   dead_letter_growth  new dead letters over window_ms
 //   oldest_queued       age in seconds of the oldest waiting message (per lane, or lane)
 //   circuit_open        the provider's circuit is open (threshold unused)
+//   quota_nearly_used   percent of its [apps.X] daily_quota an app (app, or any) used today
 struct AlertRuleConfig {
   std::string name;
   std::string kind;

@@ -63,7 +63,6 @@ class Daemon {
   std::shared_ptr<const DaemonConfig> config_;  // as started; reload keeps what it cannot change
   std::shared_ptr<HttpClientPool> http_;
   std::unique_ptr<RuntimeHolder> runtime_;
-  std::shared_ptr<const Runtime> opsRuntime_;  // what alerts and receipts were started with
   std::mutex reloadMutex_;
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;

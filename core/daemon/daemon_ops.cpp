@@ -65,13 +65,10 @@ void Daemon::startOps() {
     pruner_ = std::make_unique<RetentionPruner>(retention, *store_, [] { return nowUnixMs(); });
     pruner_->start();
   }
-  // Alerts and receipts keep the providers the daemon started with; a reload does not move them.
-  opsRuntime_ = runtime_->get();
-  if (!config_->ops.alerts.empty()) {
-    alerts_ = std::make_unique<AlertEngine>(config_, *store_, opsRuntime_->providers,
-                                            *opsRuntime_->guards, [] { return nowUnixMs(); });
-    alerts_->start();
-  }
+  // Alerts and receipts read the current runtime on each round and request, so they follow
+  // reloads; the engine runs even without rules, since a reload may add some.
+  alerts_ = std::make_unique<AlertEngine>(*runtime_, *store_, [] { return nowUnixMs(); });
+  alerts_->start();
   if (config_->ops.listen.empty()) {
     return;
   }
@@ -79,7 +76,7 @@ void Daemon::startOps() {
                      [] { return nowUnixMs(); }};
   std::map<std::string, OpsHandler> routes = opsRoutes(sources);
   routes["/receipts/"] =
-      receiptEndpoint(config_, opsRuntime_->providers, *store_, [] { return nowUnixMs(); });
+      receiptEndpoint(*runtime_, *store_, &metrics_, [] { return nowUnixMs(); });
   ops_ = std::make_unique<OpsServer>(config_->ops.listen, std::move(routes));
   ops_->start();
   logInfo("ops", "listening on http://" + config_->ops.listen);

@@ -25,6 +25,7 @@ std::string needsRestart(const DaemonConfig& running, const DaemonConfig& next) 
   note(a.listen != b.listen || a.maxFrameBytes != b.maxFrameBytes || a.maxBatch != b.maxBatch ||
            a.maxPending != b.maxPending,
        "[server]");
+  note(running.ops.listen != next.ops.listen, "[ops] listen");
   note(running.store.kind != next.store.kind || running.store.path != next.store.path ||
            running.store.synchronousFull != next.store.synchronousFull,
        "[store]");

@@ -136,6 +136,13 @@ Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& requ
   return {};
 }
 
+QuotaDay quotaDay(const DaemonConfig& config, const AppConfig& app, int64_t nowMs) {
+  int64_t dayStart = config.guards.defaultZone
+                         ? localDayStartMs(*config.guards.defaultZone, nowMs)
+                         : nowMs - nowMs % kDayMs;
+  return {dayStart, "quota:" + app.name + ":" + std::to_string(dayStart)};
+}
+
 void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const TemplateConfig& tpl,
                     const SendRequest& request, NewMessage& m, int64_t nowMs) {
   using Kind = GuardCheck::Kind;
@@ -174,12 +181,8 @@ void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const Temp
                                  " per recipient on channel '" + m.channel + "'"));
   }
   if (app.dailyQuota > 0) {
-    // Days of the default zone.
-    int64_t dayStart = config.guards.defaultZone
-                           ? localDayStartMs(*config.guards.defaultZone, nowMs)
-                           : nowMs - nowMs % kDayMs;
-    GuardCheck quota = check(Kind::kRefuse, "quota:" + app.name + ":" + std::to_string(dayStart),
-                             dayStart, app.dailyQuota,
+    QuotaDay day = quotaDay(config, app, nowMs);
+    GuardCheck quota = check(Kind::kRefuse, day.key, day.startMs, app.dailyQuota,
                              "app '" + app.name + "' has used its daily quota of " +
                                  std::to_string(app.dailyQuota) + " messages; nothing was stored");
     quota.errorCode = "quota_exceeded";

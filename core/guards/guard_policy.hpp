@@ -27,6 +27,14 @@ Result<void> checkRecipients(const ChannelConfig& channel, const KeyValues& to);
 Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& request,
                              NewMessage& message, int64_t nowMs);
 
+// The current day of app's daily quota (days of [guards] default_time_zone): its start and the
+// key of the guard marks that count its usage. Pure.
+struct QuotaDay {
+  int64_t startMs = 0;
+  std::string key;
+};
+QuotaDay quotaDay(const DaemonConfig& config, const AppConfig& app, int64_t nowMs);
+
 // What the store must decide atomically for this message: the payload hash and retention of its
 // idempotency key, content dedup, frequency caps and the app's daily quota. The message must be
 // rendered (subject, body, attrs) and routed (channel, lane) already. Pure.

@@ -45,6 +45,25 @@ void countAccepted(DeliveryMetrics* metrics, const std::string& app, const Pendi
   metrics->recordOutcome(app, pending.templateName, pending.channel, "", label);
 }
 
+// Takes a permit of the app's ingest rate limits for a prepared message. A refusal replaces the
+// message with the error and counts as outcome rate_limited with provider "" (an ingress
+// outcome, like accepted; at dispatch rate_limited carries the provider).
+void admit(const MessagePreparer& preparer, const std::string& app, int64_t nowMs,
+           DeliveryMetrics* metrics, Result<NewMessage>& message) {
+  if (!message) {
+    return;
+  }
+  Result<void> admitted = preparer.admit(app, nowMs);
+  if (admitted) {
+    return;
+  }
+  if (metrics != nullptr) {
+    metrics->recordOutcome(app, message->templateName, message->channel, "",
+                           admitted.error().code);
+  }
+  message = admitted.error();
+}
+
 Result<Accepted> acceptedOf(const Pending& pending, const InsertOutcome& outcome) {
   switch (outcome.result) {
     case InsertOutcome::Result::kIdempotentRepeat:
@@ -131,11 +150,7 @@ void RequestHandler::handleSend(const MessagePreparer& preparer, const std::stri
                                 const Request& request, ReplyFn reply) {
   Result<NewMessage> message =
       preparer.prepare(request.app, request.send, reqId, "", context_.clock());
-  if (message) {
-    if (Result<void> admitted = preparer.admit(request.app, context_.clock()); !admitted) {
-      message = admitted.error();
-    }
-  }
+  admit(preparer, request.app, context_.clock(), context_.metrics, message);
   if (!message) {
     reply(encodeError(reqId, message.error()));
     return;
@@ -175,11 +190,7 @@ void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::str
                                      ? preparer.prepare(request.app, element.value(), reqId,
                                                         "messages[" + std::to_string(i) + "].", now)
                                      : Result<NewMessage>(element.error());
-    if (message) {
-      if (Result<void> admitted = preparer.admit(request.app, now); !admitted) {
-        message = admitted.error();
-      }
-    }
+    admit(preparer, request.app, now, context_.metrics, message);
     if (!message) {
       items->push_back(message.error());
       continue;

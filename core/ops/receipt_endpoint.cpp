@@ -34,14 +34,15 @@ std::string contentTypeOf(const std::string& reply) {
 
 }  // namespace
 
-OpsHandler receiptEndpoint(std::shared_ptr<const DaemonConfig> config,
-                           std::shared_ptr<const ProviderSet> providers, MessageStore& store,
-                           std::function<int64_t()> clock) {
-  return [config, providers, &store, clock](const OpsRequest& request) -> OpsResponse {
+OpsHandler receiptEndpoint(const RuntimeHolder& runtime, MessageStore& store,
+                           DeliveryMetrics* metrics, std::function<int64_t()> clock) {
+  return [&runtime, &store, metrics, clock](const OpsRequest& request) -> OpsResponse {
     std::string name = request.path.substr(std::string(kPrefix).size());
-    auto provider = config->providers.find(name);
-    std::shared_ptr<ChannelInstance> instance = providers->find(name);
-    if (provider == config->providers.end() || !instance || !instance->acceptsReceipts()) {
+    std::shared_ptr<const Runtime> current = runtime.get();
+    const DaemonConfig& config = *current->config;
+    auto provider = config.providers.find(name);
+    std::shared_ptr<ChannelInstance> instance = current->providers->find(name);
+    if (provider == config.providers.end() || !instance || !instance->acceptsReceipts()) {
       return opsError(404, "not_found", "no provider '" + name + "' taking delivery reports",
                       "path");
     }
@@ -57,17 +58,22 @@ OpsHandler receiptEndpoint(std::shared_ptr<const DaemonConfig> config,
     Result<ParsedReceipts> parsed = instance->parseReceipts(reportOf(request));
     if (!parsed) {
       logWarn("receipts", parsed.error().message);
-      return opsError(400, parsed.error().code, parsed.error().message);
+      int status = parsed.error().code == "forbidden" ? 403 : 400;
+      return opsError(status, parsed.error().code, parsed.error().message);
     }
     size_t applied = 0;
     for (const auto& r : parsed->receipts) {
       MessageState state = r.delivered ? MessageState::kDelivered : MessageState::kFailed;
       MessageEvent event{clock(), state, "provider:" + name, name, r.code, r.detail};
-      Result<bool> matched = store.applyReceipt(name, r.providerMessageId, state, event);
-      if (!matched) {
-        return opsError(503, matched.error().code, matched.error().message);
+      Result<ReceiptApplied> done = store.applyReceipt(name, r.providerMessageId, state, event);
+      if (!done) {
+        return opsError(503, done.error().code, done.error().message);
       }
-      applied += *matched ? 1 : 0;
+      applied += done->matched ? 1 : 0;
+      if (done->moved && metrics != nullptr) {
+        metrics->recordOutcome(done->app, done->templateName, done->channel, name,
+                               stateName(state));
+      }
     }
     logInfo("receipts", "provider " + name + ": " + std::to_string(applied) + " of " +
                             std::to_string(parsed->receipts.size()) + " reports matched");

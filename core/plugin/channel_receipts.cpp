@@ -55,7 +55,9 @@ Result<ParsedReceipts> ChannelInstance::parseReceipts(const InboundReport& repor
   int32_t n = hook(instance_, &raw, out.data(), out.size(), reply.data(), reply.size(), err,
                    sizeof(err));
   if (n < 0) {
-    return makeError("invalid_request", "provider '" + name_ + "' refused the report: " + err);
+    // An inauthentic request is told apart so the endpoint can answer 403 rather than 400.
+    return makeError(n == NOTIFY_RECEIPT_INAUTHENTIC ? "forbidden" : "invalid_request",
+                     "provider '" + name_ + "' refused the report: " + err);
   }
   ParsedReceipts parsed;
   parsed.reply = reply.c_str();

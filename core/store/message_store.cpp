@@ -34,7 +34,11 @@ Result<size_t> MessageStore::prune(const PruneRequest&) {
   return unsupported("retention pruning");
 }
 
-Result<bool> MessageStore::applyReceipt(const std::string&, const std::string&, MessageState,
+Result<int64_t> MessageStore::countGuardMarks(const std::string&, int64_t) {
+  return unsupported("guard mark counts");
+}
+
+Result<ReceiptApplied> MessageStore::applyReceipt(const std::string&, const std::string&, MessageState,
                                         const MessageEvent&) {
   return unsupported("delivery receipts");
 }

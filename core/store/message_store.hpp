@@ -117,9 +117,12 @@ class MessageStore {
   // Retention: one small batch (its own short transaction, so ingest is never held up for
   // long). Returns how many messages it changed or deleted; call again until it returns 0.
   virtual Result<size_t> prune(const PruneRequest& request);
+  // How many guard marks with key were recorded at or after sinceMs (the daily quota's usage,
+  // for the quota_nearly_used alert).
+  virtual Result<int64_t> countGuardMarks(const std::string& key, int64_t sinceMs);
   // Receipts: applies a provider's delivery report to the message it sent under
-  // providerMessageId (delivered or failed, with the event). False when no message matches.
-  virtual Result<bool> applyReceipt(const std::string& provider,
+  // providerMessageId (delivered or failed, with the event); see ReceiptApplied.
+  virtual Result<ReceiptApplied> applyReceipt(const std::string& provider,
                                     const std::string& providerMessageId, MessageState state,
                                     const MessageEvent& event);
 };

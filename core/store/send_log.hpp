@@ -59,6 +59,17 @@ struct AlertEvent {
   std::string detail;
 };
 
+// What a delivery report did: matched a message the provider sent, and moved it (a repeated
+// report, or one for a message no longer provider_accepted, changes nothing). A moved
+// message's attribution, for the delivered/failed counters.
+struct ReceiptApplied {
+  bool matched = false;
+  bool moved = false;
+  std::string app;
+  std::string templateName;
+  std::string channel;
+};
+
 // One batch of retention pruning. Only messages in a final state are touched; 0 disables a part.
 struct PruneRequest {
   int64_t bodiesBeforeMs = 0;   // clear subject, body, vars and attrs of messages created before

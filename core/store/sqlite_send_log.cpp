@@ -145,6 +145,18 @@ Result<StoreGauges> SqliteStore::gauges(int64_t nowMs) {
   }
 }
 
+Result<int64_t> SqliteStore::countGuardMarks(const std::string& key, int64_t sinceMs) {
+  std::lock_guard lock(readMutex_);
+  try {
+    SqliteStatement count(reader_->handle(),
+                          "SELECT COUNT(*) FROM guard_marks WHERE key = ? AND at_ms >= ?");
+    count.bind(1, key).bind(2, sinceMs);
+    return count.step() ? count.integer(0) : 0;
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
+}
+
 Result<void> SqliteStore::recordAlert(const AlertEvent& event) {
   std::lock_guard lock(writeMutex_);
   try {
@@ -216,24 +228,30 @@ Result<size_t> SqliteStore::prune(const PruneRequest& request) {
   }
 }
 
-Result<bool> SqliteStore::applyReceipt(const std::string& provider,
-                                       const std::string& providerMessageId, MessageState state,
-                                       const MessageEvent& event) {
+Result<ReceiptApplied> SqliteStore::applyReceipt(const std::string& provider,
+                                                 const std::string& providerMessageId,
+                                                 MessageState state, const MessageEvent& event) {
   std::lock_guard lock(writeMutex_);
   try {
     SqliteTransaction tx(*writer_);
     SqliteStatement select(writer_->handle(),
-                           "SELECT id, state FROM messages WHERE provider_message_id = ? "
-                           "AND provider = ?");
+                           "SELECT id, state, app, template, channel FROM messages "
+                           "WHERE provider_message_id = ? AND provider = ?");
     select.bind(1, providerMessageId).bind(2, provider);
+    ReceiptApplied applied;
     if (!select.step()) {
-      return false;
+      return applied;
     }
+    applied.matched = true;
     std::string id = select.text(0);
     std::string current = select.text(1);
+    applied.app = select.text(2);
+    applied.templateName = select.text(3);
+    applied.channel = select.text(4);
     select.reset();
     // Only a message the provider accepted waits for a report; a repeated report changes nothing.
-    if (current == stateName(MessageState::kProviderAccepted)) {
+    applied.moved = current == stateName(MessageState::kProviderAccepted);
+    if (applied.moved) {
       SqliteStatement update(writer_->handle(),
                              "UPDATE messages SET state = ?, updated_ms = ? WHERE id = ?");
       update.bind(1, stateName(state)).bind(2, event.atMs).bind(3, id).run();
@@ -251,7 +269,7 @@ Result<bool> SqliteStore::applyReceipt(const std::string& provider,
           .run();
     }
     tx.commit();
-    return true;
+    return applied;
   } catch (const std::exception& e) {
     return storeError(e);
   }

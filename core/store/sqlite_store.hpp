@@ -56,8 +56,10 @@ class SqliteStore : public MessageStore, public CronStore {
   Result<void> recordAlert(const AlertEvent& event) override;
   Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
   Result<size_t> prune(const PruneRequest& request) override;
-  Result<bool> applyReceipt(const std::string& provider, const std::string& providerMessageId,
-                            MessageState state, const MessageEvent& event) override;
+  Result<int64_t> countGuardMarks(const std::string& key, int64_t sinceMs) override;
+  Result<ReceiptApplied> applyReceipt(const std::string& provider,
+                                      const std::string& providerMessageId, MessageState state,
+                                      const MessageEvent& event) override;
 
  private:
   struct Statements;

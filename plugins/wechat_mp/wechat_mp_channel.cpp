@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The WeChat Official Account (服务号) template-message channel: sends each message as a
 // template message to the openid in to.user, with an access token cached per instance and
-// refreshed exactly once when the provider refuses it. Decisions live in wechat_mp_request.cpp.
+// refreshed exactly once when the provider refuses it; template-send results pushed by WeChat
+// become delivery receipts. Decisions live in wechat_mp_request.cpp and wechat_mp_receipts.cpp.
 #include "notify/channel.hpp"
 #include "plugins/common/access_token.hpp"
+#include "plugins/wechat_mp/wechat_mp_receipts.hpp"
 #include "plugins/wechat_mp/wechat_mp_request.hpp"
 
 namespace notify::plugin::wechat_mp {
@@ -23,6 +25,10 @@ class WechatMpChannel
       return classifySend(answer, config(), token, host().nowUnixMs());
     });
   }
+
+  sdk::Receipts receipts(const sdk::InboundRequest& request) const {
+    return templateSendReceipts(request, config().callbackToken, host());
+  }
 };
 
 const notify_param_spec kParams[] = {
@@ -31,6 +37,9 @@ const notify_param_spec kParams[] = {
     {"app_id", NOTIFY_PARAM_STRING, 1, nullptr, "the Official Account's AppID (wx...)"},
     {"app_secret", NOTIFY_PARAM_SECRET, 1, nullptr, "the Official Account's AppSecret"},
     {"timeout_ms", NOTIFY_PARAM_INT, 0, "10000", "request timeout in milliseconds"},
+    {"callback_token", NOTIFY_PARAM_SECRET, 0, nullptr,
+     "the Token of the account's server configuration: checks the signature of pushed "
+     "template-send results (POST /receipts/NAME)"},
     {nullptr, 0, 0, nullptr, nullptr},
 };
 

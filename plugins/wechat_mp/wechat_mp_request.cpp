@@ -56,6 +56,7 @@ MpConfig parseConfig(const sdk::Config& config) {
   out.baseUrl = common::baseUrlParam(config, "base_url", kDefaultBaseUrl);
   out.appId = common::trimmedParam(config, "app_id", true);
   out.appSecret = common::trimmedParam(config, "app_secret", true);
+  out.callbackToken = common::trimmedParam(config, "callback_token", false);
   out.timeoutMs = common::timeoutParam(config);
   return out;
 }

@@ -20,6 +20,7 @@ struct MpConfig {
   std::string baseUrl;
   std::string appId;
   std::string appSecret;  // never logged
+  std::string callbackToken;  // signs pushed events; never logged; empty: pushes refused
   uint32_t timeoutMs = 0;
 };
 

@@ -3,10 +3,6 @@
 // rate-limited message), then the exact metric values, the send log over the ops HTTP API and
 // notifyctl trace/stats, and the daemon's log checked for recipients in clear.
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -16,6 +12,7 @@
 #include <sstream>
 
 #include "support/daemon_process.hpp"
+#include "support/ops_http.hpp"
 #include "support/test_client.hpp"
 #include "support/test_config.hpp"
 #include "support/test_env.hpp"
@@ -28,24 +25,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 constexpr const char* kPhone = "+8613800000000";
-
-struct HttpReply {
-  int status = 0;
-  std::string body;
-};
-
-HttpReply httpGet(int port, const std::string& pathAndQuery) {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, pathAndQuery,
-                                 Poco::Net::HTTPMessage::HTTP_1_1);
-  session.sendRequest(request);
-  Poco::Net::HTTPResponse response;
-  std::istream& in = session.receiveResponse(response);
-  HttpReply reply;
-  reply.status = static_cast<int>(response.getStatus());
-  Poco::StreamCopier::copyToString(in, reply.body);
-  return reply;
-}
 
 Object::Ptr parse(const std::string& body) {
   return Poco::JSON::Parser().parse(body).extract<Object::Ptr>();
@@ -65,15 +44,6 @@ std::string runCommand(const std::string& command) {
   return output;
 }
 
-// The value of one exposition line "name{labels} value", or -1 when absent.
-double metric(const std::string& text, const std::string& series) {
-  size_t at = text.find("\n" + series + " ");
-  if (at == std::string::npos) {
-    return -1;
-  }
-  return std::stod(text.substr(at + series.size() + 2));
-}
-
 class Observability : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,6 +61,10 @@ rate_limits = ["1/1s"]
 
 [channels.limited]
 providers = ["limited"]
+
+[apps.capped]
+token = "file:test.token"
+rate_limits = ["1/min"]
 
 [templates.limited]
 vars = ["name"]
@@ -153,9 +127,7 @@ TEST_F(Observability, MetricsCountKnownTrafficExactly) {
   const std::string& m = scraped.body;
   auto messages = [&](const std::string& tpl, const std::string& channel,
                       const std::string& provider, const std::string& outcome) {
-    return metric(m, "notify_messages_total{app=\"test\",template=\"" + tpl + "\",channel=\"" +
-                         channel + "\",provider=\"" + provider + "\",outcome=\"" + outcome +
-                         "\"}");
+    return metric(m, messagesSeries("test", tpl, channel, provider, outcome));
   };
   EXPECT_EQ(messages("greeting", "hooks", "", "accepted"), 2) << m;
   EXPECT_EQ(messages("greeting", "hooks", "", "duplicate"), 1);
@@ -189,6 +161,31 @@ TEST_F(Observability, MetricsCountKnownTrafficExactly) {
   EXPECT_EQ(httpGet(opsPort_, "/healthz").status, 200);
   EXPECT_EQ(httpGet(opsPort_, "/readyz").status, 200);
   EXPECT_EQ(httpGet(opsPort_, "/nothing").status, 404);
+}
+
+// Requests over an app's ingest rate limit are refused (nothing stored) and counted as outcome
+// rate_limited with provider "", per template and channel; single sends and batches alike.
+TEST_F(Observability, AppRateLimitRefusalsAreCountedPerApp) {
+  auto frame = [](const std::string& name) {
+    return R"({"op":"send","app":"capped","token":"test-token","template":"greeting",)"
+           R"("to":{"phone":"+8613800000001"},"vars":{"name":")" + name + R"("}})";
+  };
+  EXPECT_TRUE(client_->request(frame("A"))->getValue<bool>("ok"));
+  for (const char* name : {"B", "C"}) {
+    auto refused = client_->request(frame(name));
+    ASSERT_FALSE(refused->getValue<bool>("ok"));
+    EXPECT_EQ(refused->getObject("error")->getValue<std::string>("code"), "rate_limited");
+  }
+  auto batch = client_->request(
+      R"({"op":"send_batch","app":"capped","token":"test-token","messages":[)"
+      R"({"template":"greeting","to":{"phone":"+8613800000002"},"vars":{"name":"D"}},)"
+      R"({"template":"greeting","to":{"phone":"+8613800000003"},"vars":{"name":"E"}}]})");
+  ASSERT_TRUE(batch->has("results")) << batch->get("error").toString();
+
+  std::string m = httpGet(opsPort_, "/metrics").body;
+  EXPECT_EQ(metric(m, messagesSeries("capped", "greeting", "hooks", "", "accepted")), 1) << m;
+  EXPECT_EQ(metric(m, messagesSeries("capped", "greeting", "hooks", "", "rate_limited")), 4);
+  EXPECT_EQ(metric(m, messagesSeries("test", "greeting", "hooks", "", "rate_limited")), -1);
 }
 
 TEST_F(Observability, SendLogTracesDeliveredFailedAndRateLimitedByRecipient) {

@@ -26,11 +26,14 @@ class SharedClock {
     startMs_ = *start;
   }
 
-  // A [node] table giving a daemon this clock (append it to the test configuration).
-  std::string toml() const {
-    return "\n[node]\ntest_clock = \"start=" + startText_ + ",scale=" + std::to_string(scale_) +
-           ",anchor=" + std::to_string(anchor_) + "\"\n";
+  // The clock as notifyd's [node] test_clock and notify-fakeprov's --clock take it.
+  std::string spec() const {
+    return "start=" + startText_ + ",scale=" + std::to_string(scale_) +
+           ",anchor=" + std::to_string(anchor_);
   }
+
+  // A [node] table giving a daemon this clock (append it to the test configuration).
+  std::string toml() const { return "\n[node]\ntest_clock = \"" + spec() + "\"\n"; }
 
   // The daemon's time now.
   int64_t now() const {

@@ -43,6 +43,12 @@ std::string sha256(std::string_view data) {
   return bytesOf(engine.digest());
 }
 
+std::string sha1(std::string_view data) {
+  Poco::SHA1Engine engine;
+  engine.update(data.data(), data.size());
+  return bytesOf(engine.digest());
+}
+
 std::string hex(std::string_view bytes) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;

@@ -11,6 +11,7 @@ namespace notify::fakeprov {
 std::string hmacSha256(std::string_view key, std::string_view data);  // raw bytes
 std::string hmacSha1(std::string_view key, std::string_view data);    // raw bytes
 std::string sha256(std::string_view data);                             // raw bytes
+std::string sha1(std::string_view data);                               // raw bytes
 std::string hex(std::string_view bytes);                               // lower case
 std::string base64(std::string_view bytes);
 std::string base64Decode(std::string_view text);  // throws on invalid input

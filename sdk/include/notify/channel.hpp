@@ -230,14 +230,16 @@ class Host {
   std::string hmacSha1(std::string_view key, std::string_view data) const {
     return hmac(NOTIFY_HASH_SHA1, key, data);
   }
-  std::string sha256(std::string_view data) const {
+  std::string digest(int32_t hash, std::string_view data) const {
     uint8_t out[64];
-    int32_t n = api_->hash(api_->ctx, NOTIFY_HASH_SHA256, str(data), out, sizeof(out));
+    int32_t n = api_->hash(api_->ctx, hash, str(data), out, sizeof(out));
     if (n < 0) {
-      throw std::runtime_error("sha256 failed");
+      throw std::runtime_error("hash failed");
     }
     return std::string(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
   }
+  std::string sha256(std::string_view data) const { return digest(NOTIFY_HASH_SHA256, data); }
+  std::string sha1(std::string_view data) const { return digest(NOTIFY_HASH_SHA1, data); }
   std::string base64(std::string_view in) const { return encode(api_->base64_encode, in); }
   std::string base64Decode(std::string_view in) const { return encode(api_->base64_decode, in); }
   std::string hex(std::string_view in) const { return encode(api_->hex_encode, in); }
@@ -319,6 +321,13 @@ class ReceiptError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by receipts() when the request fails the provider's own authenticity check (a wrong
+// signature): the host answers 403 instead of 400.
+class ReceiptAuthError : public ReceiptError {
+ public:
+  using ReceiptError::ReceiptError;
+};
+
 // A channel class with delivery reports also defines:
 //   Receipts receipts(const InboundRequest& request) const;
 template <typename T>
@@ -395,12 +404,15 @@ struct Adapter {
       }
       notify_write_text(reply, replyCap, nullptr, parsed.reply.data(), parsed.reply.size());
       return static_cast<int32_t>(n);
+    } catch (const ReceiptAuthError& e) {
+      writeError(err, errCap, e.what());
+      return NOTIFY_RECEIPT_INAUTHENTIC;
     } catch (const std::exception& e) {
       writeError(err, errCap, e.what());
     } catch (...) {
       writeError(err, errCap, "unknown exception in receipts");
     }
-    return -1;
+    return NOTIFY_RECEIPT_MALFORMED;
   }
 
   static constexpr auto receiptsHook() {

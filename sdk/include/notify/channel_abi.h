@@ -211,6 +211,10 @@ typedef struct notify_http_inbound {
   notify_str body;
 } notify_http_inbound;
 
+/* Negative returns of parse_receipts. */
+#define NOTIFY_RECEIPT_MALFORMED (-1)
+#define NOTIFY_RECEIPT_INAUTHENTIC (-2)
+
 #define NOTIFY_RECEIPT_ID_CAP 128
 #define NOTIFY_RECEIPT_CODE_CAP 64
 #define NOTIFY_RECEIPT_DETAIL_CAP 256
@@ -264,8 +268,9 @@ typedef struct notify_channel_v1 {
   /* Optional (may be NULL: the provider sends no delivery reports). Parses one delivery-report
    * request into up to out_cap receipts and returns how many it wrote; writes the body the
    * provider expects as an answer into reply (NUL-terminated, truncated to reply_cap). Returns
-   * a negative value, with a reason in err, when the request is malformed or fails the
-   * provider's authenticity check. Must not call the network.
+   * a negative value, with a reason in err: NOTIFY_RECEIPT_INAUTHENTIC when the request fails
+   * the provider's authenticity check (a wrong signature), NOTIFY_RECEIPT_MALFORMED (or any
+   * other negative value) otherwise. Must not call the network.
    * THREADING: any thread, concurrently with send and with itself. */
   int32_t (*parse_receipts)(void* instance, const notify_http_inbound* request,
                             notify_receipt* out, size_t out_cap, char* reply, size_t reply_cap,

@@ -22,6 +22,26 @@ SendStats row(const std::string& app, const std::string& channel, const std::str
   return {app, channel, provider, delivered + failed, delivered, failed, 0, rateLimited};
 }
 
+TEST(AlertRule, QuotaNearlyUsedFiresAtTheThresholdForTheAppWithTheLargestShare) {
+  AlertRuleConfig r = rule("quota_nearly_used", 80);
+  AlertInputs in;
+  in.quotas = {{"shop", 70, 100}, {"billing", 8, 10}};
+  auto reading = evaluateRule(r, in);
+  ASSERT_TRUE(reading.has_value());
+  EXPECT_TRUE(reading->firing) << "80% reaches a threshold of 80%";
+  EXPECT_DOUBLE_EQ(reading->value, 80.0);
+  EXPECT_EQ(reading->detail, "app billing used 8 of its daily quota of 10 (80.0%) >= 80.0%");
+
+  r.app = "shop";
+  reading = evaluateRule(r, in);
+  ASSERT_TRUE(reading.has_value());
+  EXPECT_FALSE(reading->firing);
+  EXPECT_EQ(reading->detail, "app shop used 70 of its daily quota of 100 (70.0%) < 80.0%");
+
+  r.app = "nobody";
+  EXPECT_FALSE(evaluateRule(r, in).has_value()) << "no app with a quota in scope";
+}
+
 TEST(AlertRule, FailureRateCountsOnlyTheRulesScope) {
   AlertRuleConfig r = rule("failure_rate", 50);
   r.channel = "sms";
@@ -68,26 +88,37 @@ TEST(AlertRule, GaugeKinds) {
   EXPECT_FALSE(evaluateRule(rule("circuit_open", 0), in)->firing);
 }
 
-TEST(AlertConfig, UnknownKindAndProviderAreRefusedWithTheirPath) {
-  const std::string text = R"(
-[providers.hook]
+// The errors parseConfig reports for text, or "accepted".
+std::string configErrors(const std::string& text) {
+  try {
+    parseConfig(text, "notifyd.toml");
+    return "accepted";
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+}
+
+TEST(AlertConfig, BadRulesAreRefusedWithTheirPath) {
+  std::string message = configErrors(R"(
+[providers.oncall]
 plugin = "webhook"
 [alerts.bad]
 kind = "failure_rat"
 notify = "nobody"
-)";
-  try {
-    parseConfig(text, "notifyd.toml");
-    FAIL() << "accepted";
-  } catch (const ConfigError& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find("alerts.bad.kind: unknown alert kind 'failure_rat'; did you mean "
-                           "'failure_rate'?"),
-              std::string::npos)
-        << message;
-    EXPECT_NE(message.find("alerts.bad.notify: unknown provider 'nobody'"), std::string::npos)
-        << message;
-  }
+[alerts.quota]
+kind = "quota_nearly_used"
+threshold = 150
+notify = "oncall"
+)");
+  EXPECT_NE(message.find("alerts.bad.kind: unknown alert kind 'failure_rat'; did you mean "
+                         "'failure_rate'?"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("alerts.bad.notify: unknown provider 'nobody'"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("alerts.quota.threshold: must be a percentage above 0 and at most 100"),
+            std::string::npos)
+      << message;
 }
 
 }  // namespace

@@ -149,17 +149,22 @@ TEST_P(StoreContract, ReceiptMovesAProviderAcceptedMessageOnce) {
                             "DELIVRD", "user received"};
   auto applied = store_->applyReceipt("outbox", "pm-1", MessageState::kDelivered, report);
   ASSERT_TRUE(applied.ok()) << applied.error().message;
-  EXPECT_TRUE(*applied);
+  EXPECT_TRUE(applied->matched);
+  EXPECT_TRUE(applied->moved);
+  EXPECT_EQ(applied->app, m.app);
+  EXPECT_EQ(applied->templateName, m.templateName);
+  EXPECT_EQ(applied->channel, m.channel);
   auto again = store_->applyReceipt("outbox", "pm-1", MessageState::kFailed, report);
   ASSERT_TRUE(again.ok());
-  EXPECT_TRUE(*again);
+  EXPECT_TRUE(again->matched);
+  EXPECT_FALSE(again->moved);
   core::MessageRecord r = record(m.id);
   EXPECT_EQ(r.state, MessageState::kDelivered);
   EXPECT_EQ(r.events.back().code, "DELIVRD");
   EXPECT_EQ(r.events.back().state, MessageState::kDelivered);
   auto unknown = store_->applyReceipt("outbox", "nope", MessageState::kDelivered, report);
   ASSERT_TRUE(unknown.ok());
-  EXPECT_FALSE(*unknown);
+  EXPECT_FALSE(unknown->matched);
 }
 
 TEST_P(StoreContract, PruneClearsOldBodiesThenDeletesOldFinalMessagesInBatches) {
