@@ -74,6 +74,24 @@ CREATE TABLE rate_permits (
 );
 CREATE INDEX rate_permits_provider ON rate_permits(provider, granted_ms);
 )sql",
+    // 3: the SQLite store's write path (core/store/write_rules.hpp): the payload an idempotency
+    // key stands for, routed provider chains, send_at, the detail of the first state event
+    // (why a message was suppressed or a duplicate, or how it was routed), and the marks guard
+    // checks count. Recall by tag scans only an app's scheduled messages.
+    R"sql(
+ALTER TABLE messages ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '',
+  ADD COLUMN providers TEXT NOT NULL DEFAULT '',
+  ADD COLUMN send_at_ms BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN first_detail TEXT NOT NULL DEFAULT '';
+CREATE TABLE guard_marks (
+  key TEXT NOT NULL,
+  at_ms BIGINT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX guard_marks_key ON guard_marks(key, at_ms);
+CREATE INDEX guard_marks_at ON guard_marks(at_ms);
+CREATE INDEX messages_scheduled ON messages(app) WHERE state = 'scheduled';
+)sql",
 };
 
 }  // namespace

@@ -7,41 +7,16 @@
 
 #include "core/store/pg_listener.hpp"
 #include "core/store/pg_migrations.hpp"
+#include "core/store/pg_store_internal.hpp"
+#include "core/store/write_rules.hpp"
 
 namespace notify::core {
 namespace {
 
-constexpr const char* kReadyChannel = "notify_ready";
-
-// For transactions that acknowledge nothing to a caller (claims, outcomes): they need not wait
-// for the WAL flush. If the database server itself crashes, the last of them may be lost; the
-// message then is claimed and sent again — at-least-once, as after a node crash. Ingest, whose
-// commit is an ack, always waits for the flush.
-constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
-
-// One statement stores a whole ingest batch. Rows go in the order given, so within a batch the
-// first of two equal idempotency keys wins, as in SQLite. The "accepted" and first state events
-// are implied by the row (see migration 1).
-constexpr const char* kInsertMessages = R"sql(
-INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
-  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane)
-SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::bigint[], $15::bigint[], $16::text[]) WITH ORDINALITY
-  AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-       req_id, idempotency_key, state, created_ms, ready_ms, lane, ord)
-ORDER BY ord
-ON CONFLICT DO NOTHING
-RETURNING id
-)sql";
-
-// The messages already holding the given app + idempotency keys.
-constexpr const char* kFindIdempotent = R"sql(
-SELECT u.ord, m.id FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(app, key, ord)
-JOIN messages m ON m.app = u.app AND m.idempotency_key = u.key
-)sql";
+using pg::kReadyChannel;
+using pg::kRelaxedCommit;
+using pg::storeError;
+using pg::str;
 
 // Verdicts, applied only while the message is still in the lease of that attempt.
 constexpr const char* kApplyTransitions = R"sql(
@@ -77,7 +52,8 @@ WITH ready AS (
     lease_owner = $4, updated_ms = $1
   FROM ready WHERE m.id = ready.id
   RETURNING m.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
-    m.body, m.attempts, m.created_ms, m.lane, ready.old_state, ready.old_owner, ready.old_ready
+    m.body, m.attempts, m.created_ms, m.lane, ready.old_state, ready.old_owner, ready.old_ready,
+    m.providers, m.send_at_ms
 ), ev AS (
   INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
   SELECT id, $1, 'sending', 'dispatcher', '', '', 'attempt ' || attempts ||
@@ -106,44 +82,11 @@ PgParams deadLetterParams(const DeadLetterQuery& q) {
           std::to_string(q.limit)};
 }
 
-Error storeError(const std::exception& e) {
-  return makeError("unavailable", std::string("store: ") + e.what());
-}
-
-std::string str(int64_t v) {
-  return std::to_string(v);
-}
-
 }  // namespace
 
 PgStore::PgStore(std::string conninfo, size_t poolSize) : pool_(std::move(conninfo), poolSize) {}
 
 PgStore::~PgStore() = default;
-
-template <typename F>
-auto PgStore::inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>())) {
-  for (int attempt = 0;; ++attempt) {
-    PgPool::Lease conn = pool_.acquire();
-    std::optional<PgTransaction> tx;
-    try {
-      tx.emplace(*conn);
-    } catch (const PgError& e) {
-      if (e.connectionLost() && attempt < 2) {
-        continue;
-      }
-      throw;
-    }
-    if constexpr (std::is_void_v<decltype(body(*conn))>) {
-      body(*conn);
-      tx->commit();
-      return;
-    } else {
-      auto result = body(*conn);
-      tx->commit();
-      return result;
-    }
-  }
-}
 
 Result<void> PgStore::migrate() {
   try {
@@ -153,78 +96,6 @@ Result<void> PgStore::migrate() {
   } catch (const std::exception& e) {
     return storeError(e);
   }
-}
-
-std::vector<InsertOutcome> PgStore::insertMessages(PgConnection& conn,
-                                                   const std::vector<NewMessage>& inserts) {
-  std::vector<std::vector<std::optional<std::string>>> columns(16);
-  for (auto& column : columns) {
-    column.reserve(inserts.size());
-  }
-  for (const NewMessage& m : inserts) {
-    bool scheduled = m.sendAtMs > m.createdMs;
-    MessageState state = scheduled ? MessageState::kScheduled : MessageState::kQueued;
-    std::optional<std::string> key;
-    if (!m.idempotencyKey.empty()) {
-      key = m.idempotencyKey;
-    }
-    std::optional<std::string> row[] = {m.id,
-                                        m.app,
-                                        m.templateName,
-                                        m.channel,
-                                        m.toJson,
-                                        m.varsJson,
-                                        m.attrsJson,
-                                        m.subject,
-                                        m.body,
-                                        m.tagsJson,
-                                        m.reqId,
-                                        key,
-                                        stateName(state),
-                                        str(m.createdMs),
-                                        str(scheduled ? m.sendAtMs : m.createdMs),
-                                        m.lane};
-    for (size_t c = 0; c < columns.size(); ++c) {
-      columns[c].push_back(std::move(row[c]));
-    }
-  }
-  PgParams params;
-  for (const auto& column : columns) {
-    params.emplace_back(pgArray(column));
-  }
-  PgResult inserted = conn.prepared("insert_messages", kInsertMessages, params);
-  std::set<std::string> stored;
-  for (int r = 0; r < inserted.rows(); ++r) {
-    stored.insert(inserted.text(r, 0));
-  }
-  std::vector<InsertOutcome> outcomes(inserts.size());
-  std::vector<std::optional<std::string>> apps;
-  std::vector<std::optional<std::string>> keys;
-  std::vector<size_t> asked;  // index into inserts of each looked-up key
-  for (size_t i = 0; i < inserts.size(); ++i) {
-    outcomes[i].inserted = stored.count(inserts[i].id) > 0;
-    // Guard checks, suppression and routed chains are not implemented here yet (issue 4):
-    // PostgreSQL reports plain stores and idempotent repeats only.
-    outcomes[i].state = inserts[i].sendAtMs > inserts[i].createdMs ? MessageState::kScheduled
-                                                                    : MessageState::kQueued;
-    if (!outcomes[i].inserted) {
-      outcomes[i].result = InsertOutcome::Result::kIdempotentRepeat;
-    }
-    if (!outcomes[i].inserted && !inserts[i].idempotencyKey.empty()) {
-      apps.emplace_back(inserts[i].app);
-      keys.emplace_back(inserts[i].idempotencyKey);
-      asked.push_back(i);
-    }
-  }
-  if (!asked.empty()) {
-    PgResult originals =
-        conn.prepared("find_idempotent", kFindIdempotent, {pgArray(apps), pgArray(keys)});
-    for (int r = 0; r < originals.rows(); ++r) {
-      size_t ord = static_cast<size_t>(originals.integer(r, 0)) - 1;
-      outcomes[asked.at(ord)].duplicateOf = originals.text(r, 1);
-    }
-  }
-  return outcomes;
 }
 
 void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions) {
@@ -271,68 +142,6 @@ void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>
   }
 }
 
-namespace {
-
-// What this store does not apply yet (issue 4's guardrails and routing): such a message is
-// refused with a clear error rather than stored and sent as if the rule did not exist.
-std::string unsupportedFeature(const NewMessage& m) {
-  if (!m.guards.empty()) {
-    return "guardrails (content dedup, frequency caps, daily quota)";
-  }
-  if (!m.suppressReason.empty()) {
-    return "suppression (disabled template, quiet hours)";
-  }
-  if (!m.providers.empty()) {
-    return "routed provider chains ([[routes]])";
-  }
-  return "";
-}
-
-}  // namespace
-
-Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
-  std::vector<NewMessage> supported;
-  std::vector<std::optional<InsertOutcome>> refused(batch.inserts.size());
-  for (size_t i = 0; i < batch.inserts.size(); ++i) {
-    std::string feature = unsupportedFeature(batch.inserts[i]);
-    if (feature.empty()) {
-      supported.push_back(batch.inserts[i]);
-      continue;
-    }
-    InsertOutcome out;
-    out.result = InsertOutcome::Result::kRefused;
-    out.errorCode = "unsupported";
-    out.reason = "the PostgreSQL store does not apply " + feature +
-                 " yet; use the SQLite store or remove that configuration";
-    refused[i] = std::move(out);
-  }
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      std::vector<InsertOutcome> outcomes;
-      if (supported.empty()) {
-        conn.exec(kRelaxedCommit);
-      } else {
-        outcomes = insertMessages(conn, supported);
-        conn.exec(std::string("NOTIFY ") + kReadyChannel);  // delivered at commit
-      }
-      if (supported.size() != batch.inserts.size()) {
-        std::vector<InsertOutcome> merged;
-        size_t next = 0;
-        for (auto& r : refused) {
-          merged.push_back(r ? *r : outcomes[next++]);
-        }
-        outcomes = std::move(merged);
-      }
-      if (!batch.transitions.empty()) {
-        applyTransitions(conn, batch.transitions);
-      }
-      return outcomes;
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
 Result<std::vector<ClaimedMessage>> PgStore::claim(const ClaimRequest& request) {
   try {
     return inTransaction([&](PgConnection& conn) { return claimIn(conn, request); });
@@ -368,6 +177,8 @@ std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequ
     m.createdMs = rows.integer(r, 10);
     m.lane = rows.text(r, 11);
     m.claimedFrom = parseState(rows.text(r, 12)).value_or(MessageState::kQueued);
+    m.providers = splitProviders(rows.text(r, 15));
+    m.sendAtMs = rows.integer(r, 16);
     claimed.push_back(std::move(m));
   }
   return claimed;
@@ -401,7 +212,8 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     PgResult q = conn->prepared(
         "find_message",
         "SELECT id, app, template, channel, state, provider, provider_message_id, attempts, "
-        "created_ms, updated_ms, req_id, tags_json, lane, first_state FROM messages "
+        "created_ms, updated_ms, req_id, tags_json, lane, first_state, first_detail "
+        "FROM messages "
         "WHERE id = $1",
         {id});
     if (q.rows() == 0) {
@@ -421,10 +233,11 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     r.reqId = q.text(0, 10);
     r.tagsJson = q.text(0, 11);
     r.lane = q.text(0, 12);
-    std::string actor = "app:" + r.app;
-    r.events.push_back({r.createdMs, MessageState::kAccepted, actor, "", "", ""});
-    r.events.push_back({r.createdMs, parseState(q.text(0, 13)).value_or(MessageState::kQueued),
-                        actor, "", "", ""});
+    GuardVerdict first;  // the first state event, as the write decided it
+    first.state = parseState(q.text(0, 13)).value_or(MessageState::kQueued);
+    first.detail = q.text(0, 14);
+    r.events.push_back({r.createdMs, MessageState::kAccepted, "app:" + r.app, "", "", ""});
+    r.events.push_back({r.createdMs, first.state, first.actor(r.app), "", "", first.detail});
     PgResult events = conn->prepared(
         "find_events",
         "SELECT at_ms, state, actor, provider, code, detail FROM events WHERE message_id = $1 "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,7 +16,7 @@ class PgListener;
 // The store for several nodes: one PostgreSQL database shared by every notifyd. Same semantics
 // as the SQLite store. Ingest batches are one multi-row INSERT (unnest of arrays) whose
 // idempotency is the unique index on (app, idempotency_key), so two nodes racing on one key
-// store it once. Claims take rows with FOR UPDATE SKIP LOCKED, so nodes never wait on each
+// store it once; guard checks are serialised per guard key (pg_store_write.cpp). Claims take rows with FOR UPDATE SKIP LOCKED, so nodes never wait on each
 // other's claims. Commits that make messages ready NOTIFY the "notify_ready" channel; every
 // node's onChange callbacks run when one arrives.
 class PgStore : public MessageStore {
@@ -37,6 +38,10 @@ class PgStore : public MessageStore {
   Result<size_t> purge(int64_t beforeMs, size_t limit) override;
   void onChange(std::function<void()> callback) override;
 
+  // Deletes up to limit guard marks left before beforeMs; returns how many. write() calls it
+  // every kGuardMarkPruneEvery guarded writes with the horizon of core/store/write_rules.hpp.
+  Result<size_t> pruneGuardMarks(int64_t beforeMs, int64_t limit);
+
   PgPool& pool() { return pool_; }
 
  private:
@@ -46,13 +51,12 @@ class PgStore : public MessageStore {
   template <typename F>
   auto inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>()));
 
-  std::vector<InsertOutcome> insertMessages(PgConnection& conn,
-                                            const std::vector<NewMessage>& inserts);
   void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
   std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);
 
   PgPool pool_;
   std::unique_ptr<PgListener> listener_;
+  std::atomic<uint32_t> guardedWrites_{0};
 };
 
 }  // namespace notify::core

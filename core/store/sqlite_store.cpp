@@ -4,6 +4,7 @@
 #include "core/common/json_writer.hpp"
 #include "core/store/sqlite_db.hpp"
 #include "core/store/sqlite_message_row.hpp"
+#include "core/store/write_rules.hpp"
 
 namespace notify::core {
 namespace {
@@ -226,34 +227,6 @@ class RelaxedCommit {
   bool active_;
 };
 
-// Guard marks older than any window the configuration accepts (30 days) are pruned, a bounded
-// number every kPruneEveryWrites writes, so the table does not grow without end.
-constexpr int64_t kGuardMarkHorizonMs = 31LL * 86400000;
-constexpr int kPruneEveryWrites = 1024;
-constexpr int64_t kPruneBatch = 10000;
-
-// A routed provider chain in one column: names separated by newlines (never in a TOML key
-// the configuration accepts as a provider name).
-std::string joinProviders(const std::vector<std::string>& providers) {
-  std::string out;
-  for (const auto& p : providers) {
-    out += (out.empty() ? "" : "\n") + p;
-  }
-  return out;
-}
-
-std::vector<std::string> splitProviders(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    end = end == std::string::npos ? text.size() : end;
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 Error storeError(const std::exception& e) {
   return makeError("unavailable", std::string("store: ") + e.what());
 }
@@ -393,68 +366,62 @@ Result<void> SqliteStore::migrate() {
   }
 }
 
+namespace {
+
+// The guard marks as the writer connection sees them inside its transaction.
+class SqliteMarks : public MarkSource {
+ public:
+  SqliteMarks(SqliteStatement& countMarks, SqliteStatement& lastMark)
+      : countMarks_(countMarks), lastMark_(lastMark) {}
+
+  int64_t count(const std::string& key, int64_t sinceMs, int64_t) override {
+    countMarks_.bind(1, key).bind(2, sinceMs);
+    int64_t n = countMarks_.step() ? countMarks_.integer(0) : 0;
+    countMarks_.reset();
+    return n;
+  }
+
+  std::string latest(const std::string& key, int64_t sinceMs) override {
+    lastMark_.bind(1, key).bind(2, sinceMs);
+    std::string id = lastMark_.step() ? lastMark_.text(0) : std::string();
+    lastMark_.reset();
+    return id;
+  }
+
+ private:
+  SqliteStatement& countMarks_;
+  SqliteStatement& lastMark_;
+};
+
+}  // namespace
+
 // Idempotency, then the guard checks, then the insert, all inside the caller's transaction:
 // the next message of the same batch (or the next batch) sees this one's marks.
 InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
-  using Kind = GuardCheck::Kind;
-  InsertOutcome out;
   if (!m.idempotencyKey.empty()) {
     s.findIdempotent.bind(1, m.app).bind(2, m.idempotencyKey);
-    bool seen = s.findIdempotent.step();
-    std::string original = seen ? s.findIdempotent.text(0) : std::string();
-    std::string hash = seen ? s.findIdempotent.text(1) : std::string();
-    int64_t createdMs = seen ? s.findIdempotent.integer(2) : 0;
+    std::optional<KeyHolder> holder;
+    if (s.findIdempotent.step()) {
+      holder = KeyHolder{s.findIdempotent.text(0), s.findIdempotent.text(1),
+                         s.findIdempotent.integer(2)};
+    }
     s.findIdempotent.reset();
-    if (seen && createdMs < m.idempotencySinceMs) {
-      s.expireIdempotent.bind(1, original).run();  // past retention: the key is free again
-    } else if (seen && !hash.empty() && !m.payloadHash.empty() && hash != m.payloadHash) {
-      out.result = InsertOutcome::Result::kConflict;
-      out.duplicateOf = original;
-      out.reason = "idempotency key '" + m.idempotencyKey + "' was used for message " + original +
-                   " with a different payload";
-      return out;
-    } else if (seen) {
-      out.result = InsertOutcome::Result::kIdempotentRepeat;
-      out.duplicateOf = original;
-      return out;
+    if (holder) {
+      KeyVerdict keyVerdict = judgeKey(m, *holder);
+      if (keyVerdict != KeyVerdict::kExpired) {
+        return keyOutcome(m, *holder, keyVerdict);
+      }
+      s.expireIdempotent.bind(1, holder->messageId).run();  // past retention: free again
     }
   }
-  bool scheduled = m.sendAtMs > m.createdMs;
-  MessageState state = scheduled ? MessageState::kScheduled : MessageState::kQueued;
-  std::string detail = m.routeDetail;
-  if (!m.suppressReason.empty()) {
-    state = MessageState::kSuppressed;
-    detail = m.suppressReason;
+  SqliteMarks marks(s.countMarks, s.lastMark);
+  GuardVerdict verdict = judgeGuards(m, marks);
+  if (verdict.refused) {
+    return guardOutcome(verdict);
   }
-  for (Kind pass : {Kind::kRefuse, Kind::kDuplicate, Kind::kSuppress}) {
-    for (const GuardCheck& g : m.guards) {
-      if (g.kind != pass || state == MessageState::kSuppressed ||
-          state == MessageState::kDuplicate) {
-        continue;
-      }
-      SqliteStatement& q = pass == Kind::kDuplicate ? s.lastMark : s.countMarks;
-      q.bind(1, g.key).bind(2, g.sinceMs);
-      bool row = q.step();
-      std::string earlier = row && pass == Kind::kDuplicate ? q.text(0) : std::string();
-      int64_t count = row && pass != Kind::kDuplicate ? q.integer(0) : 0;
-      q.reset();
-      if (pass == Kind::kRefuse && count >= g.limit) {
-        out.result = InsertOutcome::Result::kRefused;
-        out.reason = g.reason;
-        out.errorCode = g.errorCode;
-        return out;
-      }
-      if (pass == Kind::kDuplicate && !earlier.empty()) {
-        state = MessageState::kDuplicate;
-        out.duplicateOf = earlier;
-        detail = g.reason + "; duplicate of " + earlier;
-      } else if (pass == Kind::kSuppress && count >= g.limit) {
-        state = MessageState::kSuppressed;
-        detail = g.reason;
-      }
-    }
-  }
-  bool sendable = state == MessageState::kQueued || state == MessageState::kScheduled;
+  bool scheduled = isScheduled(m);
+  MessageState state = verdict.state;
+  bool sendable = verdict.sendable();
   s.insertMessage.bindStatic(1, m.id)
       .bindStatic(2, m.app)
       .bindStatic(3, m.templateName)
@@ -484,7 +451,7 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
       .bindStatic(21, m.businessLine)
       .bind(22, scheduled ? m.sendAtMs : int64_t{0})
       .bind(23, sendable ? stateName(state) : "")
-      .bind(24, sendable ? detail : std::string())
+      .bind(24, sendable ? verdict.detail : std::string())
       .run();
   for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
     s.insertRecipient.bind(1, normalizeAddress(address)).bind(2, m.id).run();
@@ -493,16 +460,13 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
     // A sendable message's first two events are implied by its row (first_state): fewer rows
     // and index entries per message on the ingest path. A refused one records who refused it.
     s.event(m.id, {m.createdMs, MessageState::kAccepted, "app:" + m.app, "", "", ""});
-    s.event(m.id, {m.createdMs, state, "guard", "", "", detail});
+    s.event(m.id, {m.createdMs, state, verdict.actor(m.app), "", "", verdict.detail});
   } else {
     for (const GuardCheck& g : m.guards) {
       s.insertMark.bind(1, g.key).bind(2, m.createdMs).bind(3, m.id).run();
     }
   }
-  out.inserted = true;
-  out.state = state;
-  out.reason = sendable ? std::string() : detail;
-  return out;
+  return guardOutcome(verdict);
 }
 
 Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
@@ -516,10 +480,10 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
     for (const NewMessage& m : batch.inserts) {
       outcomes.push_back(insertOne(s, m));
     }
-    if (!batch.inserts.empty() && ++s.writesSincePrune >= kPruneEveryWrites) {
+    if (!batch.inserts.empty() && ++s.writesSincePrune >= kGuardMarkPruneEvery) {
       s.writesSincePrune = 0;
       s.pruneMarks.bind(1, batch.inserts.front().createdMs - kGuardMarkHorizonMs)
-          .bind(2, kPruneBatch)
+          .bind(2, kGuardMarkPruneBatch)
           .run();
     }
     for (const Transition& t : batch.transitions) {

@@ -294,6 +294,56 @@ TEST_F(PostgresDaemon, ThreeNodesTogetherKeepOneProvidersRateLimit) {
   EXPECT_GE(arrivals.back() - arrivals.front(), 3000);  // 45 at 10/s take over 3 s
 }
 
+// Content dedup across nodes: the guard is decided in the database, under a lock per guard key.
+TEST_F(PostgresDaemon, TheSameDeduplicatedRequestOnTwoNodesAtOnceIsSentOnce) {
+  const std::string dedup = R"(
+[templates.sale]
+dedup_window_s = 60
+vars = ["item"]
+[templates.sale.content.hooks]
+body = "{{item}} on sale"
+)";
+  startNode(dedup);
+  startNode(dedup);
+  constexpr int kRounds = 5;
+  std::set<std::string> queued;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (const auto& node : nodes_) {
+      clients.push_back(std::make_unique<TestClient>(endpointFor(node->port)));
+    }
+    std::vector<Object::Ptr> replies(2);
+    std::vector<std::thread> callers;
+    for (size_t i = 0; i < 2; ++i) {
+      callers.emplace_back([&, i] {
+        replies[i] = clients[i]->request(sendFrame(
+            "sale", R"({"user":"u-1"})", R"({"item":"i)" + std::to_string(round) + "\"}"));
+      });
+    }
+    for (auto& t : callers) {
+      t.join();
+    }
+    std::map<std::string, Object::Ptr> byStatus;
+    for (const auto& r : replies) {
+      ASSERT_TRUE(r->getValue<bool>("ok")) << r->get("error").toString();
+      byStatus[r->getValue<std::string>("status")] = r;
+    }
+    ASSERT_EQ(byStatus.size(), 2u) << "round " << round << ": both got the same status";
+    ASSERT_TRUE(byStatus.count("queued") && byStatus.count("duplicate")) << "round " << round;
+    std::string original = byStatus["queued"]->getValue<std::string>("message_id");
+    EXPECT_EQ(byStatus["duplicate"]->getValue<std::string>("duplicate_of"), original);
+    queued.insert(original);
+  }
+  ASSERT_TRUE(waitForAll(queued, 20000));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // a second send would show now
+  std::map<std::string, int> got = deliveries();
+  EXPECT_EQ(got.size(), static_cast<size_t>(kRounds));
+  for (const auto& [id, count] : got) {
+    EXPECT_TRUE(queued.count(id)) << id << " was a duplicate but was delivered";
+    EXPECT_EQ(count, 1) << id;
+  }
+}
+
 TEST_F(PostgresDaemon, AMessageAcceptedOnOneNodeWakesAnotherNodesDispatcher) {
   Node& front = startNode("", {"--roles", "ingress"});
   startNode();  // the only dispatcher, idle until woken (its safety net is 5 s)

@@ -3,13 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "core/common/ids.hpp"
+#include "core/store/pg_migrations.hpp"
 #include "support/pg_server.hpp"
 #include "unit/core/store/store_contract.hpp"
 
@@ -91,38 +95,115 @@ TEST_F(PgStoreNodes, NodesMigratingAtOnceApplyEachVersionOnce) {
     t.join();
   }
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM schema_migrations", database_), "2");
+  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM schema_migrations", database_),
+            std::to_string(core::latestPostgresSchemaVersion()));
   EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM schema_migrations WHERE version = 1",
                                        database_),
             "1");
 }
 
-// Guardrails, suppression and routed chains are not applied by this store yet: such a message
-// is refused with a clear error instead of being stored and sent as if the rule did not exist,
-// and the rest of its batch is stored as usual.
-TEST_F(PgStoreNodes, MessagesNeedingUnsupportedFeaturesAreRefusedOneByOne) {
+core::GuardCheck guard(core::GuardCheck::Kind kind, const std::string& key, int64_t limit = 1) {
+  core::GuardCheck g;
+  g.kind = kind;
+  g.key = key;
+  g.sinceMs = 0;
+  g.limit = limit;
+  g.reason = "rule of " + key;
+  g.errorCode = kind == core::GuardCheck::Kind::kRefuse ? "quota_exceeded" : "";
+  return g;
+}
+
+// One batch mixing what takes the fast path (plain, routed, suppressed) with guarded messages:
+// every outcome lands at its own position.
+TEST_F(PgStoreNodes, GuardedAndPlainMessagesShareABatchInOrder) {
   auto store = node();
   ASSERT_TRUE(store->migrate().ok());
   core::NewMessage plain = message();
-  core::NewMessage guarded = message();
-  core::GuardCheck cap;
-  cap.key = "cap:a@example.com";
-  cap.limit = 5;
-  guarded.guards.push_back(cap);
+  core::NewMessage capped1 = message();
+  capped1.guards = {guard(core::GuardCheck::Kind::kSuppress, "cap:a", 1)};
   core::NewMessage routed = message();
-  routed.providers = {"tencent-sms"};
+  routed.providers = {"p1", "p2"};
+  core::NewMessage capped2 = message();
+  capped2.guards = capped1.guards;
   core::NewMessage disabled = message();
   disabled.suppressReason = "template 'welcome' is disabled";
-  auto outcomes = store->write({{plain, guarded, routed, disabled}, {}});
+  auto outcomes = store->write({{plain, capped1, routed, capped2, disabled}, {}});
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
-  ASSERT_EQ(outcomes->size(), 4u);
-  EXPECT_EQ((*outcomes)[0].result, core::InsertOutcome::Result::kStored);
-  for (size_t i = 1; i < 4; ++i) {
-    EXPECT_EQ((*outcomes)[i].result, core::InsertOutcome::Result::kRefused) << i;
-    EXPECT_EQ((*outcomes)[i].errorCode, "unsupported") << i;
-    EXPECT_NE((*outcomes)[i].reason.find("PostgreSQL store does not apply"), std::string::npos);
+  ASSERT_EQ(outcomes->size(), 5u);
+  std::vector<core::MessageState> states;
+  for (const auto& o : *outcomes) {
+    EXPECT_EQ(o.result, core::InsertOutcome::Result::kStored);
+    states.push_back(o.state);
   }
-  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM messages", database_), "1");
+  using S = core::MessageState;
+  EXPECT_EQ(states, (std::vector{S::kQueued, S::kQueued, S::kQueued, S::kSuppressed,
+                                 S::kSuppressed}));
+  EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM guard_marks", database_), "1");
+}
+
+// Four nodes write the same guarded message at once, twenty times over: each time exactly one
+// is queued and the others are duplicates of it; a cap of three across the nodes lets three
+// through.
+TEST_F(PgStoreNodes, GuardKeysRacedByManyNodesAreDecidedOnce) {
+  std::vector<std::unique_ptr<core::PgStore>> nodes;
+  for (int i = 0; i < 4; ++i) {
+    nodes.push_back(node());
+    ASSERT_TRUE(nodes.back()->migrate().ok());
+  }
+  std::mutex mutex;
+  std::map<int, std::vector<core::InsertOutcome>> dedup;
+  std::vector<core::InsertOutcome> capped;
+  std::vector<std::thread> threads;
+  for (auto& n : nodes) {
+    threads.emplace_back([&, store = n.get()] {
+      for (int round = 0; round < 20; ++round) {
+        core::NewMessage m = message();
+        m.guards = {guard(core::GuardCheck::Kind::kDuplicate, "dedup:" + std::to_string(round))};
+        core::NewMessage c = message();
+        c.guards = {guard(core::GuardCheck::Kind::kSuppress, "cap:b", 3)};
+        auto result = store->write({{m, c}, {}});
+        ASSERT_TRUE(result.ok()) << result.error().message;
+        std::lock_guard lock(mutex);
+        dedup[round].push_back(result->at(0));
+        capped.push_back(result->at(1));
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (const auto& [round, outs] : dedup) {
+    std::set<std::string> originals;
+    int queued = 0;
+    for (const auto& o : outs) {
+      queued += o.state == core::MessageState::kQueued ? 1 : 0;
+      if (o.state == core::MessageState::kDuplicate) {
+        originals.insert(o.duplicateOf);
+      }
+    }
+    EXPECT_EQ(queued, 1) << "round " << round;
+    EXPECT_EQ(originals.size(), 1u) << "round " << round;
+  }
+  EXPECT_EQ(std::count_if(capped.begin(), capped.end(),
+                          [](const auto& o) { return o.state == core::MessageState::kQueued; }),
+            3);
+}
+
+TEST_F(PgStoreNodes, GuardMarksBeforeTheCutoffArePrunedInBoundedBatches) {
+  auto store = node();
+  ASSERT_TRUE(store->migrate().ok());
+  PgServer::shared().execute(
+      "INSERT INTO guard_marks SELECT 'k' || i, i, 'm' || i FROM generate_series(1, 5) i",
+      database_);
+  core::NewMessage fresh = message();
+  fresh.guards = {guard(core::GuardCheck::Kind::kSuppress, "cap:c", 5)};
+  ASSERT_TRUE(store->write({{fresh}, {}}).ok());
+  auto first = store->pruneGuardMarks(kT0, 3);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(*first, 3u);
+  EXPECT_EQ(*store->pruneGuardMarks(kT0, 3), 2u);
+  EXPECT_EQ(*store->pruneGuardMarks(kT0, 3), 0u);
+  EXPECT_EQ(PgServer::shared().execute("SELECT key FROM guard_marks", database_), "cap:c");
 }
 
 TEST_F(PgStoreNodes, ANewerSchemaIsRefused) {

@@ -86,28 +86,5 @@ TEST(SqliteStore, UpgradesAVersionOneDatabase) {
                                                      core::MessageState::kSending}));
 }
 
-// Not yet in the shared contract: PgStore does not keep send_at (a scheduled message's age
-// counts from it in the retry policy).
-TEST(SqliteStore, ClaimGivesAScheduledMessagesSendAt) {
-  TempDir dir;
-  core::SqliteStore store(dir.path() / "notify.db", true);
-  ASSERT_TRUE(store.migrate().ok());
-  core::NewMessage scheduled;
-  scheduled.id = "m-1";
-  scheduled.app = "a";
-  scheduled.createdMs = 1000;
-  scheduled.sendAtMs = 90000;
-  core::NewMessage now = scheduled;
-  now.id = "m-2";
-  now.sendAtMs = 0;
-  ASSERT_TRUE(store.write({{scheduled, now}, {}}).ok());
-  auto claimed = store.claim({90000, 10, 1000, "w", ""});
-  ASSERT_TRUE(claimed.ok());
-  ASSERT_EQ(claimed->size(), 2u);
-  for (const auto& m : *claimed) {
-    EXPECT_EQ(m.sendAtMs, m.id == "m-1" ? 90000 : 0) << m.id;
-  }
-}
-
 }  // namespace
 }  // namespace notify::test

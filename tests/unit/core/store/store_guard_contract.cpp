@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The store's part of routing and guardrails: routed chains reach the claim, and every guard
-// decision (idempotency, duplicates, caps, quotas, suppression) is taken inside the write, so
-// concurrent identical requests cannot both pass.
+// The store's part of routing, scheduling and guardrails: routed chains and send_at reach the
+// claim, and every guard decision (idempotency, duplicates, caps, quotas, suppression) is taken
+// inside the write, so concurrent identical requests cannot both pass.
 #include <thread>
 
 #include "unit/core/store/store_contract.hpp"
@@ -37,6 +37,34 @@ TEST_P(StoreContract, RoutedProviderChainReachesTheClaim) {
   for (const auto& c : claimed) {
     EXPECT_EQ(c.providers, c.id == routed.id ? routed.providers : std::vector<std::string>{});
   }
+}
+
+// A scheduled message's age (for its maximum age) counts from its send_at.
+TEST_P(StoreContract, ClaimGivesAScheduledMessagesSendAt) {
+  NewMessage scheduled = message(kT0, "", kT0 + 90000);
+  NewMessage now = message(kT0);
+  insert({scheduled, now});
+  auto claimed = claim(kT0 + 90000);
+  ASSERT_EQ(claimed.size(), 2u);
+  for (const auto& m : claimed) {
+    EXPECT_EQ(m.sendAtMs, m.id == scheduled.id ? kT0 + 90000 : 0) << m.id;
+  }
+}
+
+TEST_P(StoreContract, RoutedAndSuppressedMessagesKeepTheirFirstEventsDetail) {
+  NewMessage routed = message(kT0);
+  routed.routeDetail = "route 'vip': channel 'email'";
+  NewMessage disabled = message(kT0);
+  disabled.suppressReason = "template 'welcome' is disabled";
+  insert({routed, disabled});
+  core::MessageRecord r = record(routed.id);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[1].state, MessageState::kQueued);
+  EXPECT_EQ(r.events[1].actor, "app:demo");
+  EXPECT_EQ(r.events[1].detail, routed.routeDetail);
+  core::MessageRecord d = record(disabled.id);
+  EXPECT_EQ(d.events.back().state, MessageState::kSuppressed);
+  EXPECT_EQ(d.events.back().actor, "guard");
 }
 
 TEST_P(StoreContract, SuppressedMessageIsKeptWithItsReasonAndNeverClaimed) {

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// What the PgStore's source files share. Not for use outside core/store/pg_store*.cpp.
+
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "core/common/result.hpp"
+#include "core/store/pg_store.hpp"
+
+namespace notify::core::pg {
+
+constexpr const char* kReadyChannel = "notify_ready";
+
+// For transactions that acknowledge nothing to a caller (claims, outcomes): they need not wait
+// for the WAL flush. If the database server itself crashes, the last of them may be lost; the
+// message then is claimed and sent again — at-least-once, as after a node crash. Ingest, whose
+// commit is an ack, always waits for the flush.
+constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
+
+inline Error storeError(const std::exception& e) {
+  return makeError("unavailable", std::string("store: ") + e.what());
+}
+
+inline std::string str(int64_t v) {
+  return std::to_string(v);
+}
+
+}  // namespace notify::core::pg
+
+namespace notify::core {
+
+template <typename F>
+auto PgStore::inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>())) {
+  for (int attempt = 0;; ++attempt) {
+    PgPool::Lease conn = pool_.acquire();
+    std::optional<PgTransaction> tx;
+    try {
+      tx.emplace(*conn);
+    } catch (const PgError& e) {
+      if (e.connectionLost() && attempt < 2) {
+        continue;
+      }
+      throw;
+    }
+    if constexpr (std::is_void_v<decltype(body(*conn))>) {
+      body(*conn);
+      tx->commit();
+      return;
+    } else {
+      auto result = body(*conn);
+      tx->commit();
+      return result;
+    }
+  }
+}
+
+}  // namespace notify::core

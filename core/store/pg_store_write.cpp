@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: Apache-2.0
+// PgStore's write path: ingest batches with their idempotency keys, guard checks, suppression,
+// routed chains and send_at, decided inside the write transaction with the rules the SQLite
+// store uses (core/store/write_rules.hpp).
+//
+// Messages without guard checks take the fast path: one multi-row INSERT, ON CONFLICT DO NOTHING
+// on the idempotency index, and a look-up only for the rows that were not inserted. Messages with
+// guard checks first take the transaction-scoped advisory locks of their guard keys' slots (in
+// ascending order, so two batches never wait for each other in a cycle), which serialises every
+// node's decisions on those keys until commit; then their marks are read in one statement,
+// decided in batch order, and inserted with the messages.
+#include <map>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "core/store/pg_store_internal.hpp"
+#include "core/store/write_rules.hpp"
+
+namespace notify::core {
+namespace {
+
+using pg::str;
+
+// Rows go in the order given, so within a batch the first of two equal idempotency keys wins,
+// as in SQLite. The "accepted" and first state events are implied by the row (see migration 1;
+// first_detail and the state say who and why, migration 3).
+constexpr const char* kInsertMessages = R"sql(
+INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
+  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane,
+  payload_hash, providers, send_at_ms, first_detail)
+SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
+  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane, payload_hash,
+  providers, send_at_ms, first_detail
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+  $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::bigint[],
+  $20::text[]) WITH ORDINALITY
+  AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
+       req_id, idempotency_key, state, created_ms, ready_ms, lane, payload_hash, providers,
+       send_at_ms, first_detail, ord)
+ORDER BY ord
+ON CONFLICT DO NOTHING
+RETURNING id
+)sql";
+
+// The messages already holding the given app + idempotency keys.
+constexpr const char* kFindKeyHolders = R"sql(
+SELECT u.ord, m.id, m.payload_hash, m.created_ms
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(app, key, ord)
+JOIN messages m ON m.app = u.app AND m.idempotency_key = u.key
+)sql";
+
+// A key past its retention is free again: its holder keeps the message, not the key.
+constexpr const char* kFreeKeys =
+    "UPDATE messages SET idempotency_key = NULL WHERE id = ANY($1::text[])";
+
+// The advisory locks of a batch's guard keys, in the order given (ascending). The two-integer
+// form keeps them apart from the single-bigint locks of migrations and rate permits.
+constexpr const char* kLockGuardKeys =
+    "SELECT count(pg_advisory_xact_lock(7243062, h)) FROM unnest($1::int[]) AS h";
+
+// Per (key, since, limit): marks at or after since (counted up to limit), and the latest one.
+constexpr const char* kReadMarks = R"sql(
+SELECT u.ord,
+  (SELECT count(*) FROM (SELECT 1 FROM guard_marks g WHERE g.key = u.key AND g.at_ms >= u.since
+     LIMIT u.lim) c),
+  l.message_id, l.at_ms
+FROM unnest($1::text[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(key, since, lim, ord)
+LEFT JOIN LATERAL (SELECT message_id, at_ms FROM guard_marks g
+  WHERE g.key = u.key AND g.at_ms >= u.since ORDER BY g.at_ms DESC LIMIT 1) l ON true
+)sql";
+
+constexpr const char* kInsertMarks =
+    "INSERT INTO guard_marks (key, at_ms, message_id) "
+    "SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])";
+
+// SKIP LOCKED: nodes pruning at once take different rows.
+constexpr const char* kPruneMarks =
+    "DELETE FROM guard_marks WHERE ctid = ANY(ARRAY(SELECT ctid FROM guard_marks "
+    "WHERE at_ms < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)) RETURNING 1";
+
+// How often a batch is decided again when another node's commit took one of its idempotency
+// keys between the look-up and the insert.
+constexpr int kRaceRounds = 3;
+
+// Guard keys share this many advisory locks. A batch holds one lock per slot its keys fall in,
+// so it never holds more than this many, whatever its size: PostgreSQL's shared lock table
+// (max_locks_per_transaction x max_connections, 6,400 by default) is shared by every session.
+// Two keys in one slot are serialised although they need not be; that costs time, never
+// correctness.
+constexpr uint32_t kGuardLockSlots = 1024;
+
+// The same slot on every node: FNV-1a.
+int32_t lockSlot(const std::string& key) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : key) {
+    h = (h ^ c) * 16777619u;
+  }
+  return static_cast<int32_t>(h % kGuardLockSlots);
+}
+
+// Text arrays for unnest(), one per column.
+using Columns = std::vector<std::vector<std::optional<std::string>>>;
+
+PgParams arrays(const Columns& columns) {
+  PgParams params;
+  for (const auto& column : columns) {
+    params.emplace_back(pgArray(column));
+  }
+  return params;
+}
+
+// One multi-row insert's columns, in kInsertMessages' parameter order.
+class InsertColumns {
+ public:
+  void add(const NewMessage& m, const GuardVerdict& v) {
+    std::optional<std::string> key;
+    if (!m.idempotencyKey.empty()) {
+      key = m.idempotencyKey;
+    }
+    std::optional<std::string> ready;
+    if (v.sendable()) {
+      ready = str(isScheduled(m) ? m.sendAtMs : m.createdMs);
+    }
+    std::optional<std::string> row[] = {m.id,
+                                        m.app,
+                                        m.templateName,
+                                        m.channel,
+                                        m.toJson,
+                                        m.varsJson,
+                                        m.attrsJson,
+                                        m.subject,
+                                        m.body,
+                                        m.tagsJson,
+                                        m.reqId,
+                                        key,
+                                        stateName(v.state),
+                                        str(m.createdMs),
+                                        ready,
+                                        m.lane,
+                                        m.payloadHash,
+                                        joinProviders(m.providers),
+                                        str(isScheduled(m) ? m.sendAtMs : 0),
+                                        v.detail};
+    for (size_t c = 0; c < kColumns; ++c) {
+      columns_[c].push_back(std::move(row[c]));
+    }
+  }
+
+  size_t size() const { return columns_[0].size(); }
+
+  // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
+  std::set<std::string> insert(PgConnection& conn) const {
+    std::set<std::string> stored;
+    if (size() == 0) {
+      return stored;
+    }
+    PgResult inserted = conn.prepared("insert_messages", kInsertMessages, arrays(columns_));
+    for (int r = 0; r < inserted.rows(); ++r) {
+      stored.insert(inserted.text(r, 0));
+    }
+    return stored;
+  }
+
+ private:
+  static constexpr size_t kColumns = 20;
+  Columns columns_ = Columns(kColumns);
+};
+
+// The holders of the given messages' keys, by index into messages.
+std::map<size_t, KeyHolder> findKeyHolders(PgConnection& conn,
+                                           const std::vector<const NewMessage*>& messages) {
+  Columns columns(2);
+  std::vector<size_t> asked;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (!messages[i]->idempotencyKey.empty()) {
+      columns[0].emplace_back(messages[i]->app);
+      columns[1].emplace_back(messages[i]->idempotencyKey);
+      asked.push_back(i);
+    }
+  }
+  std::map<size_t, KeyHolder> holders;
+  if (asked.empty()) {
+    return holders;
+  }
+  PgResult rows = conn.prepared("find_key_holders", kFindKeyHolders, arrays(columns));
+  for (int r = 0; r < rows.rows(); ++r) {
+    size_t ord = static_cast<size_t>(rows.integer(r, 0)) - 1;
+    holders[asked.at(ord)] = {rows.text(r, 1), rows.text(r, 2), rows.integer(r, 3)};
+  }
+  return holders;
+}
+
+void freeKeys(PgConnection& conn, const std::vector<std::optional<std::string>>& holderIds) {
+  if (!holderIds.empty()) {
+    conn.prepared("free_keys", kFreeKeys, {pgArray(holderIds)});
+  }
+}
+
+// Messages without guard checks, in one insert. A row not inserted hit an idempotency key: its
+// holder is looked up then, and only then.
+std::vector<InsertOutcome> insertPlain(PgConnection& conn,
+                                       const std::vector<const NewMessage*>& messages) {
+  struct NoMarks : MarkSource {
+    int64_t count(const std::string&, int64_t, int64_t) override { return 0; }
+    std::string latest(const std::string&, int64_t) override { return ""; }
+  } none;
+  std::vector<InsertOutcome> outcomes(messages.size());
+  std::vector<GuardVerdict> verdicts;
+  verdicts.reserve(messages.size());
+  for (const NewMessage* m : messages) {
+    verdicts.push_back(judgeGuards(*m, none));
+  }
+  std::vector<size_t> pending(messages.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    pending[i] = i;
+  }
+  for (int round = 0; !pending.empty(); ++round) {
+    if (round == kRaceRounds) {
+      throw PgError("idempotency keys kept changing hands during this write", false);
+    }
+    InsertColumns rows;
+    for (size_t i : pending) {
+      rows.add(*messages[i], verdicts[i]);
+    }
+    std::set<std::string> stored = rows.insert(conn);
+    std::vector<const NewMessage*> blocked;
+    std::vector<size_t> blockedAt;
+    for (size_t i : pending) {
+      if (stored.count(messages[i]->id) > 0) {
+        outcomes[i] = guardOutcome(verdicts[i]);
+      } else if (messages[i]->idempotencyKey.empty()) {
+        outcomes[i].result = InsertOutcome::Result::kIdempotentRepeat;  // the same id twice
+      } else {
+        blocked.push_back(messages[i]);
+        blockedAt.push_back(i);
+      }
+    }
+    std::map<size_t, KeyHolder> holders = findKeyHolders(conn, blocked);
+    std::vector<std::optional<std::string>> expired;
+    pending.clear();
+    for (size_t b = 0; b < blocked.size(); ++b) {
+      auto holder = holders.find(b);
+      if (holder == holders.end()) {
+        pending.push_back(blockedAt[b]);  // its holder was purged meanwhile: try again
+        continue;
+      }
+      KeyVerdict verdict = judgeKey(*blocked[b], holder->second);
+      if (verdict == KeyVerdict::kExpired) {
+        expired.emplace_back(holder->second.messageId);
+        pending.push_back(blockedAt[b]);
+      } else {
+        outcomes[blockedAt[b]] = keyOutcome(*blocked[b], holder->second, verdict);
+      }
+    }
+    freeKeys(conn, expired);
+  }
+  return outcomes;
+}
+
+// The marks under a batch's guard keys: what the database held when the batch's locks were
+// taken, plus what the batch's own earlier messages leave.
+class BatchMarks : public MarkSource {
+ public:
+  BatchMarks(PgConnection& conn, const std::vector<const NewMessage*>& messages) {
+    std::set<std::tuple<std::string, int64_t, int64_t>> asked;
+    for (const NewMessage* m : messages) {
+      for (const GuardCheck& g : m->guards) {
+        asked.emplace(g.key, g.sinceMs, g.limit);
+      }
+    }
+    Columns columns(3);
+    for (const auto& [key, since, limit] : asked) {
+      columns[0].emplace_back(key);
+      columns[1].emplace_back(str(since));
+      columns[2].emplace_back(str(limit));
+    }
+    PgResult rows = conn.prepared("read_marks", kReadMarks, arrays(columns));
+    std::vector<std::tuple<std::string, int64_t, int64_t>> order(asked.begin(), asked.end());
+    for (int r = 0; r < rows.rows(); ++r) {
+      const auto& [key, since, limit] = order.at(static_cast<size_t>(rows.integer(r, 0)) - 1);
+      counts_[{key, since, limit}] = rows.integer(r, 1);
+      if (!rows.isNull(r, 2)) {
+        latest_[{key, since}] = {rows.integer(r, 3), rows.text(r, 2)};
+      }
+    }
+  }
+
+  int64_t count(const std::string& key, int64_t sinceMs, int64_t limit) override {
+    int64_t n = counts_[{key, sinceMs, limit}];
+    for (const auto& [atMs, id] : added_[key]) {
+      n += atMs >= sinceMs ? 1 : 0;
+    }
+    return n;
+  }
+
+  std::string latest(const std::string& key, int64_t sinceMs) override {
+    std::pair<int64_t, std::string> best{INT64_MIN, ""};
+    if (auto stored = latest_.find({key, sinceMs}); stored != latest_.end()) {
+      best = stored->second;
+    }
+    for (const auto& mark : added_[key]) {
+      if (mark.first >= sinceMs && mark.first >= best.first) {
+        best = mark;
+      }
+    }
+    return best.second;
+  }
+
+  // A stored sendable message leaves a mark under each of its guard keys.
+  void add(const NewMessage& m) {
+    for (const GuardCheck& g : m.guards) {
+      added_[g.key].emplace_back(m.createdMs, m.id);
+      rows_[0].emplace_back(g.key);
+      rows_[1].emplace_back(str(m.createdMs));
+      rows_[2].emplace_back(m.id);
+    }
+  }
+
+  void insertAdded(PgConnection& conn) const {
+    if (!rows_[0].empty()) {
+      conn.prepared("insert_marks", kInsertMarks, arrays(rows_));
+    }
+  }
+
+ private:
+  std::map<std::tuple<std::string, int64_t, int64_t>, int64_t> counts_;
+  std::map<std::pair<std::string, int64_t>, std::pair<int64_t, std::string>> latest_;
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> added_;
+  Columns rows_ = Columns(3);
+};
+
+void lockGuardKeys(PgConnection& conn, const std::vector<const NewMessage*>& messages) {
+  std::set<int32_t> ids;
+  for (const NewMessage* m : messages) {
+    for (const GuardCheck& g : m->guards) {
+      ids.insert(lockSlot(g.key));
+    }
+  }
+  std::vector<std::optional<std::string>> ordered;
+  for (int32_t id : ids) {
+    ordered.emplace_back(std::to_string(id));
+  }
+  conn.prepared("lock_guard_keys", kLockGuardKeys, {pgArray(ordered)});
+}
+
+// One decision of the guarded messages, in batch order; nullopt when another node's commit took
+// one of their idempotency keys after the look-up (the caller rolls back and decides again).
+std::optional<std::vector<InsertOutcome>> decideGuarded(
+    PgConnection& conn, const std::vector<const NewMessage*>& messages) {
+  std::map<size_t, KeyHolder> holders = findKeyHolders(conn, messages);
+  BatchMarks marks(conn, messages);
+  std::map<std::pair<std::string, std::string>, KeyHolder> batchKeys;
+  std::vector<std::optional<std::string>> expired;
+  std::vector<InsertOutcome> outcomes(messages.size());
+  InsertColumns rows;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const NewMessage& m = *messages[i];
+    if (!m.idempotencyKey.empty()) {
+      auto inBatch = batchKeys.find({m.app, m.idempotencyKey});
+      if (inBatch != batchKeys.end()) {
+        // Stored by this batch a moment ago: never past its retention.
+        KeyVerdict verdict = judgeKey(m, inBatch->second) == KeyVerdict::kConflict
+                                 ? KeyVerdict::kConflict
+                                 : KeyVerdict::kRepeat;
+        outcomes[i] = keyOutcome(m, inBatch->second, verdict);
+        continue;
+      }
+      if (auto holder = holders.find(i); holder != holders.end()) {
+        KeyVerdict verdict = judgeKey(m, holder->second);
+        if (verdict != KeyVerdict::kExpired) {
+          outcomes[i] = keyOutcome(m, holder->second, verdict);
+          continue;
+        }
+        expired.emplace_back(holder->second.messageId);
+      }
+    }
+    GuardVerdict verdict = judgeGuards(m, marks);
+    outcomes[i] = guardOutcome(verdict);
+    if (verdict.refused) {
+      continue;
+    }
+    rows.add(m, verdict);
+    if (!m.idempotencyKey.empty()) {
+      batchKeys[{m.app, m.idempotencyKey}] = {m.id, m.payloadHash, m.createdMs};
+    }
+    if (verdict.sendable()) {
+      marks.add(m);
+    }
+  }
+  freeKeys(conn, expired);
+  if (rows.insert(conn).size() != rows.size()) {
+    return std::nullopt;
+  }
+  marks.insertAdded(conn);
+  return outcomes;
+}
+
+std::vector<InsertOutcome> insertGuarded(PgConnection& conn,
+                                         const std::vector<const NewMessage*>& messages) {
+  for (int round = 0; round < kRaceRounds; ++round) {
+    conn.exec("SAVEPOINT guarded");
+    if (auto outcomes = decideGuarded(conn, messages)) {
+      conn.exec("RELEASE SAVEPOINT guarded");
+      return *outcomes;
+    }
+    conn.exec("ROLLBACK TO SAVEPOINT guarded");
+  }
+  throw PgError("idempotency keys kept changing hands during this write", false);
+}
+
+}  // namespace
+
+Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
+  std::vector<const NewMessage*> plain;
+  std::vector<const NewMessage*> guarded;
+  for (const NewMessage& m : batch.inserts) {
+    (m.guards.empty() ? plain : guarded).push_back(&m);
+  }
+  try {
+    auto outcomes = inTransaction([&](PgConnection& conn) {
+      if (batch.inserts.empty()) {
+        conn.exec(pg::kRelaxedCommit);
+      }
+      // The locks come before any insert: an insert may wait for another transaction's
+      // idempotency key, and that one must never be waiting for a lock this one holds.
+      if (!guarded.empty()) {
+        lockGuardKeys(conn, guarded);
+      }
+      // A guarded message whose key an unguarded one of the same batch holds is its repeat,
+      // whatever their order in the batch.
+      std::vector<InsertOutcome> plainOut = insertPlain(conn, plain);
+      std::vector<InsertOutcome> guardedOut;
+      if (!guarded.empty()) {
+        guardedOut = insertGuarded(conn, guarded);
+      }
+      if (!batch.inserts.empty()) {
+        conn.exec(std::string("NOTIFY ") + pg::kReadyChannel);  // delivered at commit
+      }
+      if (!batch.transitions.empty()) {
+        applyTransitions(conn, batch.transitions);
+      }
+      std::vector<InsertOutcome> merged;
+      merged.reserve(batch.inserts.size());
+      size_t p = 0;
+      size_t g = 0;
+      for (const NewMessage& m : batch.inserts) {
+        merged.push_back(m.guards.empty() ? std::move(plainOut[p++]) : std::move(guardedOut[g++]));
+      }
+      return merged;
+    });
+    if (!guarded.empty() && ++guardedWrites_ % kGuardMarkPruneEvery == 0) {
+      // Best effort: a failed prune is retried kGuardMarkPruneEvery guarded writes later.
+      (void)pruneGuardMarks(guarded.front()->createdMs - kGuardMarkHorizonMs,
+                            kGuardMarkPruneBatch);
+    }
+    return outcomes;
+  } catch (const std::exception& e) {
+    return pg::storeError(e);
+  }
+}
+
+Result<size_t> PgStore::pruneGuardMarks(int64_t beforeMs, int64_t limit) {
+  try {
+    PgPool::Lease conn = pool_.acquire();
+    PgResult pruned = conn->prepared("prune_marks", kPruneMarks, {str(beforeMs), str(limit)});
+    return static_cast<size_t>(pruned.rows());
+  } catch (const std::exception& e) {
+    return pg::storeError(e);
+  }
+}
+
+}  // namespace notify::core
