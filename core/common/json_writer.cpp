@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/common/json_writer.hpp"
 
+#include <algorithm>
+
+#include "core/common/json_scan.hpp"
 
 namespace notify::core {
 
@@ -9,11 +12,9 @@ void appendJsonString(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
   size_t plain = 0;  // start of the run of characters copied as they are
-  for (size_t i = 0; i < text.size(); ++i) {
+  for (size_t i = plainJsonRun(text, 0, false); i < text.size();
+       i = plainJsonRun(text, i + 1, false)) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
@@ -98,8 +99,12 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 }
 
 std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  size_t bytes = 2;
+  for (const auto& [key, value] : pairs) {
+    bytes += key.size() + value.size() + 6;  // two pairs of quotes, a colon and a comma
+  }
   JsonWriter w;
-  w.beginObject();
+  w.reserve(bytes).beginObject();
   for (const auto& [key, value] : pairs) {
     w.key(key).value(value);
   }
@@ -108,13 +113,22 @@ std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string jsonArrayOf(const std::vector<std::string>& items) {
+  size_t bytes = 2;
+  for (const auto& item : items) {
+    bytes += item.size() + 3;
+  }
   JsonWriter w;
-  w.beginArray();
+  w.reserve(bytes).beginArray();
   for (const auto& item : items) {
     w.value(item);
   }
   w.endArray();
   return w.take();
+}
+
+void sortByKey(std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 }  // namespace notify::core

@@ -32,6 +32,12 @@ class JsonWriter {
     return text.empty() ? *this : key(name).value(text);
   }
 
+  // Room for about bytes of output, so building a known-size document does not regrow.
+  JsonWriter& reserve(size_t bytes) {
+    out_.reserve(bytes);
+    return *this;
+  }
+
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 
@@ -53,7 +59,12 @@ std::string jsonObjectOf(const std::vector<std::pair<std::string, std::string>>&
 std::string jsonArrayOf(const std::vector<std::string>& items);
 
 // Reads back what jsonObjectOf wrote (a flat object of strings; numbers, booleans and null are
-// read as their text, null as ""), sorted by key. Malformed input gives {}. In flat_json.cpp.
+// read as their text, null as ""), sorted by key, a repeated key keeping its last value.
+// Malformed input gives {}. In flat_json.cpp, on the JSON reader of json_reader.hpp.
 std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const std::string& json);
+
+// Sorts name/value pairs with distinct names by name: the order the maps of a request and of a
+// stored message have always been read in (they were std::maps once).
+void sortByKey(std::vector<std::pair<std::string, std::string>>& pairs);
 
 }  // namespace notify::core

@@ -152,14 +152,20 @@ void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const Temp
     m.idempotencySinceMs = nowMs - config.guards.idempotencyRetentionMs;
   }
   const ChannelConfig& channel = config.channels.at(m.channel);
-  const std::string recipient = digestOf({recipientOf(channel, request.to)});
+  std::string recipientDigest;  // a hash per message: computed only when a check needs it
+  auto recipient = [&]() -> const std::string& {
+    if (recipientDigest.empty()) {
+      recipientDigest = digestOf({recipientOf(channel, request.to)});
+    }
+    return recipientDigest;
+  };
   auto lane = config.lanes.find(m.lane);
   int64_t laneDedupMs = lane == config.lanes.end() ? 0 : lane->second.dedupWindowMs;
   int64_t dedupMs = tpl.dedupWindowMs >= 0 ? tpl.dedupWindowMs : laneDedupMs;
   if (dedupMs > 0) {
     m.guards.push_back(
         check(Kind::kDuplicate,
-              "dedup:" + digestOf({m.channel, recipient, m.subject, m.body, m.attrsJson}),
+              "dedup:" + digestOf({m.channel, recipient(), m.subject, m.body, m.attrsJson}),
               nowMs - dedupMs, 1,
               "same recipient and content within " + std::to_string(dedupMs / 1000) + " s"));
   }
@@ -168,7 +174,8 @@ void addGuardChecks(const DaemonConfig& config, const AppConfig& app, const Temp
         (!cap.lane.empty() && cap.lane != m.lane)) {
       continue;
     }
-    m.guards.push_back(check(Kind::kSuppress, "cap:" + cap.name + ":" + m.channel + ":" + recipient,
+    m.guards.push_back(check(Kind::kSuppress,
+                             "cap:" + cap.name + ":" + m.channel + ":" + recipient(),
                              nowMs - cap.windowMs, cap.limit,
                              "frequency cap '" + cap.name + "': at most " + cap.text +
                                  " per recipient on channel '" + m.channel + "'"));

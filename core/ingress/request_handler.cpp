@@ -181,6 +181,9 @@ void RequestHandler::handleBatch(const MessagePreparer& preparer, const std::str
   auto items = std::make_shared<std::vector<Result<Accepted>>>();
   auto pending = std::make_shared<std::vector<Pending>>();
   std::vector<NewMessage> messages;
+  items->reserve(request.batch.size());
+  pending->reserve(request.batch.size());
+  messages.reserve(request.batch.size());
   for (size_t i = 0; i < request.batch.size(); ++i) {
     const Result<SendRequest>& element = request.batch[i];
     Result<NewMessage> message = element

@@ -1,104 +1,107 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
+#include <initializer_list>
 
+#include "core/common/json_reader.hpp"
+#include "core/common/json_writer.hpp"
 #include "core/common/time.hpp"
 #include "core/protocol/request.hpp"
 
 namespace notify::core {
 namespace {
 
-using Poco::Dynamic::Var;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+using Fields = std::initializer_list<std::string_view>;
 
 constexpr size_t kMaxIdempotencyKey = 128;
+const Fields kEnvelope = {"op", "req_id", "app", "token"};
+const Fields kSendFields = {"template",        "to",      "vars", "channel",
+                            "idempotency_key", "send_at", "tags"};
 
 Error badRequest(std::string message, std::string field) {
   return makeError("bad_request", std::move(message), std::move(field));
 }
 
-bool isObject(const Var& v) {
-  return v.type() == typeid(Object::Ptr);
-}
-bool isArray(const Var& v) {
-  return v.type() == typeid(Array::Ptr);
+std::string fieldPath(std::string_view prefix, std::string_view key) {
+  std::string path(prefix);
+  path += key;
+  return path;
 }
 
-std::optional<Error> checkFields(const Object& object, const std::vector<std::string>& allowed,
-                                 const std::string& prefix) {
-  for (const auto& [key, value] : object) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return badRequest("unknown field '" + key + "'", prefix + key);
+// Refuses the first member (in document order) named in neither list.
+std::optional<Error> checkFields(JsonValue object, Fields allowed, std::string_view prefix,
+                                 Fields alsoAllowed = {}) {
+  for (JsonMember member : object.members()) {
+    auto named = [&](Fields list) {
+      return std::find(list.begin(), list.end(), member.key) != list.end();
+    };
+    if (!named(allowed) && !named(alsoAllowed)) {
+      return badRequest("unknown field '" + std::string(member.key) + "'",
+                        fieldPath(prefix, member.key));
     }
   }
   return std::nullopt;
 }
 
 // Reads an optional string field; a present non-string is an error.
-std::optional<Error> readString(const Object& object, const std::string& key,
-                                const std::string& prefix, std::string& out, bool required) {
-  if (!object.has(key)) {
-    return required ? std::optional(badRequest("'" + key + "' is required", prefix + key))
-                    : std::nullopt;
+std::optional<Error> readString(JsonValue object, std::string_view key, std::string_view prefix,
+                                std::string& out, bool required) {
+  auto refuse = [&](const char* rule) {
+    return badRequest("'" + std::string(key) + "' " + rule, fieldPath(prefix, key));
+  };
+  JsonValue value = object.get(key);
+  if (!value) {
+    return required ? std::optional(refuse("is required")) : std::nullopt;
   }
-  Var value = object.get(key);
   if (!value.isString()) {
-    return badRequest("'" + key + "' must be a string", prefix + key);
+    return refuse("must be a string");
   }
-  out = value.extract<std::string>();
+  out.assign(value.text());
   if (required && out.empty()) {
-    return badRequest("'" + key + "' must not be empty", prefix + key);
+    return refuse("must not be empty");
   }
   return std::nullopt;
 }
 
-std::optional<Error> readStringMap(const Object& object, const std::string& key,
-                                   const std::string& prefix, bool scalarsAllowed, KeyValues& out) {
-  Var value = object.get(key);
-  if (!isObject(value)) {
-    return badRequest("'" + key + "' must be an object", prefix + key);
+// Numbers keep their JSON spelling and booleans become "true"/"false"; pairs come out sorted
+// by name.
+std::optional<Error> readStringMap(JsonValue object, std::string_view key, std::string_view prefix,
+                                   bool scalarsAllowed, KeyValues& out) {
+  JsonValue map = object.get(key);
+  if (!map.isObject()) {
+    return badRequest("'" + std::string(key) + "' must be an object", fieldPath(prefix, key));
   }
-  const Object& map = *value.extract<Object::Ptr>();
-  for (const auto& [name, item] : map) {
-    std::string field = prefix + key + "." + name;
-    if (item.isString()) {
-      out.emplace_back(name, item.extract<std::string>());
-    } else if (scalarsAllowed && (item.isNumeric() || item.isBoolean())) {
-      out.emplace_back(name, item.convert<std::string>());
-    } else {
+  out.reserve(map.size());
+  for (JsonMember member : map.members()) {
+    bool scalar = member.value.isNumber() || member.value.isBool();
+    if (!member.value.isString() && !(scalarsAllowed && scalar)) {
       return badRequest(scalarsAllowed ? "must be a string, number or boolean" : "must be a string",
-                        field);
+                        fieldPath(prefix, key) + "." + std::string(member.key));
     }
+    out.emplace_back(member.key, member.value.text());
   }
+  sortByKey(out);
   return std::nullopt;
 }
 
-Result<SendRequest> decodeSend(const Object& o, const std::string& prefix,
-                               const std::vector<std::string>& envelopeFields) {
-  std::vector<std::string> allowed = {"template",        "to",      "vars", "channel",
-                                      "idempotency_key", "send_at", "tags"};
-  allowed.insert(allowed.end(), envelopeFields.begin(), envelopeFields.end());
-  if (auto e = checkFields(o, allowed, prefix)) {
+Result<SendRequest> decodeSend(JsonValue o, std::string_view prefix, Fields envelope) {
+  if (auto e = checkFields(o, kSendFields, prefix, envelope)) {
     return *e;
   }
   SendRequest send;
   if (auto e = readString(o, "template", prefix, send.templateName, true)) {
     return *e;
   }
-  if (!o.has("to")) {
-    return badRequest("'to' is required", prefix + "to");
+  if (!o.get("to")) {
+    return badRequest("'to' is required", fieldPath(prefix, "to"));
   }
   if (auto e = readStringMap(o, "to", prefix, false, send.to)) {
     return *e;
   }
   if (send.to.empty()) {
-    return makeError("invalid_recipient", "'to' needs at least one address", prefix + "to");
+    return makeError("invalid_recipient", "'to' needs at least one address",
+                     fieldPath(prefix, "to"));
   }
-  if (o.has("vars")) {
+  if (o.get("vars")) {
     if (auto e = readStringMap(o, "vars", prefix, true, send.vars)) {
       return *e;
     }
@@ -110,88 +113,85 @@ Result<SendRequest> decodeSend(const Object& o, const std::string& prefix,
     return *e;
   }
   if (send.idempotencyKey.size() > kMaxIdempotencyKey) {
-    return badRequest("'idempotency_key' is longer than 128 bytes", prefix + "idempotency_key");
+    return badRequest("'idempotency_key' is longer than 128 bytes",
+                      fieldPath(prefix, "idempotency_key"));
   }
-  std::string sendAt;
-  if (auto e = readString(o, "send_at", prefix, sendAt, false)) {
-    return *e;
-  }
-  if (o.has("send_at")) {
-    send.sendAtMs = parseRfc3339(sendAt);
+  if (JsonValue sendAt = o.get("send_at")) {
+    if (!sendAt.isString()) {
+      return badRequest("'send_at' must be a string", fieldPath(prefix, "send_at"));
+    }
+    send.sendAtMs = parseRfc3339(sendAt.text());
     if (!send.sendAtMs) {
       return makeError("invalid_send_at",
                        "'send_at' must be RFC 3339 with an offset, e.g. 2026-11-26T09:00:00+08:00",
-                       prefix + "send_at");
+                       fieldPath(prefix, "send_at"));
     }
   }
-  if (o.has("tags")) {
-    Var tags = o.get("tags");
-    if (!isArray(tags)) {
-      return badRequest("'tags' must be an array of strings", prefix + "tags");
+  if (JsonValue tags = o.get("tags")) {
+    if (!tags.isArray()) {
+      return badRequest("'tags' must be an array of strings", fieldPath(prefix, "tags"));
     }
-    const Array& array = *tags.extract<Array::Ptr>();
-    for (size_t i = 0; i < array.size(); ++i) {
-      if (!array.get(static_cast<unsigned>(i)).isString()) {
-        return badRequest("must be a string", prefix + "tags[" + std::to_string(i) + "]");
+    send.tags.reserve(tags.size());
+    for (JsonValue tag : tags.elements()) {
+      if (!tag.isString()) {
+        return badRequest("must be a string",
+                          fieldPath(prefix, "tags[") + std::to_string(send.tags.size()) + "]");
       }
-      send.tags.push_back(array.get(static_cast<unsigned>(i)).extract<std::string>());
+      send.tags.emplace_back(tag.text());
     }
   }
   return send;
 }
 
-Result<Request> decodeBatch(const Object& o, const DecodeLimits& limits, Request request) {
-  if (!o.has("messages")) {
+Result<Request> decodeBatch(JsonValue o, const DecodeLimits& limits, Request request) {
+  JsonValue messages = o.get("messages");
+  if (!messages) {
     return badRequest("'messages' is required", "messages");
   }
-  Var messages = o.get("messages");
-  if (!isArray(messages)) {
+  if (!messages.isArray()) {
     return badRequest("'messages' must be an array", "messages");
   }
-  const Array& array = *messages.extract<Array::Ptr>();
-  if (array.size() == 0) {
+  if (messages.size() == 0) {
     return badRequest("'messages' must not be empty", "messages");
   }
-  if (array.size() > limits.maxBatch) {
+  if (messages.size() > limits.maxBatch) {
     return makeError("batch_too_large",
-                     "'messages' has " + std::to_string(array.size()) + " elements; at most " +
+                     "'messages' has " + std::to_string(messages.size()) + " elements; at most " +
                          std::to_string(limits.maxBatch) + " are allowed",
                      "messages");
   }
-  for (size_t i = 0; i < array.size(); ++i) {
-    std::string prefix = "messages[" + std::to_string(i) + "].";
-    Var item = array.get(static_cast<unsigned>(i));
-    if (!isObject(item)) {
-      request.batch.emplace_back(
-          badRequest("must be an object", prefix.substr(0, prefix.size() - 1)));
+  request.batch.reserve(messages.size());
+  for (JsonValue item : messages.elements()) {
+    std::string element = "messages[" + std::to_string(request.batch.size()) + "]";
+    if (!item.isObject()) {
+      request.batch.emplace_back(badRequest("must be an object", std::move(element)));
       continue;
     }
-    request.batch.push_back(decodeSend(*item.extract<Object::Ptr>(), prefix, {}));
+    request.batch.push_back(decodeSend(item, element + ".", {}));
   }
   return request;
 }
 
-const std::vector<std::pair<const char*, Op>> kOps = {{"send", Op::kSend},
-                                                      {"send_batch", Op::kSendBatch},
-                                                      {"status", Op::kStatus},
-                                                      {"ping", Op::kPing},
-                                                      {"plugins", Op::kPlugins},
-                                                      {"dlq_list", Op::kDlqList},
-                                                      {"dlq_replay", Op::kDlqReplay},
-                                                      {"route_explain", Op::kRouteExplain},
-                                                      {"reload", Op::kReload},
-                                                      {"cancel", Op::kCancel},
-                                                      {"cron_list", Op::kCronList},
-                                                      {"cron_run_now", Op::kCronRunNow},
-                                                      {"cron_pause", Op::kCronPause},
-                                                      {"cron_resume", Op::kCronResume},
-                                                      {"cron_runs", Op::kCronRuns},
-                                                      {"cron_cancel", Op::kCronCancel},
-                                                      {"audience_push", Op::kAudiencePush}};
+constexpr std::pair<std::string_view, Op> kOps[] = {{"send", Op::kSend},
+                                                    {"send_batch", Op::kSendBatch},
+                                                    {"status", Op::kStatus},
+                                                    {"ping", Op::kPing},
+                                                    {"plugins", Op::kPlugins},
+                                                    {"dlq_list", Op::kDlqList},
+                                                    {"dlq_replay", Op::kDlqReplay},
+                                                    {"route_explain", Op::kRouteExplain},
+                                                    {"reload", Op::kReload},
+                                                    {"cancel", Op::kCancel},
+                                                    {"cron_list", Op::kCronList},
+                                                    {"cron_run_now", Op::kCronRunNow},
+                                                    {"cron_pause", Op::kCronPause},
+                                                    {"cron_resume", Op::kCronResume},
+                                                    {"cron_runs", Op::kCronRuns},
+                                                    {"cron_cancel", Op::kCronCancel},
+                                                    {"audience_push", Op::kAudiencePush}};
 
-std::optional<Error> readTime(const Object& o, const std::string& key,
-                              std::optional<int64_t>& out) {
-  if (!o.has(key)) {
+std::optional<Error> readTime(JsonValue o, std::string_view key, std::optional<int64_t>& out) {
+  if (!o.get(key)) {
     return std::nullopt;
   }
   std::string text;
@@ -200,15 +200,31 @@ std::optional<Error> readTime(const Object& o, const std::string& key,
   }
   out = parseRfc3339(text);
   if (!out) {
-    return badRequest("'" + key + "' must be RFC 3339 with an offset", key);
+    return badRequest("'" + std::string(key) + "' must be RFC 3339 with an offset",
+                      std::string(key));
   }
   return std::nullopt;
 }
 
-Result<Request> decodeDeadLetters(const Object& o, Request request) {
-  std::vector<std::string> allowed = {"op",       "req_id", "app",   "token", "message_id",
-                                      "template", "since",  "until", "limit"};
-  if (auto e = checkFields(o, allowed, "")) {
+// An optional integer field within [low, high].
+std::optional<Error> readLimit(JsonValue o, int64_t low, int64_t high, size_t& out) {
+  JsonValue limit = o.get("limit");
+  if (!limit) {
+    return std::nullopt;
+  }
+  std::optional<int64_t> value = limit.integer();
+  if (!value || *value < low || *value > high) {
+    return badRequest(
+        "'limit' must be an integer from " + std::to_string(low) + " to " + std::to_string(high),
+        "limit");
+  }
+  out = static_cast<size_t>(*value);
+  return std::nullopt;
+}
+
+Result<Request> decodeDeadLetters(JsonValue o, Request request) {
+  if (auto e =
+          checkFields(o, {"message_id", "template", "since", "until", "limit"}, "", kEnvelope)) {
     return *e;
   }
   DeadLetterFilter& f = request.deadLetters;
@@ -224,12 +240,8 @@ Result<Request> decodeDeadLetters(const Object& o, Request request) {
   if (auto e = readTime(o, "until", f.untilMs)) {
     return *e;
   }
-  if (o.has("limit")) {
-    Var limit = o.get("limit");
-    if (!limit.isInteger() || limit.convert<int64_t>() < 1 || limit.convert<int64_t>() > 10000) {
-      return badRequest("'limit' must be an integer from 1 to 10000", "limit");
-    }
-    f.limit = limit.convert<size_t>();
+  if (auto e = readLimit(o, 1, 10000, f.limit)) {
+    return *e;
   }
   bool filtered = !f.messageId.empty() || !f.templateName.empty() || f.sinceMs || f.untilMs;
   if (request.op == Op::kDlqReplay && !filtered) {
@@ -238,16 +250,15 @@ Result<Request> decodeDeadLetters(const Object& o, Request request) {
   return request;
 }
 
-Result<Request> decodeCancel(const Object& o, Request request) {
-  if (auto e = checkFields(
-          o, {"op", "req_id", "app", "token", "message_id", "idempotency_key", "tag"}, "")) {
+Result<Request> decodeCancel(JsonValue o, Request request) {
+  if (auto e = checkFields(o, {"message_id", "idempotency_key", "tag"}, "", kEnvelope)) {
     return *e;
   }
   CancelTarget& c = request.cancel;
   for (auto [key, out] :
        {std::pair{"message_id", &c.messageId}, std::pair{"idempotency_key", &c.idempotencyKey},
         std::pair{"tag", &c.tag}}) {
-    if (o.has(key)) {
+    if (o.get(key)) {
       if (auto e = readString(o, key, "", *out, true)) {
         return *e;
       }
@@ -262,70 +273,63 @@ Result<Request> decodeCancel(const Object& o, Request request) {
 }
 
 // cron_run_now, cron_pause, cron_resume, cron_cancel, cron_runs: a job name (and a limit).
-Result<Request> decodeCronJobOp(const Object& o, Request request) {
-  std::vector<std::string> allowed = {"op", "req_id", "app", "token", "job"};
-  if (request.op == Op::kCronRuns) {
-    allowed.push_back("limit");
-  }
-  if (auto e = checkFields(o, allowed, "")) {
+Result<Request> decodeCronJobOp(JsonValue o, Request request) {
+  std::optional<Error> unknown = request.op == Op::kCronRuns
+                                     ? checkFields(o, {"job", "limit"}, "", kEnvelope)
+                                     : checkFields(o, {"job"}, "", kEnvelope);
+  if (auto e = unknown) {
     return *e;
   }
   if (auto e = readString(o, "job", "", request.job, true)) {
     return *e;
   }
-  if (o.has("limit")) {
-    Var limit = o.get("limit");
-    if (!limit.isInteger() || limit.convert<int64_t>() < 1 || limit.convert<int64_t>() > 1000) {
-      return badRequest("'limit' must be an integer from 1 to 1000", "limit");
-    }
-    request.limit = limit.convert<size_t>();
+  if (auto e = readLimit(o, 1, 1000, request.limit)) {
+    return *e;
   }
   return request;
 }
 
-Result<Request> decodeAudiencePush(const Object& o, const DecodeLimits& limits, Request request) {
-  if (auto e = checkFields(o, {"op", "req_id", "app", "token", "list", "rows", "replace"}, "")) {
+Result<Request> decodeAudiencePush(JsonValue o, const DecodeLimits& limits, Request request) {
+  if (auto e = checkFields(o, {"list", "rows", "replace"}, "", kEnvelope)) {
     return *e;
   }
   AudiencePush& push = request.audience;
   if (auto e = readString(o, "list", "", push.list, true)) {
     return *e;
   }
-  if (o.has("replace")) {
-    if (!o.get("replace").isBoolean()) {
+  if (JsonValue replace = o.get("replace")) {
+    if (!replace.isBool()) {
       return badRequest("'replace' must be true or false", "replace");
     }
-    push.replace = o.get("replace").convert<bool>();
+    push.replace = replace.kind() == JsonKind::kTrue;
   }
-  Var rows = o.get("rows");
-  if (!isArray(rows)) {
+  JsonValue rows = o.get("rows");
+  if (!rows.isArray()) {
     return badRequest("'rows' must be an array of {\"to\": {…}, \"vars\": {…}}", "rows");
   }
-  const Array& array = *rows.extract<Array::Ptr>();
-  if (array.size() > limits.maxBatch) {
+  if (rows.size() > limits.maxBatch) {
     return makeError("batch_too_large",
-                     "'rows' has " + std::to_string(array.size()) + " elements; at most " +
+                     "'rows' has " + std::to_string(rows.size()) + " elements; at most " +
                          std::to_string(limits.maxBatch) + " are allowed",
                      "rows");
   }
-  for (size_t i = 0; i < array.size(); ++i) {
-    std::string prefix = "rows[" + std::to_string(i) + "].";
-    Var item = array.get(static_cast<unsigned>(i));
-    if (!isObject(item)) {
+  push.rows.reserve(rows.size());
+  for (JsonValue row : rows.elements()) {
+    std::string prefix = "rows[" + std::to_string(push.rows.size()) + "].";
+    if (!row.isObject()) {
       return badRequest("must be an object", prefix.substr(0, prefix.size() - 1));
     }
-    const Object& row = *item.extract<Object::Ptr>();
     if (auto e = checkFields(row, {"to", "vars"}, prefix)) {
       return *e;
     }
     std::pair<KeyValues, KeyValues> entry;
-    if (!row.has("to")) {
+    if (!row.get("to")) {
       return badRequest("'to' is required", prefix + "to");
     }
     if (auto e = readStringMap(row, "to", prefix, false, entry.first)) {
       return *e;
     }
-    if (row.has("vars")) {
+    if (row.get("vars")) {
       if (auto e = readStringMap(row, "vars", prefix, true, entry.second)) {
         return *e;
       }
@@ -335,14 +339,15 @@ Result<Request> decodeAudiencePush(const Object& o, const DecodeLimits& limits, 
   return request;
 }
 
-Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
+Result<Request> decodeObject(JsonValue o, const DecodeLimits& limits) {
   Request request;
   std::string op;
   if (auto e = readString(o, "op", "", op, true)) {
     return *e;
   }
-  auto it = std::find_if(kOps.begin(), kOps.end(), [&](const auto& p) { return op == p.first; });
-  if (it == kOps.end()) {
+  const auto* it =
+      std::find_if(std::begin(kOps), std::end(kOps), [&](const auto& p) { return op == p.first; });
+  if (it == std::end(kOps)) {
     return makeError("unknown_op",
                      "unknown op '" + op +
                          "'; valid: send, send_batch, status, cancel, ping, plugins, dlq_list, "
@@ -351,7 +356,6 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
                      "op");
   }
   request.op = it->second;
-  const std::vector<std::string> envelope = {"op", "req_id", "app", "token"};
   if (request.op != Op::kPing) {
     if (auto e = readString(o, "app", "", request.app, true)) {
       return *e;
@@ -363,32 +367,26 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
   switch (request.op) {
     case Op::kSend:
     case Op::kRouteExplain: {
-      Result<SendRequest> send = decodeSend(o, "", envelope);
+      Result<SendRequest> send = decodeSend(o, "", kEnvelope);
       if (!send) {
         return send.error();
       }
       request.send = std::move(send).value();
       return request;
     }
-    case Op::kSendBatch: {
-      std::vector<std::string> allowed = envelope;
-      allowed.push_back("messages");
-      if (auto e = checkFields(o, allowed, "")) {
+    case Op::kSendBatch:
+      if (auto e = checkFields(o, {"messages"}, "", kEnvelope)) {
         return *e;
       }
       return decodeBatch(o, limits, std::move(request));
-    }
-    case Op::kStatus: {
-      std::vector<std::string> allowed = envelope;
-      allowed.push_back("message_id");
-      if (auto e = checkFields(o, allowed, "")) {
+    case Op::kStatus:
+      if (auto e = checkFields(o, {"message_id"}, "", kEnvelope)) {
         return *e;
       }
       if (auto e = readString(o, "message_id", "", request.messageId, true)) {
         return *e;
       }
       return request;
-    }
     case Op::kDlqList:
     case Op::kDlqReplay:
       return decodeDeadLetters(o, std::move(request));
@@ -406,12 +404,42 @@ Result<Request> decodeObject(const Object& o, const DecodeLimits& limits) {
     case Op::kPing:
     case Op::kPlugins:
     case Op::kReload:
-      if (auto e = checkFields(o, envelope, "")) {
+      if (auto e = checkFields(o, kEnvelope, "")) {
         return *e;
       }
       return request;
   }
   return makeError("internal", "unhandled op");
+}
+
+// Syntax errors are bad_json (the field stays empty: the text is not a request yet); a
+// duplicate key is a bad_request naming the field.
+Error jsonError(const JsonError& error) {
+  if (error.kind == JsonError::Kind::kDuplicateKey) {
+    return badRequest("duplicate field '" + error.path + "'", error.path);
+  }
+  std::string message =
+      "not valid JSON: " + error.message + " at byte " + std::to_string(error.offset);
+  if (!error.path.empty()) {
+    message += " (in " + error.path + ")";
+  }
+  return makeError("bad_json", std::move(message));
+}
+
+// req_id is echoed as JSON: a number as spelled, a string re-quoted.
+std::optional<Error> readReqId(JsonValue root, std::string& out) {
+  JsonValue reqId = root.get("req_id");
+  if (!reqId) {
+    return std::nullopt;
+  }
+  if (reqId.isNumber()) {
+    out.assign(reqId.text());
+  } else if (reqId.isString()) {
+    appendJsonString(out, reqId.text());
+  } else {
+    return badRequest("'req_id' must be a string or a number", "req_id");
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -424,36 +452,23 @@ DecodedRequest decodeRequest(std::string_view frame, const DecodeLimits& limits)
                                     std::to_string(limits.maxFrameBytes) + " are allowed");
     return decoded;
   }
-  Var root;
   try {
-    Poco::JSON::Parser parser;
-    root = parser.parse(std::string(frame));
-  } catch (const Poco::Exception& e) {
-    decoded.request = makeError("bad_json", "not valid JSON: " + e.message());
-    return decoded;
-  } catch (const std::exception& e) {
-    decoded.request = makeError("bad_json", std::string("not valid JSON: ") + e.what());
-    return decoded;
-  }
-  if (!isObject(root)) {
-    decoded.request = makeError("bad_json", "the request must be a JSON object");
-    return decoded;
-  }
-  const Object& object = *root.extract<Object::Ptr>();
-  try {
-    if (object.has("req_id")) {
-      Var reqId = object.get("req_id");
-      if (reqId.isString()) {
-        decoded.reqIdJson = Var::toString(reqId);
-      } else if (reqId.isNumeric()) {
-        decoded.reqIdJson = reqId.convert<std::string>();
-      } else {
-        decoded.request = badRequest("'req_id' must be a string or a number", "req_id");
-        return decoded;
-      }
+    JsonDocument document;
+    if (std::optional<JsonError> error = document.parse(frame)) {
+      decoded.request = jsonError(*error);
+      return decoded;
     }
-    decoded.request = decodeObject(object, limits);
-  } catch (const std::exception& e) {
+    JsonValue root = document.root();
+    if (!root.isObject()) {
+      decoded.request = makeError("bad_json", "the request must be a JSON object");
+      return decoded;
+    }
+    if (auto e = readReqId(root, decoded.reqIdJson)) {
+      decoded.request = *e;
+      return decoded;
+    }
+    decoded.request = decodeObject(root, limits);
+  } catch (const std::exception& e) {  // std::bad_alloc: the request path replies, never throws
     decoded.request = makeError("bad_request", std::string("malformed request: ") + e.what());
   }
   return decoded;

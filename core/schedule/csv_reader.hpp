@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/common/utf8.hpp"  // isValidUtf8, used with the records read here
 
 namespace notify::core {
 
@@ -56,8 +57,5 @@ class CsvReader {
   CsvPosition position_;
   int64_t recordLine_ = 0;  // the line the record just read starts on
 };
-
-// True when text is well-formed UTF-8.
-bool isValidUtf8(const std::string& text);
 
 }  // namespace notify::core

@@ -294,13 +294,13 @@ struct SqliteStore::Statements {
   SqliteStatement markSending;
 
   void event(const std::string& id, const MessageEvent& e) {
-    insertEvent.bind(1, id)
+    insertEvent.bindStatic(1, id)
         .bind(2, e.atMs)
-        .bind(3, stateName(e.state))
-        .bind(4, e.actor)
-        .bind(5, e.provider)
-        .bind(6, e.code)
-        .bind(7, e.detail)
+        .bindStatic(3, stateName(e.state))
+        .bindStatic(4, e.actor)
+        .bindStatic(5, e.provider)
+        .bindStatic(6, e.code)
+        .bindStatic(7, e.detail)
         .run();
   }
 };
@@ -422,33 +422,33 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
   bool scheduled = isScheduled(m);
   MessageState state = verdict.state;
   bool sendable = verdict.sendable();
-  s.insertMessage.bind(1, m.id)
-      .bind(2, m.app)
-      .bind(3, m.templateName)
-      .bind(4, m.channel)
-      .bind(5, m.toJson)
-      .bind(6, m.varsJson)
-      .bind(7, m.attrsJson)
-      .bind(8, m.subject)
-      .bind(9, m.body)
-      .bind(10, m.tagsJson)
-      .bind(11, m.reqId);
+  s.insertMessage.bindStatic(1, m.id)
+      .bindStatic(2, m.app)
+      .bindStatic(3, m.templateName)
+      .bindStatic(4, m.channel)
+      .bindStatic(5, m.toJson)
+      .bindStatic(6, m.varsJson)
+      .bindStatic(7, m.attrsJson)
+      .bindStatic(8, m.subject)
+      .bindStatic(9, m.body)
+      .bindStatic(10, m.tagsJson)
+      .bindStatic(11, m.reqId);
   if (m.idempotencyKey.empty()) {
     s.insertMessage.bindNull(12);
   } else {
-    s.insertMessage.bind(12, m.idempotencyKey);
+    s.insertMessage.bindStatic(12, m.idempotencyKey);
   }
-  s.insertMessage.bind(13, stateName(state)).bind(14, m.createdMs).bind(15, m.createdMs);
+  s.insertMessage.bindStatic(13, stateName(state)).bind(14, m.createdMs).bind(15, m.createdMs);
   if (sendable) {
     s.insertMessage.bind(16, scheduled ? m.sendAtMs : m.createdMs);
   } else {
     s.insertMessage.bindNull(16);
   }
-  s.insertMessage.bind(17, m.lane)
-      .bind(18, m.payloadHash)
-      .bind(19, joinProviders(m.providers))
-      .bind(20, m.owner)
-      .bind(21, m.businessLine)
+  s.insertMessage.bindStatic(17, m.lane)
+      .bindStatic(18, m.payloadHash)
+      .bindStatic(19, joinProviders(m.providers))
+      .bindStatic(20, m.owner)
+      .bindStatic(21, m.businessLine)
       .bind(22, scheduled ? m.sendAtMs : int64_t{0})
       .bind(23, sendable ? stateName(state) : "")
       .bind(24, sendable ? verdict.detail : std::string())

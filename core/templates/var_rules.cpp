@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/common/utf8.hpp"
+
 namespace notify::core {
 namespace {
 
@@ -24,8 +26,7 @@ bool allDigits(std::string_view text) {
 
 // Code points, not bytes: a limit of 10 characters means 10 characters of Chinese too.
 int64_t characterCount(std::string_view text) {
-  return std::count_if(text.begin(), text.end(),
-                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+  return static_cast<int64_t>(utf8CodePointCount(text));
 }
 
 std::string range(const std::optional<int64_t>& min, const std::optional<int64_t>& max) {

@@ -295,6 +295,55 @@ TEST(RequestDecoder, DeeplyNestedJsonIsRefusedNotACrash) {
   EXPECT_EQ(d.request.error().code, "bad_json");
 }
 
+TEST(RequestDecoder, RepeatedKeyIsBadRequestNamingIt) {
+  Error top = refused(send(R"(, "template": "other")"));
+  EXPECT_EQ(top.code, "bad_request");
+  EXPECT_EQ(top.field, "template");
+  Error nested =
+      refused(R"({"op": "send_batch", )" + kAuth +
+              R"(, "messages": [{"template": "w", "to": {"phone": "1", "phone": "2"}}]})");
+  EXPECT_EQ(nested.code, "bad_request");
+  EXPECT_EQ(nested.field, "messages[0].to.phone");
+  EXPECT_NE(nested.message.find("duplicate"), std::string::npos);
+}
+
+TEST(RequestDecoder, BadJsonSaysWhereAndWhy) {
+  Error e = refused(R"({"op": "send_batch", "messages": [{"to": {"phone": +1}}]})");
+  EXPECT_EQ(e.code, "bad_json");
+  EXPECT_EQ(e.field, "");
+  EXPECT_EQ(e.message, "not valid JSON: unexpected character at byte 51 (in messages[0].to.phone)");
+  EXPECT_EQ(refused("{\"op\": \"ping\", \"x\": \"\xC0\xAF\"}").code, "bad_json");
+  EXPECT_EQ(refused(R"({"op": "ping", "x": "\ud800"})").code, "bad_json");
+}
+
+TEST(RequestDecoder, NumbersInVarsKeepTheirSpelling) {
+  DecodedRequest d = decode(
+      send(R"(, "vars": {"a": 1.50, "b": -0, "c": 1e3, "d": 123456789012345678901234567890})"));
+  ASSERT_TRUE(d.request.ok()) << d.request.error().message;
+  EXPECT_EQ(
+      d.request->send.vars,
+      (KeyValues{
+          {"a", "1.50"}, {"b", "-0"}, {"c", "1e3"}, {"d", "123456789012345678901234567890"}}));
+}
+
+TEST(RequestDecoder, EscapedStringsAreDecoded) {
+  DecodedRequest d = decode(R"({"op": "send", "app": "d\u0065mo", "token": "t\"k", "template": "w",
+      "to": {"user": "\u5f20\u4e09"}, "vars": {"e": "\ud83d\ude00"}, "req_id": "r\u002f1"})");
+  ASSERT_TRUE(d.request.ok()) << d.request.error().message;
+  EXPECT_EQ(d.request->app, "demo");
+  EXPECT_EQ(d.request->token, "t\"k");
+  EXPECT_EQ(d.request->send.to, (KeyValues{{"user", "\xE5\xBC\xA0\xE4\xB8\x89"}}));
+  EXPECT_EQ(d.request->send.vars, (KeyValues{{"e", "\xF0\x9F\x98\x80"}}));
+  EXPECT_EQ(d.reqIdJson, "\"r/1\"");
+}
+
+TEST(RequestDecoder, LimitMustBeAnIntegerSpelling) {
+  for (const char* limit : {"1.0", "1e1", "99999999999999999999", "\"5\"", "true"}) {
+    Error e = refused(R"({"op": "dlq_list", )" + kAuth + R"(, "limit": )" + limit + "}");
+    EXPECT_EQ(e.field, "limit") << limit;
+  }
+}
+
 std::string cancel(const std::string& fields) {
   return R"({"op": "cancel", )" + kAuth + fields + "}";
 }
