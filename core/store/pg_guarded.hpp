@@ -10,11 +10,14 @@
 #include "core/store/pg_connection.hpp"
 
 namespace notify::core {
+namespace pg {
 
 // A database failure as the store reports it to callers.
-inline Error pgStoreError(const std::exception& e) {
+inline Error storeError(const std::exception& e) {
   return makeError("unavailable", std::string("store: ") + e.what());
 }
+
+}  // namespace pg
 
 // Runs body(conn) in a transaction on one of pool's sessions (inPgTransaction) and turns a
 // database error into a Result: the edge between libpq's exceptions and the store's callers.
@@ -28,7 +31,7 @@ auto pgGuarded(PgPool& pool, F&& body) -> Result<decltype(body(std::declval<PgCo
       return inPgTransaction(pool, std::forward<F>(body));
     }
   } catch (const std::exception& e) {
-    return pgStoreError(e);
+    return pg::storeError(e);
   }
 }
 

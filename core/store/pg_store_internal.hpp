@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/common/result.hpp"
+#include "core/store/pg_guarded.hpp"  // storeError
 #include "core/store/pg_store.hpp"
 
 namespace notify::core::pg {
@@ -19,10 +20,6 @@ constexpr const char* kReadyChannel = "notify_ready";
 // message then is claimed and sent again — at-least-once, as after a node crash. Ingest, whose
 // commit is an ack, always waits for the flush.
 constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
-
-inline Error storeError(const std::exception& e) {
-  return makeError("unavailable", std::string("store: ") + e.what());
-}
 
 inline std::string str(int64_t v) {
   return std::to_string(v);
