@@ -160,6 +160,15 @@ Result<StoreGauges> PgStore::gauges(int64_t nowMs) {
   });
 }
 
+Result<int64_t> PgStore::countGuardMarks(const std::string& key, int64_t sinceMs) {
+  return pgGuarded(pool_, [&](PgConnection& conn) {
+    PgResult q = conn.prepared("count_guard_marks",
+                               "SELECT COUNT(*) FROM guard_marks WHERE key = $1 AND at_ms >= $2",
+                               {key, str(sinceMs)});
+    return q.integer(0, 0);
+  });
+}
+
 Result<void> PgStore::recordAlert(const AlertEvent& event) {
   return pgGuarded(pool_, [&](PgConnection& conn) {
     conn.prepared("record_alert",

@@ -43,6 +43,7 @@ class PgStore : public MessageStore {
   Result<std::vector<MessageRecord>> findMessages(const MessageQuery& query) override;
   Result<std::vector<SendStats>> sendStats(int64_t sinceMs, int64_t untilMs) override;
   Result<StoreGauges> gauges(int64_t nowMs) override;
+  Result<int64_t> countGuardMarks(const std::string& key, int64_t sinceMs) override;
   Result<void> recordAlert(const AlertEvent& event) override;
   Result<std::vector<AlertEvent>> alertHistory(int64_t sinceMs, size_t limit) override;
   Result<size_t> prune(const PruneRequest& request) override;

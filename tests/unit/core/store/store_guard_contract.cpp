@@ -146,6 +146,22 @@ TEST_P(StoreContract, RefusingCheckStoresNothing) {
   EXPECT_FALSE(store_->find(b.id)->has_value());
 }
 
+// What the quota_nearly_used alert reads: the marks a quota check left, counted from a time on.
+TEST_P(StoreContract, GuardMarksAreCountedByKeyFromATime) {
+  std::vector<NewMessage> batch;
+  for (int i = 0; i < 3; ++i) {
+    NewMessage m = message(kT0 + i * 1000);
+    m.guards = {check(GuardCheck::Kind::kRefuse, "quota:demo", kT0 - 1, 10)};
+    batch.push_back(m);
+  }
+  insert(batch);
+  auto all = store_->countGuardMarks("quota:demo", kT0);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(*all, 3);
+  EXPECT_EQ(*store_->countGuardMarks("quota:demo", kT0 + 1000), 2);
+  EXPECT_EQ(*store_->countGuardMarks("quota:other", kT0), 0);
+}
+
 // Two writers with the same content at the same time: exactly one is queued.
 TEST_P(StoreContract, ConcurrentIdenticalWritesQueueExactlyOne) {
   for (int round = 0; round < 20; ++round) {
