@@ -99,6 +99,12 @@ class CronTest : public ::testing::Test {
     client_ = std::make_unique<TestClient>(endpointFor(port_));
   }
 
+  // notifyctl as app "test" against this daemon.
+  CommandResult ctl(const std::string& args) const {
+    return runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
+                      endpointFor(port_) + " --app test --token test-token " + args);
+  }
+
   Object::Ptr op(const std::string& op, const std::string& fields = "") {
     return client_->request(R"({"op":")" + op + R"(","app":"test","token":"test-token")" + fields +
                             "}");
@@ -358,10 +364,6 @@ template = "bill"
 recipient = "user"
 list = "vips"
 )");
-  auto ctl = [&](const std::string& args) {
-    return runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
-                      endpointFor(port_) + " --app test --token test-token " + args);
-  };
   dir_.write("bad.csv", "user,name,amount\nv1,Ann,1.00\nv2,Bo\n");
   CommandResult bad = ctl("audience push vips --recipient user --file " +
                           (dir_.path() / "bad.csv").string());
@@ -406,10 +408,6 @@ list = "vips"
 TEST_F(CronTest, NotifyctlListsRunsAndControlsJobs) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
   start(clock, inlineJob("daily", "30 9 * * MON-FRI", "Asia/Shanghai"));
-  auto ctl = [&](const std::string& args) {
-    return runCommand((buildDir() / "bin" / "notifyctl").string() + " --endpoint " +
-                      endpointFor(port_) + " --app test --token test-token " + args);
-  };
   CommandResult list = ctl("cron list");
   EXPECT_EQ(list.status, 0) << list.output;
   EXPECT_NE(list.output.find("daily  30 9 * * MON-FRI  Asia/Shanghai  false   "
