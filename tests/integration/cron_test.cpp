@@ -57,6 +57,14 @@ std::string inlineJob(const std::string& name, const std::string& schedule, cons
          "\", name = \"Ann\" }]\n";
 }
 
+// A job run by hand (its schedule is once a year) sending template bill to the users of
+// source, an audience line such as csv = "people.csv" or list = "vips".
+std::string manualJob(const std::string& name, const std::string& source,
+                      const std::string& extra = "") {
+  return "\n[cron." + name + "]\nschedule = \"0 0 1 1 *\"\napp = \"test\"\ntemplate = \"bill\"\n" +
+         extra + "\n[cron." + name + ".audience]\nrecipient = \"user\"\n" + source + "\n";
+}
+
 // A job "campaign" run by hand (its schedule is once a year) that writes to the file channel,
 // with the audience in audience.csv.
 constexpr const char* kCsvCampaign = R"(
@@ -252,16 +260,7 @@ TEST_F(CronTest, BadCsvRowsAreReportedWithTheirLinesAndSkipped) {
              ",Dee,4.00\n"
              "u-5,Eve,5.00\n");
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
-  start(clock, R"(
-[cron.people]
-schedule = "0 0 1 1 *"
-app = "test"
-template = "bill"
-
-[cron.people.audience]
-recipient = "user"
-csv = "people.csv"
-)");
+  start(clock, manualJob("people", R"(csv = "people.csv")"));
   ASSERT_TRUE(op("cron_run_now", R"(,"job":"people")")->getValue<bool>("ok"));
   Object::Ptr run = waitForRun("people", finished);
   ASSERT_TRUE(run);
@@ -313,17 +312,7 @@ TEST_F(CronTest, PauseResumeAndAnotherAppsJob) {
 // An app pushes its audience in two batches over the protocol; the job expands the stored list.
 TEST_F(CronTest, PushedAudienceListIsExpandedFromTheStore) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
-  start(clock, R"(
-[cron.vip]
-schedule = "0 0 1 1 *"
-app = "test"
-template = "bill"
-vars = { amount = "0.00" }
-
-[cron.vip.audience]
-recipient = "user"
-list = "vips"
-)");
+  start(clock, manualJob("vip", R"(list = "vips")", R"(vars = { amount = "0.00" })" "\n"));
   std::string row1 = R"({"to":{"user":"v1"},"vars":{"name":"Ann","amount":"1.00"}})";
   std::string row2 = R"({"to":{"user":"v2"},"vars":{"name":"Bo"}})";
   std::string row3 = R"({"to":{"user":"v3"},"vars":{"name":"Cy"}})";
@@ -354,16 +343,7 @@ list = "vips"
 // anything is sent; a good file replaces the list in batches and the job expands all of it.
 TEST_F(CronTest, NotifyctlPushesACsvFileAsTheList) {
   SharedClock clock("2026-06-01T08:00:00+08:00", 1);
-  start(clock, R"(
-[cron.vip]
-schedule = "0 0 1 1 *"
-app = "test"
-template = "bill"
-
-[cron.vip.audience]
-recipient = "user"
-list = "vips"
-)");
+  start(clock, manualJob("vip", R"(list = "vips")"));
   dir_.write("bad.csv", "user,name,amount\nv1,Ann,1.00\nv2,Bo\n");
   CommandResult bad = ctl("audience push vips --recipient user --file " +
                           (dir_.path() / "bad.csv").string());
