@@ -3,9 +3,8 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
-#include <Poco/HMACEngine.h>
-#include <Poco/SHA1Engine.h>
-#include <Poco/SHA2Engine.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cstring>
@@ -21,12 +20,18 @@ namespace {
 
 thread_local int64_t tCallDeadlineMs = 0;
 
-// Poco's HMACEngine wants BLOCK_SIZE and DIGEST_SIZE on the engine type.
-class Sha256Engine : public Poco::SHA2Engine {
- public:
-  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
-  Sha256Engine() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
-};
+// Hashes come from OpenSSL's libcrypto (the library under Poco's TLS): it uses the CPU's SHA
+// instructions, several times faster than Poco's portable SHA-2 on every signed request.
+const EVP_MD* digestOf(int32_t hash) {
+  switch (hash) {
+    case NOTIFY_HASH_SHA256:
+      return EVP_sha256();
+    case NOTIFY_HASH_SHA1:
+      return EVP_sha1();
+    default:
+      return nullptr;
+  }
+}
 
 HostServices& self(void* ctx) {
   return *static_cast<HostServices*>(ctx);
@@ -43,14 +48,6 @@ int64_t writeOut(const std::string& text, char* out, size_t cap) {
   std::memcpy(out, text.data(), text.size());
   out[text.size()] = '\0';
   return static_cast<int64_t>(text.size());
-}
-
-int32_t writeDigest(const Poco::DigestEngine::Digest& digest, uint8_t* out, size_t cap) {
-  if (out == nullptr || cap < digest.size()) {
-    return -1;
-  }
-  std::copy(digest.begin(), digest.end(), out);
-  return static_cast<int32_t>(digest.size());
 }
 
 void writeError(char* err, size_t cap, const std::string& text) {
@@ -116,38 +113,30 @@ int32_t httpSend(void* ctx, const notify_http_request* request, notify_http_resp
 
 int32_t hmac(void*, int32_t hash, notify_str key, notify_str data, uint8_t* out,
              size_t cap) noexcept {
-  try {
-    std::string k = toString(key);
-    if (hash == NOTIFY_HASH_SHA256) {
-      Poco::HMACEngine<Sha256Engine> engine(k);
-      engine.update(data.data, data.size);
-      return writeDigest(engine.digest(), out, cap);
-    }
-    if (hash == NOTIFY_HASH_SHA1) {
-      Poco::HMACEngine<Poco::SHA1Engine> engine(k);
-      engine.update(data.data, data.size);
-      return writeDigest(engine.digest(), out, cap);
-    }
-  } catch (...) {  // NOLINT(bugprone-empty-catch): reported as the negative return below
+  const EVP_MD* md = digestOf(hash);
+  if (md == nullptr || out == nullptr || cap < static_cast<size_t>(EVP_MD_get_size(md))) {
+    return -1;
   }
-  return -1;
+  unsigned int length = 0;
+  static const unsigned char kEmpty = 0;
+  const void* keyBytes = key.size == 0 ? &kEmpty : static_cast<const void*>(key.data);
+  const auto* bytes = data.size == 0 ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data);
+  if (HMAC(md, keyBytes, static_cast<int>(key.size), bytes, data.size, out, &length) == nullptr) {
+    return -1;
+  }
+  return static_cast<int32_t>(length);
 }
 
 int32_t hashDigest(void*, int32_t hash, notify_str data, uint8_t* out, size_t cap) noexcept {
-  try {
-    if (hash == NOTIFY_HASH_SHA256) {
-      Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-      engine.update(data.data, data.size);
-      return writeDigest(engine.digest(), out, cap);
-    }
-    if (hash == NOTIFY_HASH_SHA1) {
-      Poco::SHA1Engine engine;
-      engine.update(data.data, data.size);
-      return writeDigest(engine.digest(), out, cap);
-    }
-  } catch (...) {  // NOLINT(bugprone-empty-catch): reported as the negative return below
+  const EVP_MD* md = digestOf(hash);
+  if (md == nullptr || out == nullptr || cap < static_cast<size_t>(EVP_MD_get_size(md))) {
+    return -1;
   }
-  return -1;
+  unsigned int length = 0;
+  if (EVP_Digest(data.size == 0 ? "" : data.data, data.size, out, &length, md, nullptr) != 1) {
+    return -1;
+  }
+  return static_cast<int32_t>(length);
 }
 
 int64_t base64Encode(void*, notify_str in, char* out, size_t cap) noexcept {

@@ -29,6 +29,28 @@ TEST_F(HostServicesTest, HmacMatchesRfcVectors) {
             "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
   EXPECT_EQ(host_.hex(host_.sha256("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(host_.hex(host_.sha1("abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+  // RFC 4231 test case 6: a key longer than the block size is hashed first.
+  EXPECT_EQ(host_.hex(host_.hmacSha256(std::string(131, '\xaa'),
+                                       "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // Empty message and empty input (the signature of an empty body).
+  EXPECT_EQ(host_.hex(host_.hmacSha256("key", "")),
+            "5d5d139563c95b5967b9bd9a8c9b233a9dedb45072794cd232dc1b74832607d0");
+  EXPECT_EQ(host_.hex(host_.sha256("")),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST_F(HostServicesTest, DigestsRefuseAnOutputBufferTooSmallAndUnknownHashes) {
+  uint8_t small[16];
+  notify_str key{"k", 1};
+  notify_str data{"data", 4};
+  const notify_host_api* api = services_.api();
+  EXPECT_EQ(api->hmac(api->ctx, NOTIFY_HASH_SHA256, key, data, small, sizeof(small)), -1);
+  EXPECT_EQ(api->hash(api->ctx, NOTIFY_HASH_SHA1, data, small, sizeof(small)), -1);
+  uint8_t enough[64];
+  EXPECT_EQ(api->hmac(api->ctx, 99, key, data, enough, sizeof(enough)), -1);
+  EXPECT_EQ(api->hash(api->ctx, NOTIFY_HASH_SHA256, data, enough, sizeof(enough)), 32);
 }
 
 TEST_F(HostServicesTest, Base64RoundTripsAndRejectsGarbage) {
