@@ -22,15 +22,21 @@ thread_local int64_t tCallDeadlineMs = 0;
 
 // Hashes come from OpenSSL's libcrypto (the library under Poco's TLS): it uses the CPU's SHA
 // instructions, several times faster than Poco's portable SHA-2 on every signed request.
-const EVP_MD* digestOf(int32_t hash) {
-  switch (hash) {
-    case NOTIFY_HASH_SHA256:
-      return EVP_sha256();
-    case NOTIFY_HASH_SHA1:
-      return EVP_sha1();
-    default:
-      return nullptr;
+// The digest for a NOTIFY_HASH_* whose output fits in cap bytes at out; null otherwise.
+const EVP_MD* digestFitting(int32_t hash, const uint8_t* out, size_t cap) {
+  const EVP_MD* md = hash == NOTIFY_HASH_SHA256 ? EVP_sha256()
+                     : hash == NOTIFY_HASH_SHA1 ? EVP_sha1()
+                                                : nullptr;
+  if (md == nullptr || out == nullptr || cap < static_cast<size_t>(EVP_MD_get_size(md))) {
+    return nullptr;
   }
+  return md;
+}
+
+// OpenSSL wants a valid pointer even for zero bytes.
+const unsigned char* bytesOf(notify_str s) {
+  static const unsigned char kEmpty = 0;
+  return s.size == 0 ? &kEmpty : reinterpret_cast<const unsigned char*>(s.data);
 }
 
 HostServices& self(void* ctx) {
@@ -113,27 +119,19 @@ int32_t httpSend(void* ctx, const notify_http_request* request, notify_http_resp
 
 int32_t hmac(void*, int32_t hash, notify_str key, notify_str data, uint8_t* out,
              size_t cap) noexcept {
-  const EVP_MD* md = digestOf(hash);
-  if (md == nullptr || out == nullptr || cap < static_cast<size_t>(EVP_MD_get_size(md))) {
-    return -1;
-  }
+  const EVP_MD* md = digestFitting(hash, out, cap);
   unsigned int length = 0;
-  static const unsigned char kEmpty = 0;
-  const void* keyBytes = key.size == 0 ? &kEmpty : static_cast<const void*>(key.data);
-  const auto* bytes = data.size == 0 ? &kEmpty : reinterpret_cast<const unsigned char*>(data.data);
-  if (HMAC(md, keyBytes, static_cast<int>(key.size), bytes, data.size, out, &length) == nullptr) {
+  if (md == nullptr || HMAC(md, bytesOf(key), static_cast<int>(key.size), bytesOf(data),
+                            data.size, out, &length) == nullptr) {
     return -1;
   }
   return static_cast<int32_t>(length);
 }
 
 int32_t hashDigest(void*, int32_t hash, notify_str data, uint8_t* out, size_t cap) noexcept {
-  const EVP_MD* md = digestOf(hash);
-  if (md == nullptr || out == nullptr || cap < static_cast<size_t>(EVP_MD_get_size(md))) {
-    return -1;
-  }
+  const EVP_MD* md = digestFitting(hash, out, cap);
   unsigned int length = 0;
-  if (EVP_Digest(data.size == 0 ? "" : data.data, data.size, out, &length, md, nullptr) != 1) {
+  if (md == nullptr || EVP_Digest(bytesOf(data), data.size, out, &length, md, nullptr) != 1) {
     return -1;
   }
   return static_cast<int32_t>(length);

@@ -106,6 +106,7 @@ int walWrite(File& f, const void* data, int amount, sqlite3_int64 offset) {
     return f.stickyError;
   }
   auto size = static_cast<size_t>(amount);
+  const bool completesCommit = f.commitHeaderSeen;  // this is the commit frame's page
   bool contiguous = !f.buffer.empty() &&
                     offset == f.start + static_cast<sqlite3_int64>(f.buffer.size());
   if (!f.buffer.empty() && (!contiguous || f.buffer.size() + size > kMaxBuffered)) {
@@ -126,7 +127,7 @@ int walWrite(File& f, const void* data, int amount, sqlite3_int64 offset) {
     gPending.push_back(&f);
     f.listed = true;
   }
-  if (f.commitHeaderSeen) {
+  if (completesCommit) {
     return flushLocked(f);  // the commit frame is complete: the transaction's one write
   }
   f.commitHeaderSeen = isCommitFrameHeader(data, amount);
