@@ -8,12 +8,12 @@
 #include "core/common/process_clock.hpp"
 #include "core/config/guard_reader.hpp"
 #include "core/config/key_check.hpp"
-#include "core/guards/phone_number.hpp"
 #include "core/config/route_reader.hpp"
 #include "core/config/secret_resolver.hpp"
 #include "core/config/template_reader.hpp"
 #include "core/config/toml_reader.hpp"
 #include "core/dispatch/rate_limiter.hpp"
+#include "core/guards/phone_number.hpp"
 
 namespace notify::core {
 namespace {
@@ -108,12 +108,13 @@ void readStore(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
 void readDispatch(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   if (const toml::table* t = TomlReader(root, "", errors).table("dispatch")) {
     checkKnownKeys(*t, "dispatch",
-                   {"workers", "claim_batch", "lease_ms", "send_timeout_ms", "max_attempts",
-                    "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
+                   {"workers", "max_in_flight", "claim_batch", "lease_ms", "send_timeout_ms",
+                    "max_attempts", "max_age_ms", "backoff_base_ms", "backoff_max_ms"},
                    errors);
     TomlReader r(*t, "dispatch", errors);
     DispatchConfig& d = config.dispatch;
     r.integer("workers", d.workers, 1, 1024);
+    r.integer("max_in_flight", d.maxInFlight, 1, 100000);
     r.integer("claim_batch", d.claimBatch, 1, 10000);
     r.integer("lease_ms", d.leaseMs, 1000, 86400000);
     r.integer("send_timeout_ms", d.sendTimeoutMs, 100, 3600000);
@@ -134,6 +135,7 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
     LaneConfig lane;
     lane.name = name;
     lane.workers = d.workers;
+    lane.maxInFlight = d.maxInFlight;
     lane.maxAttempts = d.maxAttempts;
     lane.maxAgeMs = d.maxAgeMs;
     lane.backoffBaseMs = d.backoffBaseMs;
@@ -143,14 +145,15 @@ void readLanes(const toml::table& root, DaemonConfig& config, ConfigErrors& erro
   config.lanes.emplace(kDefaultLane, laneFromDefaults(kDefaultLane));
   eachNamed(root, "lanes", errors,
             [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(
-                  t, path,
-                  {"workers", "priority", "max_attempts", "max_age_ms", "backoff_base_ms",
-                   "backoff_max_ms", "dedup_window_s", "quiet_hours", "quiet_action"},
-                  errors);
+              checkKnownKeys(t, path,
+                             {"workers", "max_in_flight", "priority", "max_attempts", "max_age_ms",
+                              "backoff_base_ms", "backoff_max_ms", "dedup_window_s", "quiet_hours",
+                              "quiet_action"},
+                             errors);
               LaneConfig lane = laneFromDefaults(name);
               TomlReader r(t, path, errors);
               r.integer("workers", lane.workers, 1, 1024);
+              r.integer("max_in_flight", lane.maxInFlight, 1, 100000);
               r.integer("priority", lane.priority, 0, 100);
               r.integer("max_attempts", lane.maxAttempts, 1, 1000);
               r.integer("max_age_ms", lane.maxAgeMs, 1000, 30 * 86400000LL);
@@ -184,43 +187,45 @@ void checkRateLimits(const std::vector<std::string>& limits, const toml::table& 
 
 void readApps(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
   SecretResolver secrets(config.baseDir);
-  eachNamed(root, "apps", errors,
-            [&](const std::string& name, const toml::table& t, const std::string& path) {
-              checkKnownKeys(t, path,
-                             {"token", "owner", "rate_limits", "admin", "templates", "channels",
-                              "daily_quota", "default_country_code"},
-                             errors);
-              AppConfig app;
-              app.name = name;
-              app.source = t.source();
-              std::string reference;
-              TomlReader r(t, path, errors);
-              r.string("token", reference, true);
-              r.string("owner", app.owner);
-              r.strings("rate_limits", app.rateLimits);
-              checkRateLimits(app.rateLimits, t, path, errors);
-              r.boolean("admin", app.admin);
-              r.strings("templates", app.templates);
-              r.strings("channels", app.channels);
-              r.integer("daily_quota", app.dailyQuota, 0, INT64_MAX);
-              r.string("default_country_code", app.defaultCountryCode);
-              if (!app.defaultCountryCode.empty() && !isCountryCallingCode(app.defaultCountryCode)) {
-                errors.add(t.source(), path + ".default_country_code",
-                           "must be a country calling code: 1 to 3 digits without + or a "
-                           "leading 0 (e.g. \"86\"), not \"" + app.defaultCountryCode + "\"");
-              }
-              if (!reference.empty()) {
-                Result<std::string> token = secrets.resolve(reference);
-                if (!token) {
-                  errors.add(t.source(), path + ".token", token.error().message);
-                } else if (token->empty()) {
-                  errors.add(t.source(), path + ".token", "resolves to an empty token");
-                } else {
-                  app.token = std::move(token).value();
-                }
-              }
-              config.apps.emplace(name, std::move(app));
-            });
+  eachNamed(
+      root, "apps", errors,
+      [&](const std::string& name, const toml::table& t, const std::string& path) {
+        checkKnownKeys(t, path,
+                       {"token", "owner", "rate_limits", "admin", "templates", "channels",
+                        "daily_quota", "default_country_code"},
+                       errors);
+        AppConfig app;
+        app.name = name;
+        app.source = t.source();
+        std::string reference;
+        TomlReader r(t, path, errors);
+        r.string("token", reference, true);
+        r.string("owner", app.owner);
+        r.strings("rate_limits", app.rateLimits);
+        checkRateLimits(app.rateLimits, t, path, errors);
+        r.boolean("admin", app.admin);
+        r.strings("templates", app.templates);
+        r.strings("channels", app.channels);
+        r.integer("daily_quota", app.dailyQuota, 0, INT64_MAX);
+        r.string("default_country_code", app.defaultCountryCode);
+        if (!app.defaultCountryCode.empty() && !isCountryCallingCode(app.defaultCountryCode)) {
+          errors.add(t.source(), path + ".default_country_code",
+                     "must be a country calling code: 1 to 3 digits without + or a "
+                     "leading 0 (e.g. \"86\"), not \"" +
+                         app.defaultCountryCode + "\"");
+        }
+        if (!reference.empty()) {
+          Result<std::string> token = secrets.resolve(reference);
+          if (!token) {
+            errors.add(t.source(), path + ".token", token.error().message);
+          } else if (token->empty()) {
+            errors.add(t.source(), path + ".token", "resolves to an empty token");
+          } else {
+            app.token = std::move(token).value();
+          }
+        }
+        config.apps.emplace(name, std::move(app));
+      });
 }
 
 void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, ConfigErrors& errors) {
@@ -280,10 +285,13 @@ bool DaemonConfig::hasRole(const std::string& role) const {
 }
 
 const std::vector<std::string>& providerReservedKeys() {
-  static const std::vector<std::string> kKeys = {"plugin",           "send_timeout_ms",
-                                                 "rate_limits",      "rate_margin_ms",
+  static const std::vector<std::string> kKeys = {"plugin",
+                                                 "send_timeout_ms",
+                                                 "rate_limits",
+                                                 "rate_margin_ms",
                                                  "throttle_pause_ms",
-                                                 "circuit_failures", "circuit_cooldown_ms",
+                                                 "circuit_failures",
+                                                 "circuit_cooldown_ms",
                                                  "receipt_token"};
   return kKeys;
 }

@@ -35,6 +35,7 @@ struct StoreConfig {
 
 struct DispatchConfig {
   int workers = 16;
+  int maxInFlight = 1024;  // per lane: sends waiting for an answer on the host's HTTP client
   int claimBatch = 256;
   int64_t leaseMs = 60000;
   int64_t sendTimeoutMs = 30000;
@@ -59,6 +60,7 @@ struct QuietHours {
 struct LaneConfig {
   std::string name;
   int workers = 16;
+  int maxInFlight = 1024;
   int maxAttempts = 5;
   int64_t maxAgeMs = 86400000;
   int64_t backoffBaseMs = 1000;

@@ -35,7 +35,7 @@ void logCatalog(const PluginCatalog& catalog) {
 
 Daemon::Daemon(DaemonConfig config)
     : config_(std::make_shared<const DaemonConfig>(std::move(config))),
-      http_(std::make_shared<HttpClientPool>()) {}
+      http_(std::make_shared<HttpEngine>()) {}
 
 Daemon::~Daemon() {
   stop();
@@ -46,7 +46,7 @@ Daemon::~Daemon() {
 void Daemon::checkConfig(const DaemonConfig& config) {
   PluginCatalog catalog = PluginCatalog::scan(config.pluginDir);
   logCatalog(catalog);
-  ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
+  ProviderSet::build(config, catalog, std::make_shared<HttpEngine>());
 }
 
 std::shared_ptr<const Runtime> Daemon::buildRuntime(std::shared_ptr<const DaemonConfig> config,

@@ -13,7 +13,7 @@
 #include "core/ingress/request_handler.hpp"
 #include "core/metrics/delivery_metrics.hpp"
 #include "core/ops/ops_server.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/schedule/cron_runner.hpp"
@@ -60,7 +60,7 @@ class Daemon {
   Result<void> readiness() const;
 
   std::shared_ptr<const DaemonConfig> config_;  // as started; reload keeps what it cannot change
-  std::shared_ptr<HttpClientPool> http_;
+  std::shared_ptr<HttpEngine> http_;
   std::unique_ptr<RuntimeHolder> runtime_;
   std::mutex reloadMutex_;
   std::unique_ptr<MessageStore> store_;

@@ -8,7 +8,8 @@ namespace notify::core {
 namespace {
 
 bool sameLane(const LaneConfig& a, const LaneConfig& b) {
-  return a.workers == b.workers && a.maxAttempts == b.maxAttempts && a.maxAgeMs == b.maxAgeMs &&
+  return a.workers == b.workers && a.maxInFlight == b.maxInFlight &&
+         a.maxAttempts == b.maxAttempts && a.maxAgeMs == b.maxAgeMs &&
          a.backoffBaseMs == b.backoffBaseMs && a.backoffMaxMs == b.backoffMaxMs;
 }
 
@@ -34,7 +35,7 @@ std::string needsRestart(const DaemonConfig& running, const DaemonConfig& next) 
     auto other = next.lanes.find(name);
     lanesDiffer = lanesDiffer || other == next.lanes.end() || !sameLane(lane, other->second);
   }
-  note(lanesDiffer, "[lanes] (names, workers or retry policy)");
+  note(lanesDiffer, "[lanes] (names, workers, max_in_flight or retry policy)");
   return changed;
 }
 

@@ -78,6 +78,8 @@ void Dispatcher::stop() {
     worker.join();
   }
   workers_.clear();
+  std::unique_lock lock(mutex_);
+  drained_.wait(lock, [&] { return inFlight_ == 0; });
 }
 
 void Dispatcher::wake() {
@@ -92,7 +94,7 @@ bool Dispatcher::needsClaim() const {
   // Claim only what the workers can start soon, so leases do not run out in our queue; and
   // refill only once the queue ran low, so that a busy lane claims in batches, not one message
   // per finished send.
-  return queue_.size() + busyWorkers_ < capacity() && queue_.size() <= refillLevel();
+  return queue_.size() + busyWorkers_ + inFlight_ < capacity() && queue_.size() <= refillLevel();
 }
 
 void Dispatcher::claimLoop() {
@@ -107,7 +109,7 @@ void Dispatcher::claimLoop() {
         return;
       }
       wakeRequested_ = false;
-      free = capacity() - queue_.size() - busyWorkers_;
+      free = capacity() - queue_.size() - busyWorkers_ - inFlight_;
     }
     const DispatchConfig dispatch = runtime_.get()->config->dispatch;
     size_t limit = std::min(free, static_cast<size_t>(dispatch.claimBatch));
@@ -146,8 +148,7 @@ void Dispatcher::waitForWork(std::optional<int64_t> nextReadyMs) {
   if (waitMs == 0) {
     return;
   }
-  claimerWake_.wait_for(lock, realDelay(waitMs),
-                        [&] { return stopping_ || wakeRequested_; });
+  claimerWake_.wait_for(lock, realDelay(waitMs), [&] { return stopping_ || wakeRequested_; });
 }
 
 void Dispatcher::workerLoop() {
@@ -155,7 +156,10 @@ void Dispatcher::workerLoop() {
     ClaimedMessage message;
     {
       std::unique_lock lock(mutex_);
-      workAvailable_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      // A full set of exchanges in flight holds the queue back: each finished one frees a slot.
+      workAvailable_.wait(lock, [&] {
+        return stopping_ || (!queue_.empty() && inFlight_ < static_cast<size_t>(lane_.maxInFlight));
+      });
       if (queue_.empty()) {
         return;  // stopping
       }
@@ -163,7 +167,7 @@ void Dispatcher::workerLoop() {
       queue_.pop_front();
       ++busyWorkers_;
     }
-    deliver(message);
+    deliver(std::move(message));
     bool wakeClaimer;
     {
       std::lock_guard lock(mutex_);
@@ -176,7 +180,7 @@ void Dispatcher::workerLoop() {
   }
 }
 
-void Dispatcher::deliver(const ClaimedMessage& message) {
+void Dispatcher::deliver(ClaimedMessage message) {
   // Held to the end of the send: a reload cannot destroy the instance being used.
   std::shared_ptr<const Runtime> runtime = runtime_.get();
   const DaemonConfig& config = *runtime->config;
@@ -184,39 +188,53 @@ void Dispatcher::deliver(const ClaimedMessage& message) {
   auto channel = config.channels.find(message.channel);
   static const std::vector<std::string> kNoProviders;
   // A routed message carries its own chain; older ones use the channel's.
-  const std::vector<std::string>& chain =
-      !message.providers.empty()           ? message.providers
-      : channel == config.channels.end() ? kNoProviders
-                                           : channel->second.providers;
+  const std::vector<std::string>& chain = !message.providers.empty() ? message.providers
+                                          : channel == config.channels.end()
+                                              ? kNoProviders
+                                              : channel->second.providers;
   int64_t now = clock_();
   ProviderGuards::Choice choice = guards.choose(chain, message.attempt, now);
   if (choice.provider.empty() && !chain.empty()) {
-    submit(message, waitTransition(
-        message, MessageState::kRetrying, choice.retryAtMs, "",
-        "every provider of channel '" + message.channel + "' has an open circuit", now));
+    submit(message,
+           waitTransition(message, MessageState::kRetrying, choice.retryAtMs, "",
+                          "every provider of channel '" + message.channel + "' has an open circuit",
+                          now));
     return;
   }
-  const std::string& providerName = choice.provider;
+  const std::string providerName = choice.provider;
   if (!providerName.empty() && !awaitPermit(message, providerName, guards)) {
     return;
   }
   std::shared_ptr<ChannelInstance> instance = runtime->providers->find(providerName);
-  SendOutcome outcome;
-  std::string plugin = "none";
   if (!instance) {
+    SendOutcome outcome;
     outcome.status = NOTIFY_BAD_CONFIG;
     outcome.detail = "no provider configured for channel '" + message.channel + "'";
-  } else {
-    plugin = instance->plugin().name;
-    auto callStart = std::chrono::steady_clock::now();
-    outcome = instance->send(outboundOf(message, providerName, config));
+    finishSend(message, *runtime, providerName, "none", outcome, std::nullopt);
+    return;
+  }
+  if (instance->splitsSend()) {
+    sendSplit(std::move(message), std::move(runtime), std::move(instance), providerName);
+    return;
+  }
+  auto callStart = std::chrono::steady_clock::now();
+  SendOutcome outcome = instance->send(outboundOf(message, providerName, config));
+  finishSend(message, *runtime, providerName, instance->plugin().name, outcome, callStart);
+}
+
+void Dispatcher::finishSend(const ClaimedMessage& message, const Runtime& runtime,
+                            const std::string& providerName, const std::string& plugin,
+                            const SendOutcome& outcome,
+                            std::optional<std::chrono::steady_clock::time_point> callStart) {
+  if (callStart) {
+    ProviderGuards& guards = *runtime.guards;
     guards.record(providerName, outcome.status, clock_());
     if (metrics_ != nullptr) {
       metrics_->recordProviderCall(
           providerName, statusName(outcome.status),
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - callStart).count());
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - *callStart).count());
     }
-    const int64_t pauseMs = config.providers.at(providerName).throttlePauseMs;
+    const int64_t pauseMs = runtime.config->providers.at(providerName).throttlePauseMs;
     if (outcome.status == NOTIFY_RATE_LIMITED && pauseMs > 0) {
       // A limit of the whole account or robot (throttle_pause_ms): hold every send to it.
       guards.throttled(providerName, clock_() + std::max(outcome.retryAfterMs, pauseMs));
@@ -263,20 +281,21 @@ bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& p
       // previous holder sent late) keeps its place: it gets the next permit, not the queue's end.
       bool ahead = lane_.priority > 0 || message.claimedFrom == MessageState::kRateLimited;
       int64_t at = guards.scheduleWaiter(provider, now, ahead);
-      submit(message, waitTransition(
-          message, MessageState::kRateLimited, at, provider,
-          "provider '" + provider + "' is at its limit (" + guards.describeLimits(provider) +
-              "); next attempt in " + std::to_string(at - now) + " ms",
-          now));
+      submit(message, waitTransition(message, MessageState::kRateLimited, at, provider,
+                                     "provider '" + provider + "' is at its limit (" +
+                                         guards.describeLimits(provider) + "); next attempt in " +
+                                         std::to_string(at - now) + " ms",
+                                     now));
       return false;
     }
     std::this_thread::sleep_for(realDelay(next - now));
   }
   int64_t now = clock_();
   if (!guards.admit(provider, now)) {
-    submit(message, waitTransition(
-        message, MessageState::kRetrying, now + kProbeWaitMs, provider,
-        "provider '" + provider + "' is being probed after its circuit opened", now));
+    submit(message,
+           waitTransition(message, MessageState::kRetrying, now + kProbeWaitMs, provider,
+                          "provider '" + provider + "' is being probed after its circuit opened",
+                          now));
     return false;
   }
   return true;

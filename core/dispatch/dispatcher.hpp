@@ -2,12 +2,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "core/daemon/runtime.hpp"
 #include "core/dispatch/provider_guards.hpp"
 #include "core/dispatch/retry_policy.hpp"
+#include "core/http/http_types.hpp"
 #include "core/metrics/delivery_metrics.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "core/store/group_committer.hpp"
@@ -43,16 +46,30 @@ class Dispatcher {
   Dispatcher& operator=(const Dispatcher&) = delete;
 
   void start();
-  // Stops claiming, lets workers send what was already claimed (at most 2 x workers messages),
-  // and joins. Anything whose outcome is not recorded is claimed again after its lease.
+  // Stops claiming, lets workers send what was already claimed, waits for the exchanges in
+  // flight (each bounded by its timeout), and joins. Anything whose outcome is not recorded is
+  // claimed again after its lease.
   void stop();
   // New messages were committed: claim now.
   void wake();
 
  private:
+  struct Exchange;  // a send whose HTTP exchange the host makes (dispatcher_exchange.cpp)
+
   void claimLoop();
   void workerLoop();
-  void deliver(const ClaimedMessage& message);
+  void deliver(ClaimedMessage message);
+  // A plugin with prepare/complete: prepare here, let the HTTP engine make the exchange and
+  // finish on its thread (onExchange), so the worker is free at once.
+  void sendSplit(ClaimedMessage message, std::shared_ptr<const Runtime> runtime,
+                 std::shared_ptr<ChannelInstance> instance, const std::string& provider);
+  void onExchange(const std::shared_ptr<Exchange>& exchange, HttpOutcome&& result);
+  // Everything after a provider answered (or no provider could be asked): guards, metrics,
+  // the next state. callStart is empty when no plugin was called.
+  void finishSend(const ClaimedMessage& message, const Runtime& runtime,
+                  const std::string& provider, const std::string& plugin,
+                  const SendOutcome& outcome,
+                  std::optional<std::chrono::steady_clock::time_point> callStart);
   // Takes a rate permit for the provider, waiting briefly if one is due soon. False when the
   // message was handed back to the store instead (long wait, or a probe in flight).
   bool awaitPermit(const ClaimedMessage& message, const std::string& provider,
@@ -62,7 +79,9 @@ class Dispatcher {
   void waitForWork(std::optional<int64_t> nextReadyMs);
   // How many claimed messages the lane holds at most (queued plus being sent), and the queue
   // length at which the claimer refills it. needsClaim() is called with mutex_ held.
-  size_t capacity() const { return static_cast<size_t>(lane_.workers) * 2; }
+  size_t capacity() const {
+    return static_cast<size_t>(lane_.workers) * 2 + static_cast<size_t>(lane_.maxInFlight);
+  }
   size_t refillLevel() const { return static_cast<size_t>(lane_.workers) / 2; }
   bool needsClaim() const;
   // Counts the verdict (when metrics are on) and hands it to the committer.
@@ -82,6 +101,8 @@ class Dispatcher {
   std::condition_variable workAvailable_;
   std::deque<ClaimedMessage> queue_;
   size_t busyWorkers_ = 0;
+  size_t inFlight_ = 0;  // exchanges the HTTP engine is making for this lane
+  std::condition_variable drained_;
   bool wakeRequested_ = false;
   bool claimerWaiting_ = false;  // the claimer sleeps in claimLoop (not in waitForWork)
   bool stopping_ = false;

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "core/plugin/result_buffers.hpp"
+
 namespace notify::core {
 namespace {
 
@@ -47,7 +49,7 @@ ChannelInstance::ChannelInstance(std::shared_ptr<const PluginLibrary> library, s
 
 Result<std::unique_ptr<ChannelInstance>> ChannelInstance::create(
     std::shared_ptr<const PluginLibrary> library, std::string name, const KeyValues& config,
-    std::shared_ptr<HttpClientPool> http, HostServices::Clock clock) {
+    std::shared_ptr<HttpEngine> http, HostServices::Clock clock) {
   const notify_channel_v1& d = library->descriptor();
   std::vector<notify_kv> kv = toKv(config);
   std::array<char, 1024> err{};
@@ -78,61 +80,62 @@ ChannelInstance::~ChannelInstance() {
   }
 }
 
-SendOutcome ChannelInstance::send(const OutboundMessage& message) {
-  std::vector<notify_kv> to = toKv(message.to);
-  std::vector<notify_kv> vars = toKv(message.vars);
-  std::vector<notify_kv> attrs = toKv(message.attrs);
-  notify_message raw{};
+PluginMessage::PluginMessage(const OutboundMessage& message)
+    : to_(toKv(message.to)), vars_(toKv(message.vars)), attrs_(toKv(message.attrs)) {
+  raw_.struct_size = sizeof(raw_);
+  raw_.message_id = view(message.id);
+  raw_.app = view(message.app);
+  raw_.template_name = view(message.templateName);
+  raw_.channel = view(message.channel);
+  raw_.to = to_.data();
+  raw_.to_count = to_.size();
+  raw_.subject = view(message.subject);
+  raw_.body = view(message.body);
+  raw_.vars = vars_.data();
+  raw_.vars_count = vars_.size();
+  raw_.attrs = attrs_.data();
+  raw_.attrs_count = attrs_.size();
+  raw_.attempt = message.attempt;
+  raw_.deadline_unix_ms = message.deadlineUnixMs;
+}
+
+ResultBuffers::ResultBuffers() {
   raw.struct_size = sizeof(raw);
-  raw.message_id = view(message.id);
-  raw.app = view(message.app);
-  raw.template_name = view(message.templateName);
-  raw.channel = view(message.channel);
-  raw.to = to.data();
-  raw.to_count = to.size();
-  raw.subject = view(message.subject);
-  raw.body = view(message.body);
-  raw.vars = vars.data();
-  raw.vars_count = vars.size();
-  raw.attrs = attrs.data();
-  raw.attrs_count = attrs.size();
-  raw.attempt = message.attempt;
-  raw.deadline_unix_ms = message.deadlineUnixMs;
+  raw.status = NOTIFY_INTERNAL_ERROR;
+  raw.provider_code = code.data();
+  raw.provider_code_cap = code.size();
+  raw.provider_message_id = providerId.data();
+  raw.provider_message_id_cap = providerId.size();
+  raw.detail = detail.data();
+  raw.detail_cap = detail.size();
+}
 
-  std::array<char, 128> code{};
-  std::array<char, 256> providerId{};
-  std::array<char, 1024> detail{};
-  notify_result out{};
-  out.struct_size = sizeof(out);
-  out.status = NOTIFY_INTERNAL_ERROR;
-  out.provider_code = code.data();
-  out.provider_code_cap = code.size();
-  out.provider_message_id = providerId.data();
-  out.provider_message_id_cap = providerId.size();
-  out.detail = detail.data();
-  out.detail_cap = detail.size();
-
-  {
-    CallDeadlineScope deadline(message.deadlineUnixMs);
-    const notify_channel_v1& d = library_->descriptor();
-    if ((d.flags & NOTIFY_CHANNEL_THREADSAFE_SEND) != 0) {
-      d.send(instance_, &raw, &out);
-    } else {
-      std::lock_guard lock(sendMutex_);
-      d.send(instance_, &raw, &out);
-    }
-  }
+SendOutcome ResultBuffers::outcome() {
   SendOutcome outcome;
-  bool known = out.status >= NOTIFY_DELIVERED && out.status <= NOTIFY_INTERNAL_ERROR;
-  outcome.status = known ? static_cast<notify_status>(out.status) : NOTIFY_INTERNAL_ERROR;
+  bool known = raw.status >= NOTIFY_DELIVERED && raw.status <= NOTIFY_INTERNAL_ERROR;
+  outcome.status = known ? static_cast<notify_status>(raw.status) : NOTIFY_INTERNAL_ERROR;
   // Terminate defensively: a plugin may have filled a buffer without the NUL.
   code.back() = providerId.back() = detail.back() = '\0';
   outcome.providerCode = code.data();
   outcome.providerMessageId = providerId.data();
   outcome.detail =
-      known ? detail.data() : "plugin returned unknown status " + std::to_string(out.status);
-  outcome.retryAfterMs = out.retry_after_ms > 0 ? out.retry_after_ms : 0;
+      known ? detail.data() : "plugin returned unknown status " + std::to_string(raw.status);
+  outcome.retryAfterMs = raw.retry_after_ms > 0 ? raw.retry_after_ms : 0;
   return outcome;
+}
+
+SendOutcome ChannelInstance::send(const OutboundMessage& message) {
+  PluginMessage raw(message);
+  ResultBuffers out;
+  CallDeadlineScope deadline(message.deadlineUnixMs);
+  const notify_channel_v1& d = library_->descriptor();
+  if ((d.flags & NOTIFY_CHANNEL_THREADSAFE_SEND) != 0) {
+    d.send(instance_, raw.raw(), &out.raw);
+  } else {
+    std::lock_guard lock(sendMutex_);
+    d.send(instance_, raw.raw(), &out.raw);
+  }
+  return out.outcome();
 }
 
 }  // namespace notify::core

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/common/result.hpp"
+#include "core/http/http_types.hpp"
 #include "core/plugin/host_services.hpp"
 #include "core/plugin/plugin_library.hpp"
 
@@ -42,6 +43,32 @@ struct SendOutcome {
 
 const char* statusName(notify_status status);
 
+// An OutboundMessage as the ABI carries it (notify_message): views into the message and the
+// key/value arrays they need. The message must outlive it; neither moves while it is used.
+class PluginMessage {
+ public:
+  explicit PluginMessage(const OutboundMessage& message);
+  PluginMessage(const PluginMessage&) = delete;
+  PluginMessage& operator=(const PluginMessage&) = delete;
+
+  const notify_message* raw() const { return &raw_; }
+  int64_t deadlineUnixMs() const { return raw_.deadline_unix_ms; }
+
+ private:
+  std::vector<notify_kv> to_;
+  std::vector<notify_kv> vars_;
+  std::vector<notify_kv> attrs_;
+  notify_message raw_{};
+};
+
+// What the plugin's prepare hook decided (ABI minor 2).
+struct PreparedSend {
+  enum class Kind { kRequest, kDone, kUseSend };
+  Kind kind = Kind::kDone;
+  HttpCall call;        // kRequest: the exchange to make, its timeout within the deadline
+  SendOutcome outcome;  // kDone
+};
+
 // A delivery-report request from a provider, for the plugin to parse (ABI minor 1).
 struct InboundReport {
   std::string method;
@@ -70,7 +97,7 @@ class ChannelInstance {
   // config must already be checked against the plugin's parameters (ParamValidator).
   static Result<std::unique_ptr<ChannelInstance>> create(
       std::shared_ptr<const PluginLibrary> library, std::string name, const KeyValues& config,
-      std::shared_ptr<HttpClientPool> http, HostServices::Clock clock = {});
+      std::shared_ptr<HttpEngine> http, HostServices::Clock clock = {});
 
   ChannelInstance(const ChannelInstance&) = delete;
   ChannelInstance& operator=(const ChannelInstance&) = delete;
@@ -78,12 +105,21 @@ class ChannelInstance {
 
   SendOutcome send(const OutboundMessage& message);
 
+  // A send split around its HTTP exchange (channel_split_send.cpp, ABI minor 2): whether the
+  // plugin offers it, the request for one message, and the outcome of its exchange. Both
+  // calls are thread-safe and never block; the message must be the same for both.
+  bool splitsSend() const;
+  PreparedSend prepare(const PluginMessage& message) const;
+  SendOutcome complete(const PluginMessage& message, const HttpOutcome& exchange) const;
+
   // Delivery reports (channel_receipts.cpp): whether the plugin parses them, and parsing one
   // request ("invalid_request" when malformed or not authentic). Thread-safe.
   bool acceptsReceipts() const;
   Result<ParsedReceipts> parseReceipts(const InboundReport& report) const;
 
   const std::string& name() const { return name_; }
+  // The host's HTTP client, shared by every instance: split sends make their exchange on it.
+  HttpEngine& http() const { return host_->http(); }
   const PluginInfo& plugin() const { return library_->info(); }
 
  private:

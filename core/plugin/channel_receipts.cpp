@@ -52,8 +52,8 @@ Result<ParsedReceipts> ChannelInstance::parseReceipts(const InboundReport& repor
   std::vector<notify_receipt> out(kMaxReceiptsPerRequest);
   std::string reply(kReplyCap, '\0');
   char err[kErrCap] = {0};
-  int32_t n = hook(instance_, &raw, out.data(), out.size(), reply.data(), reply.size(), err,
-                   sizeof(err));
+  int32_t n =
+      hook(instance_, &raw, out.data(), out.size(), reply.data(), reply.size(), err, sizeof(err));
   if (n < 0) {
     // An inauthentic request is told apart so the endpoint can answer 403 rather than 400.
     return makeError(n == NOTIFY_RECEIPT_INAUTHENTIC ? "forbidden" : "invalid_request",

@@ -13,7 +13,7 @@
 #include "core/common/log.hpp"
 #include "core/common/process_clock.hpp"
 #include "core/common/time.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 
 namespace notify::core {
 namespace {
@@ -81,23 +81,18 @@ int32_t httpSend(void* ctx, const notify_http_request* request, notify_http_resp
       call.headers.emplace_back(toString(request->headers[i].key),
                                 toString(request->headers[i].value));
     }
-    int64_t timeout = request->timeout_ms == 0 ? 10000 : request->timeout_ms;
-    if (tCallDeadlineMs > 0) {
-      int64_t left = tCallDeadlineMs - nowUnixMs();
-      if (left <= 0) {
-        writeError(err, errCap, "message deadline already passed");
-        return NOTIFY_HOST_TIMEOUT;
-      }
-      timeout = std::min(timeout, static_cast<int64_t>(realDelay(left).count()));
+    const int64_t timeout = exchangeTimeoutMs(request->timeout_ms, tCallDeadlineMs);
+    if (timeout == 0) {
+      writeError(err, errCap, "message deadline already passed");
+      return NOTIFY_HOST_TIMEOUT;
     }
     call.timeoutMs = static_cast<uint32_t>(timeout);
-    HttpReply reply;
-    std::string error;
-    int32_t code = host.http().send(call, reply, error);
-    if (code != NOTIFY_HOST_OK) {
-      writeError(err, errCap, error);
-      return code;
+    HttpOutcome outcome = host.http().send(call);
+    if (outcome.code != NOTIFY_HOST_OK) {
+      writeError(err, errCap, outcome.error);
+      return outcome.code;
     }
+    const HttpReply& reply = outcome.reply;
     std::vector<notify_kv> headers;
     headers.reserve(reply.headers.size());
     for (const auto& [name, value] : reply.headers) {
@@ -121,8 +116,8 @@ int32_t hmac(void*, int32_t hash, notify_str key, notify_str data, uint8_t* out,
              size_t cap) noexcept {
   const EVP_MD* md = digestFitting(hash, out, cap);
   unsigned int length = 0;
-  if (md == nullptr || HMAC(md, bytesOf(key), static_cast<int>(key.size), bytesOf(data),
-                            data.size, out, &length) == nullptr) {
+  if (md == nullptr || HMAC(md, bytesOf(key), static_cast<int>(key.size), bytesOf(data), data.size,
+                            out, &length) == nullptr) {
     return -1;
   }
   return static_cast<int32_t>(length);
@@ -213,6 +208,18 @@ int64_t nowMs(void* ctx) noexcept {
 
 }  // namespace
 
+int64_t exchangeTimeoutMs(uint32_t requestedMs, int64_t deadlineUnixMs) {
+  int64_t timeout = requestedMs == 0 ? 10000 : requestedMs;
+  if (deadlineUnixMs > 0) {
+    const int64_t left = deadlineUnixMs - nowUnixMs();
+    if (left <= 0) {
+      return 0;
+    }
+    timeout = std::min(timeout, std::max<int64_t>(realDelay(left).count(), 1));
+  }
+  return timeout;
+}
+
 CallDeadlineScope::CallDeadlineScope(int64_t deadlineUnixMs) : previous_(tCallDeadlineMs) {
   tCallDeadlineMs = deadlineUnixMs;
 }
@@ -221,8 +228,7 @@ CallDeadlineScope::~CallDeadlineScope() {
   tCallDeadlineMs = previous_;
 }
 
-HostServices::HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http,
-                           Clock clock)
+HostServices::HostServices(std::string instanceName, std::shared_ptr<HttpEngine> http, Clock clock)
     : instanceName_(std::move(instanceName)), http_(std::move(http)), clock_(std::move(clock)) {
   api_.struct_size = sizeof(notify_host_api);
   api_.abi_minor = NOTIFY_ABI_MINOR;

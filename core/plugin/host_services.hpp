@@ -9,7 +9,7 @@
 
 namespace notify::core {
 
-class HttpClientPool;
+class HttpEngine;
 
 // While alive on a thread, HTTP calls made through the host on that thread never wait past
 // the given deadline (the message's). The dispatcher opens one around each send.
@@ -24,6 +24,10 @@ class CallDeadlineScope {
   int64_t previous_;
 };
 
+// How long one exchange may take: requestedMs (0: 10 s), never past deadlineUnixMs (0: no
+// deadline), in real milliseconds under a test clock. 0 when the deadline has passed.
+int64_t exchangeTimeoutMs(uint32_t requestedMs, int64_t deadlineUnixMs);
+
 // The host services table handed to plugins (notify_host_api), backed by Poco. One object per
 // channel instance so that log lines carry the instance's name; the HTTP connection pool is
 // shared. Thread-safe: every service may be called concurrently.
@@ -31,20 +35,20 @@ class HostServices {
  public:
   using Clock = std::function<int64_t()>;  // Unix milliseconds
 
-  HostServices(std::string instanceName, std::shared_ptr<HttpClientPool> http, Clock clock = {});
+  HostServices(std::string instanceName, std::shared_ptr<HttpEngine> http, Clock clock = {});
   HostServices(const HostServices&) = delete;
   HostServices& operator=(const HostServices&) = delete;
   ~HostServices();
 
   const notify_host_api* api() const { return &api_; }
   const std::string& instanceName() const { return instanceName_; }
-  HttpClientPool& http() const { return *http_; }
+  HttpEngine& http() const { return *http_; }
   int64_t now() const;
 
  private:
   notify_host_api api_{};
   std::string instanceName_;
-  std::shared_ptr<HttpClientPool> http_;
+  std::shared_ptr<HttpEngine> http_;
   Clock clock_;
 };
 

@@ -104,6 +104,12 @@ Result<void> checkDescriptor(const notify_channel_v1* d, const std::string& file
   if (missing != nullptr) {
     return abiError(std::string("mandatory hook '") + missing + "' is missing");
   }
+  constexpr size_t kMinor2Size = offsetof(notify_channel_v1, complete) + sizeof(void*);
+  if (d->struct_size >= kMinor2Size && (d->prepare == nullptr) != (d->complete == nullptr)) {
+    return abiError(std::string("hook '") + (d->prepare == nullptr ? "complete" : "prepare") +
+                    "' is set without '" + (d->prepare == nullptr ? "prepare" : "complete") +
+                    "': a split send needs both");
+  }
   return {};
 }
 

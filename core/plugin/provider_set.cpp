@@ -8,7 +8,7 @@ namespace notify::core {
 
 std::shared_ptr<const ProviderSet> ProviderSet::build(const DaemonConfig& config,
                                                       const PluginCatalog& catalog,
-                                                      std::shared_ptr<HttpClientPool> http,
+                                                      std::shared_ptr<HttpEngine> http,
                                                       HostServices::Clock clock) {
   auto set = std::make_shared<ProviderSet>();
   ConfigErrors errors;

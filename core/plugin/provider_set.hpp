@@ -18,7 +18,7 @@ class ProviderSet {
  public:
   static std::shared_ptr<const ProviderSet> build(const DaemonConfig& config,
                                                   const PluginCatalog& catalog,
-                                                  std::shared_ptr<HttpClientPool> http,
+                                                  std::shared_ptr<HttpEngine> http,
                                                   HostServices::Clock clock = {});
 
   std::shared_ptr<ChannelInstance> find(const std::string& name) const;

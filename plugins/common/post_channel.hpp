@@ -28,27 +28,31 @@ auto parseWithHost(const sdk::Config& config, const sdk::Host& host) {
 //                                              error (non-empty: nothing is sent, the message
 //                                              is rejected with code "bad_message")
 //   classify(httpResult)                     → the outcome of the POST
-// Thread-safe send: the configuration is read-only after construction and every host service
-// may be called concurrently.
+// It is an sdk::HttpChannel: the host makes the POST and may keep many in flight. The
+// configuration is read-only after construction, so prepare and complete are thread-safe.
 template <auto parse, auto build, auto classify>
-class PostChannel : public sdk::Channel {
+class PostChannel : public sdk::HttpChannel {
  public:
   PostChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseWithHost<parse>(config, host)) {}
+      : sdk::HttpChannel(host), config_(parseWithHost<parse>(config, host)) {}
 
-  sdk::Outcome send(const sdk::Message& message) override {
-    const auto request = build(config_, message, host_, host_.nowUnixMs());
+  sdk::Prepared prepare(const sdk::Message& message) const override {
+    auto request = build(config_, message, host(), host().nowUnixMs());
     if constexpr (requires { request.error; }) {
       if (!request.error.empty()) {
-        return sdk::Outcome::rejected(request.error).withCode("bad_message");
+        return sdk::Prepared::outcome(
+            sdk::Outcome::rejected(request.error).withCode("bad_message"));
       }
     }
-    return classify(
-        host_.http("POST", config_.url, request.headers, request.body, config_.timeoutMs));
+    return sdk::Prepared::request(sdk::HttpRequest{"POST", config_.url, std::move(request.headers),
+                                                   std::move(request.body), config_.timeoutMs});
+  }
+
+  sdk::Outcome complete(const sdk::Message&, const sdk::HttpResult& result) const override {
+    return classify(result);
   }
 
  private:
-  sdk::Host host_;
   decltype(parseWithHost<parse>(std::declval<const sdk::Config&>(),
                                 std::declval<const sdk::Host&>())) config_;
 };

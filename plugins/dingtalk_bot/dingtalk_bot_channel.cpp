@@ -7,25 +7,30 @@
 namespace notify::plugin::dingtalk_bot {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction.
-class DingTalkBotChannel : public sdk::Channel {
+// An sdk::HttpChannel: the host makes the POST. The configuration is read-only after
+// construction, so prepare and complete are thread-safe.
+class DingTalkBotChannel : public sdk::HttpChannel {
  public:
   DingTalkBotChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+      : sdk::HttpChannel(host), config_(parseConfig(config)) {}
 
-  sdk::Outcome send(const sdk::Message& message) override {
-    const RobotRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
+  sdk::Prepared prepare(const sdk::Message& message) const override {
+    RobotRequest request = buildRequest(config_, message, host(), host().nowUnixMs());
     if (!request.error.empty()) {
-      return sdk::Outcome::rejected(request.error).withCode("bad_content");
+      return sdk::Prepared::outcome(sdk::Outcome::rejected(request.error).withCode("bad_content"));
     }
-    return classify(
-        host_.http("POST", request.url, {{"Content-Type", "application/json;charset=utf-8"}},
-                   request.body, config_.timeoutMs),
-        config_);
+    return sdk::Prepared::request({"POST",
+                                   request.url,
+                                   {{"Content-Type", "application/json;charset=utf-8"}},
+                                   std::move(request.body),
+                                   config_.timeoutMs});
+  }
+
+  sdk::Outcome complete(const sdk::Message&, const sdk::HttpResult& result) const override {
+    return classify(result, config_);
   }
 
  private:
-  sdk::Host host_;
   RobotConfig config_;
 };
 

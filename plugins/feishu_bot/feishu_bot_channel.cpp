@@ -7,23 +7,30 @@
 namespace notify::plugin::feishu_bot {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction.
-class FeishuBotChannel : public sdk::Channel {
+// An sdk::HttpChannel: the host makes the POST. The configuration is read-only after
+// construction, so prepare and complete are thread-safe.
+class FeishuBotChannel : public sdk::HttpChannel {
  public:
   FeishuBotChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+      : sdk::HttpChannel(host), config_(parseConfig(config)) {}
 
-  sdk::Outcome send(const sdk::Message& message) override {
-    const BotRequest request = buildRequest(config_, message, host_, host_.nowUnixMs());
+  sdk::Prepared prepare(const sdk::Message& message) const override {
+    BotRequest request = buildRequest(config_, message, host(), host().nowUnixMs());
     if (!request.error.empty()) {
-      return sdk::Outcome::rejected(request.error).withCode("bad_content");
+      return sdk::Prepared::outcome(sdk::Outcome::rejected(request.error).withCode("bad_content"));
     }
-    return classify(host_.http("POST", request.url, {{"Content-Type", "application/json"}},
-                               request.body, config_.timeoutMs));
+    return sdk::Prepared::request({"POST",
+                                   request.url,
+                                   {{"Content-Type", "application/json"}},
+                                   std::move(request.body),
+                                   config_.timeoutMs});
+  }
+
+  sdk::Outcome complete(const sdk::Message&, const sdk::HttpResult& result) const override {
+    return classify(result);
   }
 
  private:
-  sdk::Host host_;
   BotConfig config_;
 };
 

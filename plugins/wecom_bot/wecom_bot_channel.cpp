@@ -7,24 +7,30 @@
 namespace notify::plugin::wecom_bot {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction.
-class WecomBotChannel : public sdk::Channel {
+// An sdk::HttpChannel: the host makes the POST. The configuration is read-only after
+// construction, so prepare and complete are thread-safe.
+class WecomBotChannel : public sdk::HttpChannel {
  public:
   WecomBotChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+      : sdk::HttpChannel(host), config_(parseConfig(config)) {}
 
-  sdk::Outcome send(const sdk::Message& message) override {
-    const BotRequest request = buildRequest(config_, message, host_);
+  sdk::Prepared prepare(const sdk::Message& message) const override {
+    BotRequest request = buildRequest(config_, message, host());
     if (request.refusal) {
-      return *request.refusal;
+      return sdk::Prepared::outcome(*request.refusal);
     }
-    return classify(host_.http("POST", request.url, {{"Content-Type", "application/json"}},
-                               request.body, config_.timeoutMs),
-                    config_.key);
+    return sdk::Prepared::request({"POST",
+                                   request.url,
+                                   {{"Content-Type", "application/json"}},
+                                   std::move(request.body),
+                                   config_.timeoutMs});
+  }
+
+  sdk::Outcome complete(const sdk::Message&, const sdk::HttpResult& result) const override {
+    return classify(result, config_.key);
   }
 
  private:
-  sdk::Host host_;
   BotConfig config_;
 };
 

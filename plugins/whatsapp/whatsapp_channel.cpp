@@ -8,23 +8,27 @@
 namespace notify::plugin::whatsapp {
 namespace {
 
-// Thread-safe send: the configuration is read-only after construction.
-class WhatsappChannel : public sdk::Channel {
+// An sdk::HttpChannel: the host makes the POST. The configuration is read-only after
+// construction, so prepare and complete are thread-safe.
+class WhatsappChannel : public sdk::HttpChannel {
  public:
   WhatsappChannel(sdk::Host host, const sdk::Config& config)
-      : host_(host), config_(parseConfig(config)) {}
+      : sdk::HttpChannel(host), config_(parseConfig(config)) {}
 
-  sdk::Outcome send(const sdk::Message& message) override {
-    const WaRequest request = buildRequest(config_, message);
+  sdk::Prepared prepare(const sdk::Message& message) const override {
+    WaRequest request = buildRequest(config_, message);
     if (request.refusal) {
-      return *request.refusal;
+      return sdk::Prepared::outcome(*request.refusal);
     }
-    return classify(
-        host_.http("POST", request.url, request.headers, request.body, config_.timeoutMs), config_);
+    return sdk::Prepared::request({"POST", request.url, std::move(request.headers),
+                                   std::move(request.body), config_.timeoutMs});
+  }
+
+  sdk::Outcome complete(const sdk::Message&, const sdk::HttpResult& result) const override {
+    return classify(result, config_);
   }
 
  private:
-  sdk::Host host_;
   WaConfig config_;
 };
 

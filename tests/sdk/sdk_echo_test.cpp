@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/plugin/channel_instance.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "support/test_env.hpp"
 
@@ -16,7 +16,7 @@ TEST(SdkOutOfTree, EchoExampleLoadsAndSends) {
   ASSERT_NE(library, nullptr) << (catalog.refused().empty() ? "no plugin found"
                                                             : catalog.refused()[0].reason);
   auto instance = ChannelInstance::create(library, "echo-1", {{"prefix", "> "}},
-                                          std::make_shared<HttpClientPool>());
+                                          std::make_shared<HttpEngine>());
   ASSERT_TRUE(instance.ok()) << instance.error().message;
   OutboundMessage message;
   message.id = "019a0000-0000-7000-8000-0000000000aa";

@@ -17,6 +17,7 @@ listen = "tcp://127.0.0.1:)" +
 
 [dispatch]
 workers = 4
+max_in_flight = 8
 lease_ms = 5000
 send_timeout_ms = 2000
 max_attempts = 3

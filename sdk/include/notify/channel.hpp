@@ -10,7 +10,9 @@
 //   NOTIFY_DEFINE_CHANNEL(EchoChannel, "echo", "1.0.0", "Echoes messages", kParams, 0)
 //
 // The constructor throws notify::sdk::ConfigError for a bad configuration. Every exception is
-// caught at the boundary and turned into a status; none reaches the host.
+// caught at the boundary and turned into a status; none reaches the host. A channel whose
+// message is one HTTP request derives from notify::sdk::HttpChannel and writes prepare() and
+// complete() instead of send(), so the host can make the exchange without a thread per send.
 #pragma once
 
 #include <algorithm>
@@ -188,6 +190,75 @@ struct HttpResult {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// One HTTP request a channel wants made.
+struct HttpRequest {
+  std::string method = "POST";
+  std::string url;
+  Headers headers;
+  std::string body;
+  uint32_t timeoutMs = 0;  // 0: the host's default; never beyond the message deadline
+};
+
+// What HttpChannel::prepare decided for one message: the request to make, an outcome reached
+// without the network, or "use send()" (this message needs more than one exchange).
+class Prepared {
+ public:
+  enum class Kind { kRequest, kOutcome, kUseSend };
+
+  static Prepared request(HttpRequest request) {
+    Prepared p(Kind::kRequest);
+    p.request_ = std::move(request);
+    return p;
+  }
+  static Prepared outcome(Outcome outcome) {
+    Prepared p(Kind::kOutcome);
+    p.outcome_ = std::move(outcome);
+    return p;
+  }
+  static Prepared useSend() { return Prepared(Kind::kUseSend); }
+
+  Kind kind() const { return kind_; }
+  const HttpRequest& request() const { return request_; }
+  const Outcome& outcome() const { return outcome_; }
+
+ private:
+  explicit Prepared(Kind kind) : kind_(kind) {}
+  Kind kind_;
+  HttpRequest request_;
+  Outcome outcome_;
+};
+
+namespace detail {
+
+inline void copyResponse(const notify_http_response* raw, HttpResponse& response) {
+  response.status = raw->status;
+  for (size_t i = 0; i < raw->header_count; ++i) {
+    response.headers.emplace_back(std::string(view(raw->headers[i].key)),
+                                  std::string(view(raw->headers[i].value)));
+  }
+  response.body.assign(view(raw->body));
+}
+
+// The request as the ABI carries it; kv must outlive the returned struct.
+inline notify_http_request rawRequest(const HttpRequest& request, std::vector<notify_kv>& kv) {
+  kv.clear();
+  kv.reserve(request.headers.size());
+  for (const auto& [key, value] : request.headers) {
+    kv.push_back({str(key), str(value)});
+  }
+  notify_http_request raw{};
+  raw.struct_size = sizeof(raw);
+  raw.method = str(request.method);
+  raw.url = str(request.url);
+  raw.headers = kv.data();
+  raw.header_count = kv.size();
+  raw.body = str(request.body);
+  raw.timeout_ms = request.timeoutMs;
+  return raw;
+}
+
+}  // namespace detail
+
 // The host services, wrapped. Cheap to copy; valid until the instance is destroyed.
 class Host {
  public:
@@ -195,23 +266,16 @@ class Host {
 
   HttpResult http(std::string_view method, std::string_view url, const Headers& headers,
                   std::string_view body, uint32_t timeoutMs = 0) const {
+    return http(
+        HttpRequest{std::string(method), std::string(url), headers, std::string(body), timeoutMs});
+  }
+  HttpResult http(const HttpRequest& request) const {
     std::vector<notify_kv> kv;
-    kv.reserve(headers.size());
-    for (const auto& [key, value] : headers) {
-      kv.push_back({str(key), str(value)});
-    }
-    notify_http_request request{};
-    request.struct_size = sizeof(request);
-    request.method = str(method);
-    request.url = str(url);
-    request.headers = kv.data();
-    request.header_count = kv.size();
-    request.body = str(body);
-    request.timeout_ms = timeoutMs;
+    notify_http_request raw = detail::rawRequest(request, kv);
     HttpResult result;
     char err[512] = {0};
     result.hostCode =
-        api_->http_send(api_->ctx, &request, &Host::collect, &result.response, err, sizeof(err));
+        api_->http_send(api_->ctx, &raw, &Host::collect, &result.response, err, sizeof(err));
     result.error = err;
     return result;
   }
@@ -266,13 +330,7 @@ class Host {
   }
 
   static void collect(void* user, const notify_http_response* raw) {
-    auto* response = static_cast<HttpResponse*>(user);
-    response->status = raw->status;
-    for (size_t i = 0; i < raw->header_count; ++i) {
-      response->headers.emplace_back(std::string(view(raw->headers[i].key)),
-                                     std::string(view(raw->headers[i].value)));
-    }
-    response->body.assign(view(raw->body));
+    detail::copyResponse(raw, *static_cast<HttpResponse*>(user));
   }
 
   const notify_host_api* api_;
@@ -282,6 +340,41 @@ class Channel {
  public:
   virtual ~Channel() = default;
   virtual Outcome send(const Message& message) = 0;
+};
+
+// The base of a channel whose message is one HTTP exchange. Write prepare() (build the
+// request) and complete() (classify the answer), both without side effects; send() is made of
+// them, and a host of ABI minor 2 or later runs the exchange itself, keeping many in flight
+// on a few threads. Both may run on any thread at once and must never block or call http().
+// A channel whose prepare() can answer Prepared::useSend() also overrides send().
+class HttpChannel : public Channel {
+ public:
+  explicit HttpChannel(Host host) : host_(host) {}
+
+  virtual Prepared prepare(const Message& message) const = 0;
+  virtual Outcome complete(const Message& message, const HttpResult& result) const = 0;
+
+  Outcome send(const Message& message) override {
+    Prepared prepared = prepare(message);
+    switch (prepared.kind()) {
+      case Prepared::Kind::kRequest:
+        return complete(message, host_.http(prepared.request()));
+      case Prepared::Kind::kOutcome:
+        return prepared.outcome();
+      case Prepared::Kind::kUseSend:
+        break;
+    }
+    return Outcome{NOTIFY_INTERNAL_ERROR,
+                   {},
+                   {},
+                   "prepare() asked for send(), which this channel does not override",
+                   0};
+  }
+
+  const Host& host() const { return host_; }
+
+ private:
+  Host host_;
 };
 
 // A delivery-report request from the provider, as views valid only during receipts().
@@ -395,10 +488,9 @@ struct Adapter {
       for (size_t i = 0; i < n; ++i) {
         const Receipt& r = parsed.receipts[i];
         out[i].status = r.delivered ? NOTIFY_DELIVERED : NOTIFY_REJECTED;
-        notify_write_text(out[i].provider_message_id, sizeof(out[i].provider_message_id),
-                          nullptr, r.providerMessageId.data(), r.providerMessageId.size());
-        notify_write_text(out[i].code, sizeof(out[i].code), nullptr, r.code.data(),
-                          r.code.size());
+        notify_write_text(out[i].provider_message_id, sizeof(out[i].provider_message_id), nullptr,
+                          r.providerMessageId.data(), r.providerMessageId.size());
+        notify_write_text(out[i].code, sizeof(out[i].code), nullptr, r.code.data(), r.code.size());
         notify_write_text(out[i].detail, sizeof(out[i].detail), nullptr, r.detail.data(),
                           r.detail.size());
       }
@@ -420,6 +512,68 @@ struct Adapter {
                              size_t, char*, size_t);
     if constexpr (HasReceipts<T>) {
       return static_cast<Hook>(&Adapter<T>::parseReceipts);
+    } else {
+      return static_cast<Hook>(nullptr);
+    }
+  }
+
+  static int32_t prepare(void* instance, const notify_message* message, notify_emit_request_fn emit,
+                         void* emitCtx, notify_result* out) noexcept {
+    try {
+      Prepared prepared = static_cast<const T*>(instance)->prepare(Message(message));
+      if (prepared.kind() == Prepared::Kind::kRequest) {
+        std::vector<notify_kv> kv;
+        notify_http_request raw = rawRequest(prepared.request(), kv);
+        emit(emitCtx, &raw);
+        return NOTIFY_PREPARED;
+      }
+      if (prepared.kind() == Prepared::Kind::kUseSend) {
+        return NOTIFY_PREPARE_USE_SEND;
+      }
+      writeOutcome(prepared.outcome(), out);
+    } catch (const ConfigError& e) {
+      writeOutcome(Outcome::badConfig(e.what()), out);
+    } catch (const std::exception& e) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, e.what(), 0}, out);
+    } catch (...) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, "unknown exception in prepare", 0}, out);
+    }
+    return NOTIFY_PREPARE_DONE;
+  }
+
+  static void complete(void* instance, const notify_message* message, int32_t hostCode,
+                       notify_str error, const notify_http_response* response,
+                       notify_result* out) noexcept {
+    try {
+      HttpResult result;
+      result.hostCode = hostCode;
+      result.error.assign(view(error));
+      if (response != nullptr) {
+        copyResponse(response, result.response);
+      }
+      writeOutcome(static_cast<const T*>(instance)->complete(Message(message), result), out);
+    } catch (const ConfigError& e) {
+      writeOutcome(Outcome::badConfig(e.what()), out);
+    } catch (const std::exception& e) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, e.what(), 0}, out);
+    } catch (...) {
+      writeOutcome(Outcome{NOTIFY_INTERNAL_ERROR, {}, {}, "unknown exception in complete", 0}, out);
+    }
+  }
+
+  static constexpr auto prepareHook() {
+    using Hook = decltype(notify_channel_v1::prepare);
+    if constexpr (std::derived_from<T, HttpChannel>) {
+      return static_cast<Hook>(&Adapter<T>::prepare);
+    } else {
+      return static_cast<Hook>(nullptr);
+    }
+  }
+
+  static constexpr auto completeHook() {
+    using Hook = decltype(notify_channel_v1::complete);
+    if constexpr (std::derived_from<T, HttpChannel>) {
+      return static_cast<Hook>(&Adapter<T>::complete);
     } else {
       return static_cast<Hook>(nullptr);
     }
@@ -453,6 +607,8 @@ struct Adapter {
         &::notify::sdk::detail::Adapter<TYPE>::send,                             \
         &::notify::sdk::detail::Adapter<TYPE>::destroy,                          \
         ::notify::sdk::detail::Adapter<TYPE>::receiptsHook(),                    \
+        ::notify::sdk::detail::Adapter<TYPE>::prepareHook(),                     \
+        ::notify::sdk::detail::Adapter<TYPE>::completeHook(),                    \
     };                                                                           \
     return &kDescriptor;                                                         \
   }

@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 #define NOTIFY_ABI_MAJOR 1
-#define NOTIFY_ABI_MINOR 1
+#define NOTIFY_ABI_MINOR 2
 
 #if defined(_WIN32)
 #define NOTIFY_EXPORT __declspec(dllexport)
@@ -228,6 +228,16 @@ typedef struct notify_receipt {
   char detail[NOTIFY_RECEIPT_DETAIL_CAP];
 } notify_receipt;
 
+/* Returns of prepare (ABI minor 2). */
+#define NOTIFY_PREPARED 0         /* a request was emitted; complete will classify its answer */
+#define NOTIFY_PREPARE_DONE 1     /* decided without the network: the outcome is in out */
+#define NOTIFY_PREPARE_USE_SEND 2 /* this message needs the synchronous send (e.g. a token to
+                                     fetch first): the host calls send for it instead */
+
+/* How prepare hands its request to the host, which copies it before returning.
+ * OWNERSHIP: the request is the plugin's; nothing of it is kept. */
+typedef void (*notify_emit_request_fn)(void* emit_ctx, const notify_http_request* request);
+
 /* Descriptor flags. */
 #define NOTIFY_CHANNEL_THREADSAFE_SEND 0x1u /* send may run concurrently on one instance */
 
@@ -275,6 +285,30 @@ typedef struct notify_channel_v1 {
   int32_t (*parse_receipts)(void* instance, const notify_http_inbound* request,
                             notify_receipt* out, size_t out_cap, char* reply, size_t reply_cap,
                             char* err, size_t err_cap);
+
+  /* ---- ABI minor 2. Read only when struct_size covers it. ---- */
+
+  /* Optional, both or neither (NULL): a send split around the one HTTP exchange it makes, so
+   * the host can keep thousands of sends in flight on a few threads instead of blocking a
+   * thread per send. A plugin that provides them still provides send: hosts before minor 2
+   * call only send, and this host calls it when prepare answers NOTIFY_PREPARE_USE_SEND.
+   *
+   * prepare builds the request for message and calls emit exactly once with it, then returns
+   * NOTIFY_PREPARED; or it returns NOTIFY_PREPARE_DONE with the outcome written to out (a
+   * message that cannot be built is NOTIFY_REJECTED); or NOTIFY_PREPARE_USE_SEND.
+   *
+   * complete classifies the exchange into out, exactly as send would have: host_code is
+   * NOTIFY_HOST_OK with response set (whatever its HTTP status), or a NOTIFY_HOST_* transport
+   * error with response NULL and the reason in error. message is the one prepare was given,
+   * with the same contents. The host honours the request's timeout_ms and the message deadline.
+   *
+   * Neither may call http_send or block: they run on the host's I/O threads.
+   * THREADING: any thread, concurrently with each other, with send and with themselves, on one
+   * instance, whatever the flags say: they should be pure functions of their arguments. */
+  int32_t (*prepare)(void* instance, const notify_message* message, notify_emit_request_fn emit,
+                     void* emit_ctx, notify_result* out);
+  void (*complete)(void* instance, const notify_message* message, int32_t host_code,
+                   notify_str error, const notify_http_response* response, notify_result* out);
 } notify_channel_v1;
 
 /* The single exported entry point. Returns the plugin's static descriptor; never NULL. */

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/plugin/channel_instance.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "core/plugin/plugin_library.hpp"
 #include "notify/channel.hpp"
 
@@ -54,7 +54,7 @@ inline core::Result<std::unique_ptr<core::ChannelInstance>> createInstance(
     }
   }
   return core::ChannelInstance::create(library, "test", config,
-                                       std::make_shared<core::HttpClientPool>(),
+                                       std::make_shared<core::HttpEngine>(),
                                        [nowUnixMs] { return nowUnixMs; });
 }
 

@@ -5,14 +5,14 @@
 
 #include "core/config/config_loader.hpp"
 #include "core/daemon/runtime.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {
 
 std::shared_ptr<const Runtime> runtimeOf(const std::filesystem::path& configFile,
-                                         const std::shared_ptr<HttpClientPool>& http) {
+                                         const std::shared_ptr<HttpEngine>& http) {
   auto config = std::make_shared<const DaemonConfig>(loadConfig(configFile));
   auto runtime = std::make_shared<Runtime>();
   auto catalog = std::make_shared<PluginCatalog>(PluginCatalog::scan(config->pluginDir));
@@ -33,7 +33,7 @@ dir = ")" + (test::buildDir() / "test_plugins").string() + R"("
 plugin = "fixture_ok"
 target = "x"
 )");
-  auto http = std::make_shared<HttpClientPool>();
+  auto http = std::make_shared<HttpEngine>();
   std::shared_ptr<const Runtime> first = runtimeOf(file, http);
   std::weak_ptr<ChannelInstance> oldInstance = first->providers->find("p1");
   std::weak_ptr<const PluginLibrary> oldLibrary = first->catalog->find("fixture_ok");

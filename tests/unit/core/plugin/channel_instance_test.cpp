@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/config/config_loader.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "core/plugin/plugin_catalog.hpp"
 #include "core/plugin/provider_set.hpp"
 #include "support/test_env.hpp"
@@ -37,7 +37,7 @@ class ChannelInstanceTest : public ::testing::Test {
   }
 
   PluginCatalog catalog_ = PluginCatalog::scan(test::buildDir() / "test_plugins");
-  std::shared_ptr<HttpClientPool> http_ = std::make_shared<HttpClientPool>();
+  std::shared_ptr<HttpEngine> http_ = std::make_shared<HttpEngine>();
 };
 
 TEST_F(ChannelInstanceTest, CopiesTheClassifiedOutcomeOutOfThePlugin) {
@@ -111,7 +111,7 @@ std::string providerErrors(const std::string& providerTable) {
   DaemonConfig config = configWithProvider(providerTable);
   PluginCatalog catalog = PluginCatalog::scan(config.pluginDir);
   try {
-    ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
+    ProviderSet::build(config, catalog, std::make_shared<HttpEngine>());
   } catch (const ConfigError& e) {
     return e.what();
   }
@@ -121,7 +121,7 @@ std::string providerErrors(const std::string& providerTable) {
 TEST(ProviderSet, BuildsProvidersFromCheckedConfiguration) {
   DaemonConfig config = configWithProvider("plugin = \"fixture_ok\"\ntarget = \"x\"\n");
   PluginCatalog catalog = PluginCatalog::scan(config.pluginDir);
-  auto providers = ProviderSet::build(config, catalog, std::make_shared<HttpClientPool>());
+  auto providers = ProviderSet::build(config, catalog, std::make_shared<HttpEngine>());
   ASSERT_NE(providers->find("p1"), nullptr);
   EXPECT_EQ(providers->find("p1")->plugin().name, "fixture_ok");
 }

@@ -6,7 +6,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "notify/channel.hpp"
 #include "support/test_env.hpp"
 #include "support/webhook_receiver.hpp"
@@ -16,7 +16,7 @@ namespace {
 
 class HostServicesTest : public ::testing::Test {
  protected:
-  std::shared_ptr<HttpClientPool> pool_ = std::make_shared<HttpClientPool>();
+  std::shared_ptr<HttpEngine> pool_ = std::make_shared<HttpEngine>();
   HostServices services_{"test", pool_, [] { return int64_t{1614265330000}; }};
   sdk::Host host_{services_.api()};
 };

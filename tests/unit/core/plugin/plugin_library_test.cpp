@@ -51,6 +51,11 @@ TEST(PluginLibrary, RefusesAMissingMandatoryHook) {
   EXPECT_NE(refusal("fixture_missing_send").find("'send' is missing"), std::string::npos);
 }
 
+TEST(PluginLibrary, RefusesHalfASplitSend) {
+  std::string reason = refusal("fixture_half_split");
+  EXPECT_NE(reason.find("'prepare' is set without 'complete'"), std::string::npos) << reason;
+}
+
 TEST(PluginLibrary, RefusesADescriptorSmallerThanV1) {
   EXPECT_NE(refusal("fixture_small_struct").find("smaller than the v1 layout"), std::string::npos);
 }
@@ -90,7 +95,7 @@ TEST(PluginCatalog, ListsLoadedAndRefusedPluginsWithReasons) {
   for (const auto& r : catalog.refused()) {
     refused[std::filesystem::path(r.path).filename().string()] = r.reason;
   }
-  EXPECT_EQ(refused.size(), 6u);
+  EXPECT_EQ(refused.size(), 7u);
   EXPECT_NE(refused["channel_fixture_newer_minor.so"].find("newer"), std::string::npos);
   EXPECT_NE(refused["channel_fixture_missing_send.so"].find("send"), std::string::npos);
 }

@@ -7,8 +7,8 @@
 #include <array>
 #include <filesystem>
 
+#include "core/http/http_engine.hpp"
 #include "core/plugin/channel_instance.hpp"
-#include "core/plugin/http_client_pool.hpp"
 #include "core/plugin/plugin_library.hpp"
 #include "support/test_env.hpp"
 
@@ -18,8 +18,7 @@ namespace {
 std::vector<std::string> builtPlugins() {
   std::vector<std::string> files;
   std::error_code ec;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(test::buildDir() / "plugins", ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(test::buildDir() / "plugins", ec)) {
     std::string name = entry.path().filename().string();
     if (name.rfind("channel_", 0) == 0 && entry.path().extension() == ".so") {
       files.push_back(entry.path().stem().string().substr(8));
@@ -98,7 +97,7 @@ TEST_P(PluginConformance, MissingRequiredConfigurationIsBadConfigNotACrash) {
   }
   std::array<char, 512> err{};
   void* instance = nullptr;
-  auto pool = std::make_shared<HttpClientPool>();
+  auto pool = std::make_shared<HttpEngine>();
   HostServices host("conformance", pool);
   int32_t status = d.create(host.api(), nullptr, 0, &instance, err.data(), err.size());
   if (needsConfig) {
@@ -115,7 +114,7 @@ TEST_P(PluginConformance, UndeliverableMessageGetsAClassifiedAnswer) {
   int closedPort = test::freeLoopbackPort();
   auto instance = ChannelInstance::create(library_, "conformance",
                                           harmlessConfig(library_->info(), dir, closedPort),
-                                          std::make_shared<HttpClientPool>());
+                                          std::make_shared<HttpEngine>());
   if (!instance) {
     // Some plugins validate formats our generic values cannot meet; refusing is fine.
     EXPECT_EQ(instance.error().code, "bad_config") << instance.error().message;
@@ -129,6 +128,36 @@ TEST_P(PluginConformance, UndeliverableMessageGetsAClassifiedAnswer) {
   if (outcome.status != NOTIFY_DELIVERED && outcome.status != NOTIFY_ACCEPTED) {
     EXPECT_FALSE(outcome.detail.empty()) << "a failure must say why";
   }
+}
+
+TEST_P(PluginConformance, ASplitSendClassifiesAsSendDoes) {
+  test::TempDir dir;
+  int closedPort = test::freeLoopbackPort();
+  auto http = std::make_shared<HttpEngine>();
+  auto instance = ChannelInstance::create(library_, "conformance",
+                                          harmlessConfig(library_->info(), dir, closedPort), http);
+  if (!instance || !instance.value()->splitsSend()) {
+    return;  // a synchronous plugin, or one our generic values cannot configure
+  }
+  OutboundMessage message;
+  message.id = "019a0000-0000-7000-8000-00000000c0de";
+  message.to = {{"phone", "+8613800000000"}, {"email", "a@example.com"}, {"user", "u1"}};
+  message.body = "hello";
+  message.deadlineUnixMs = 0;
+  PluginMessage raw(message);
+  PreparedSend prepared = instance.value()->prepare(raw);
+  ASSERT_NE(prepared.kind, PreparedSend::Kind::kUseSend) << "nothing here needs a token";
+  SendOutcome split = prepared.outcome;
+  if (prepared.kind == PreparedSend::Kind::kRequest) {
+    EXPECT_FALSE(prepared.call.method.empty());
+    EXPECT_NE(prepared.call.url.find(std::to_string(closedPort)), std::string::npos)
+        << "the request must go where the configuration says: " << prepared.call.url;
+    split = instance.value()->complete(raw, http->send(prepared.call));
+  }
+  SendOutcome sync = instance.value()->send(message);
+  EXPECT_NE(split.status, NOTIFY_INTERNAL_ERROR) << split.detail;
+  EXPECT_EQ(split.status, sync.status) << split.detail << " / " << sync.detail;
+  EXPECT_EQ(split.providerCode, sync.providerCode);
 }
 
 INSTANTIATE_TEST_SUITE_P(BuiltPlugins, PluginConformance, ::testing::ValuesIn(builtPlugins()),

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
@@ -41,7 +41,7 @@ class DingTalkRequestTest : public ::testing::Test {
     return parseJson(request.body);
   }
 
-  core::HostServices services_{"dingtalk-test", std::make_shared<core::HttpClientPool>(),
+  core::HostServices services_{"dingtalk-test", std::make_shared<core::HttpEngine>(),
                                [] { return kNowMs; }};
   sdk::Host host_{services_.api()};
 };

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
@@ -35,7 +35,7 @@ class FeishuBotRequestTest : public ::testing::Test {
     return parseConfig(kv.config());
   }
 
-  core::HostServices services_{"feishu-bot-test", std::make_shared<core::HttpClientPool>(),
+  core::HostServices services_{"feishu-bot-test", std::make_shared<core::HttpEngine>(),
                                [] { return kNowMs; }};
   sdk::Host host_{services_.api()};
 };

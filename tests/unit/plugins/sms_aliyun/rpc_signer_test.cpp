@@ -9,14 +9,14 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 
 namespace notify::plugin::sms_aliyun {
 namespace {
 
 class RpcSignerTest : public ::testing::Test {
  protected:
-  core::HostServices services_{"rpc-test", std::make_shared<core::HttpClientPool>()};
+  core::HostServices services_{"rpc-test", std::make_shared<core::HttpEngine>()};
   sdk::Host host_{services_.api()};
 };
 

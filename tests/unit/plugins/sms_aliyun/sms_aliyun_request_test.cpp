@@ -12,7 +12,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
 
@@ -57,7 +57,7 @@ std::map<std::string, std::string> decodeForm(const std::string& body) {
 
 class SmsAliyunRequestTest : public ::testing::Test {
  protected:
-  core::HostServices services_{"sms-aliyun-test", std::make_shared<core::HttpClientPool>()};
+  core::HostServices services_{"sms-aliyun-test", std::make_shared<core::HttpEngine>()};
   sdk::Host host_{services_.api()};
 };
 

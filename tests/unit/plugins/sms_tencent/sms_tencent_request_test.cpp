@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "plugins/sms_tencent/tc3_signer.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/http_answers.hpp"
@@ -45,7 +45,7 @@ TencentConfig configure(std::map<std::string, std::string> values) {
 
 class SmsTencentRequestTest : public ::testing::Test {
  protected:
-  core::HostServices services_{"sms-tencent-test", std::make_shared<core::HttpClientPool>()};
+  core::HostServices services_{"sms-tencent-test", std::make_shared<core::HttpEngine>()};
   sdk::Host host_{services_.api()};
 };
 

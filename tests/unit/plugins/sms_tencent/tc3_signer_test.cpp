@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 
 namespace notify::plugin::sms_tencent {
 namespace {
@@ -32,7 +32,7 @@ class Tc3SignerTest : public ::testing::Test {
     return request;
   }
 
-  core::HostServices services_{"tc3-test", std::make_shared<core::HttpClientPool>()};
+  core::HostServices services_{"tc3-test", std::make_shared<core::HttpEngine>()};
   sdk::Host host_{services_.api()};
 };
 

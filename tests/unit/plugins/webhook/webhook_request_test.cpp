@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/http_answers.hpp"
@@ -40,7 +40,7 @@ class WebhookRequestTest : public ::testing::Test {
     return parseConfig(kv.config(), host_);
   }
 
-  core::HostServices services_{"webhook-test", std::make_shared<core::HttpClientPool>(),
+  core::HostServices services_{"webhook-test", std::make_shared<core::HttpEngine>(),
                                [] { return kNowMs; }};
   sdk::Host host_{services_.api()};
 };

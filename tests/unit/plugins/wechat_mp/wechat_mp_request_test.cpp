@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
@@ -41,7 +41,7 @@ MpMessage build(const core::OutboundMessage& message) {
 }
 
 TEST(WechatMpRequestTest, UrlsCarryTheEncodedCredentialsAndToken) {
-  core::HostServices services("wechat-test", std::make_shared<core::HttpClientPool>());
+  core::HostServices services("wechat-test", std::make_shared<core::HttpEngine>());
   const sdk::Host host(services.api());
   EXPECT_EQ(tokenUrl(configure({{"base_url", "http://h:1/wechat"}}), host),
             "http://h:1/wechat/cgi-bin/token?grant_type=client_credential&appid=wx0123"

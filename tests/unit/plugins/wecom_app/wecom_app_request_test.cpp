@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "core/plugin/host_services.hpp"
-#include "core/plugin/http_client_pool.hpp"
+#include "core/http/http_engine.hpp"
 #include "support/json_object.hpp"
 #include "unit/plugins/config_kv.hpp"
 #include "unit/plugins/plugin_support.hpp"
@@ -35,7 +35,7 @@ AppMessage build(const core::OutboundMessage& message) {
 
 class WecomAppRequestTest : public ::testing::Test {
  protected:
-  core::HostServices services_{"wecom-app-test", std::make_shared<core::HttpClientPool>()};
+  core::HostServices services_{"wecom-app-test", std::make_shared<core::HttpEngine>()};
   sdk::Host host_{services_.api()};
 };
 
