@@ -266,7 +266,8 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms "
+                    "FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         selectReadyInLane(
             db.handle(),
@@ -334,6 +335,7 @@ void SqliteStore::open() {
   writer_->exec("PRAGMA busy_timeout=10000");
   reader_ = std::make_unique<SqliteDb>(path_.string());
   reader_->exec("PRAGMA busy_timeout=10000");
+  walSync_ = std::make_unique<WalSync>(path_);
 }
 
 Result<void> SqliteStore::migrate() {
@@ -470,10 +472,26 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
 }
 
 Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
+  // New messages are acknowledged, so they must be on disk first; outcomes need no sync of
+  // their own (see RelaxedCommit). Either way the fsync happens after the write lock is
+  // released (WalSync): a claim never waits for the disk behind an ingest commit.
+  const bool durable = synchronousFull_ && !batch.inserts.empty();
+  Result<std::vector<InsertOutcome>> written = writeUnsynced(batch);
+  if (written && durable) {
+    try {
+      walSync_->sync();
+    } catch (const std::exception& e) {
+      return storeError(e);
+    }
+  }
+  return written;
+}
+
+Result<std::vector<InsertOutcome>> SqliteStore::writeUnsynced(const WriteBatch& batch) {
   std::lock_guard lock(writeMutex_);
   try {
     Statements& s = *statements_;
-    RelaxedCommit relaxed(*writer_, synchronousFull_ && batch.inserts.empty());
+    RelaxedCommit relaxed(*writer_, synchronousFull_);
     SqliteTransaction tx(*writer_);
     std::vector<InsertOutcome> outcomes;
     outcomes.reserve(batch.inserts.size());

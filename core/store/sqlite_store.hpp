@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/store/message_store.hpp"
+#include "core/store/sqlite_wal_sync.hpp"
 
 namespace notify::core {
 
@@ -20,6 +21,8 @@ class SqliteStore : public MessageStore, public CronStore {
   ~SqliteStore() override;
 
   Result<void> migrate() override;
+  // WAL syncs made after ingest commits (see WalSync); for tests.
+  size_t walSyncs() const { return walSync_ ? walSync_->syncs() : 0; }
   Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
   Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
   Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
@@ -65,6 +68,8 @@ class SqliteStore : public MessageStore, public CronStore {
   struct ReaderStatements;
 
   void open();
+  // write() without the fsync: the commit under the write lock.
+  Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch);
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
   // Appends the stored events of the record's message, oldest first, after the ones its row
   // implies (readMessageRow); callers hold readMutex_.
@@ -76,6 +81,7 @@ class SqliteStore : public MessageStore, public CronStore {
   std::mutex readMutex_;
   std::unique_ptr<SqliteDb> writer_;
   std::unique_ptr<SqliteDb> reader_;
+  std::unique_ptr<WalSync> walSync_;
   std::unique_ptr<Statements> statements_;
   std::unique_ptr<ReaderStatements> readerStatements_;
 };

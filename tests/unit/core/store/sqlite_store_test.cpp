@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/ids.hpp"
 #include "core/store/sqlite_db.hpp"
+#include "core/store/sqlite_wal_sync.hpp"
 #include "unit/core/store/store_contract.hpp"
 
 namespace notify::test {
@@ -84,6 +86,64 @@ TEST(SqliteStore, UpgradesAVersionOneDatabase) {
   EXPECT_EQ(states, (std::vector<core::MessageState>{core::MessageState::kAccepted,
                                                      core::MessageState::kQueued,
                                                      core::MessageState::kSending}));
+}
+
+// An ingest commit is acknowledged only once its WAL is synced, and that sync happens outside
+// the write lock through WalSync; outcome-only writes need none.
+TEST(SqliteStore, IngestWritesAreSyncedAndOutcomeOnlyWritesAreNot) {
+  TempDir dir;
+  core::SqliteStore store(dir.path() / "notify.db", true);
+  ASSERT_TRUE(store.migrate().ok());
+  core::NewMessage m;
+  m.id = core::newMessageId();
+  m.app = "demo";
+  m.templateName = "welcome";
+  m.channel = "email";
+  m.toJson = R"({"email":"ann@example.com"})";
+  m.varsJson = "{}";
+  m.attrsJson = "{}";
+  m.tagsJson = "[]";
+  m.createdMs = 1800000000000;
+  core::WriteBatch ingest;
+  ingest.inserts = {m};
+  ASSERT_TRUE(store.write(ingest).ok());
+  EXPECT_EQ(store.walSyncs(), 1u);
+  auto claimed = store.claim({m.createdMs, 10, 1000, "w", ""});
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+  core::WriteBatch outcome;
+  core::Transition t;
+  t.messageId = m.id;
+  t.attempt = 1;
+  t.state = core::MessageState::kDelivered;
+  t.event = {m.createdMs + 5, core::MessageState::kDelivered, "provider", "p", "0", ""};
+  outcome.transitions = {t};
+  ASSERT_TRUE(store.write(outcome).ok());
+  EXPECT_EQ(store.walSyncs(), 1u);
+
+  core::SqliteStore relaxed(dir.path() / "relaxed.db", false);  // synchronous = "normal"
+  ASSERT_TRUE(relaxed.migrate().ok());
+  m.id = core::newMessageId();
+  ingest.inserts = {m};
+  ASSERT_TRUE(relaxed.write(ingest).ok());
+  EXPECT_EQ(relaxed.walSyncs(), 0u);
+}
+
+TEST(WalSync, SyncsAnExistingWalAndNamesAMissingOne) {
+  TempDir dir;
+  std::filesystem::path file = dir.path() / "w.db";
+  core::SqliteDb db(file.string());
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("CREATE TABLE t (x INTEGER)");
+  core::WalSync sync(file);
+  EXPECT_NO_THROW(sync.sync());
+  core::WalSync missing(dir.path() / "absent.db");
+  try {
+    missing.sync();
+    FAIL() << "a missing WAL was synced";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("absent.db-wal"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
