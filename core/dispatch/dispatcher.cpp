@@ -42,7 +42,13 @@ Dispatcher::Dispatcher(LaneConfig lane, MessageStore& store, GroupCommitter& com
       clock_(std::move(clock)),
       retry_{static_cast<uint32_t>(lane_.maxAttempts), lane_.backoffBaseMs, lane_.backoffMaxMs,
              lane_.maxAgeMs},
-      metrics_(metrics) {}
+      metrics_(metrics) {
+  // Workers that only prepare requests empty the queue in moments: claiming again when half a
+  // claim batch is left keeps them fed while the next claim waits for the store.
+  const size_t batch = static_cast<size_t>(runtime_.get()->config->dispatch.claimBatch);
+  refillLevel_ = std::max(static_cast<size_t>(lane_.workers) / 2,
+                          std::min(batch, static_cast<size_t>(lane_.maxInFlight)) / 2);
+}
 
 Dispatcher::~Dispatcher() {
   stop();

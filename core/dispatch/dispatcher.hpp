@@ -82,7 +82,7 @@ class Dispatcher {
   size_t capacity() const {
     return static_cast<size_t>(lane_.workers) * 2 + static_cast<size_t>(lane_.maxInFlight);
   }
-  size_t refillLevel() const { return static_cast<size_t>(lane_.workers) / 2; }
+  size_t refillLevel() const { return refillLevel_; }
   bool needsClaim() const;
   // Counts the verdict (when metrics are on) and hands it to the committer.
   void submit(const ClaimedMessage& message, Transition next);
@@ -94,6 +94,7 @@ class Dispatcher {
   std::string owner_;
   Clock clock_;
   RetryPolicy retry_;
+  size_t refillLevel_;
   DeliveryMetrics* metrics_;  // null: not measured
 
   std::mutex mutex_;

@@ -29,4 +29,17 @@ MessageRecord readMessageRow(SqliteStatement& q) {
   return r;
 }
 
+std::optional<int64_t> openClaimMs(SqliteStatement& q, const MessageRecord& record) {
+  if (record.state != MessageState::kSending || q.integer(18) != 0) {
+    return std::nullopt;
+  }
+  return record.updatedMs;
+}
+
+MessageEvent impliedSendingEvent(int64_t claimedMs, uint32_t attempt) {
+  return {claimedMs,    MessageState::kSending,
+          "dispatcher", "",
+          "",           "attempt " + std::to_string(attempt)};
+}
+
 }  // namespace notify::core

@@ -36,15 +36,22 @@ int bindConditions(SqliteStatement& q, const std::vector<QueryCondition>& condit
 
 }  // namespace
 
-void SqliteStore::appendEvents(MessageRecord& r) {
+void SqliteStore::appendEvents(MessageRecord& r, std::optional<int64_t> openClaim) {
   SqliteStatement events(reader_->handle(),
-                         "SELECT at_ms, state, actor, provider, code, detail FROM events "
-                         "WHERE message_id = ? ORDER BY rowid");
+                         "SELECT at_ms, state, actor, provider, code, detail, claimed_ms, attempt "
+                         "FROM events WHERE message_id = ? ORDER BY rowid");
   events.bind(1, r.id);
   std::vector<MessageEvent>& out = r.events;
   while (events.step()) {
+    if (!events.isNull(6)) {
+      out.push_back(
+          impliedSendingEvent(events.integer(6), static_cast<uint32_t>(events.integer(7))));
+    }
     out.push_back({events.integer(0), parseState(events.text(1)).value_or(MessageState::kAccepted),
                    events.text(2), events.text(3), events.text(4), events.text(5)});
+  }
+  if (openClaim) {
+    out.push_back(impliedSendingEvent(*openClaim, r.attempts));
   }
 }
 
@@ -52,17 +59,19 @@ Result<std::vector<MessageRecord>> SqliteStore::findMessages(const MessageQuery&
   std::lock_guard lock(readMutex_);
   try {
     std::vector<QueryCondition> conditions = queryConditions(query);
-    SqliteStatement q(reader_->handle(),
-                      std::string("SELECT ") + kMessageRecordColumns + " FROM messages m" +
-                          whereSql(conditions) + " ORDER BY m.created_ms DESC LIMIT ?");
+    SqliteStatement q(reader_->handle(), std::string("SELECT ") + kMessageRecordColumns +
+                                             " FROM messages m" + whereSql(conditions) +
+                                             " ORDER BY m.created_ms DESC LIMIT ?");
     q.bind(bindConditions(q, conditions), static_cast<int64_t>(query.limit));
     std::vector<MessageRecord> records;
+    std::vector<std::optional<int64_t>> openClaims;
     while (q.step()) {
       records.push_back(readMessageRow(q));
+      openClaims.push_back(openClaimMs(q, records.back()));
     }
     q.reset();
-    for (auto& r : records) {
-      appendEvents(r);
+    for (size_t i = 0; i < records.size(); ++i) {
+      appendEvents(records[i], openClaims[i]);
     }
     return records;
   } catch (const std::exception& e) {

@@ -4,199 +4,11 @@
 #include "core/common/json_writer.hpp"
 #include "core/store/sqlite_db.hpp"
 #include "core/store/sqlite_message_row.hpp"
+#include "core/store/sqlite_schema.hpp"
 #include "core/store/write_rules.hpp"
 
 namespace notify::core {
 namespace {
-
-constexpr int kSchemaVersion = 6;
-
-// The latest version from nothing. Older databases are brought up by kUpgrades.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS messages (
-  id TEXT PRIMARY KEY,
-  lane TEXT NOT NULL DEFAULT 'default',
-  app TEXT NOT NULL,
-  template TEXT NOT NULL,
-  channel TEXT NOT NULL,
-  to_json TEXT NOT NULL,
-  vars_json TEXT NOT NULL,
-  attrs_json TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  body TEXT NOT NULL,
-  tags_json TEXT NOT NULL,
-  req_id TEXT NOT NULL,
-  idempotency_key TEXT,
-  state TEXT NOT NULL,
-  provider TEXT NOT NULL DEFAULT '',
-  provider_message_id TEXT NOT NULL DEFAULT '',
-  attempts INTEGER NOT NULL DEFAULT 0,
-  created_ms INTEGER NOT NULL,
-  updated_ms INTEGER NOT NULL,
-  ready_ms INTEGER,
-  lease_owner TEXT,
-  payload_hash TEXT NOT NULL DEFAULT '',
-  providers TEXT NOT NULL DEFAULT '',
-  owner TEXT NOT NULL DEFAULT '',
-  business_line TEXT NOT NULL DEFAULT '',
-  send_at_ms INTEGER NOT NULL DEFAULT 0,
-  first_state TEXT NOT NULL DEFAULT '',
-  first_detail TEXT NOT NULL DEFAULT ''
-);
-CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
-  ON messages(app, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_lane_ready
-  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_failed ON messages(app, updated_ms) WHERE state = 'failed';
-CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';
-CREATE TABLE IF NOT EXISTS events (
-  message_id TEXT NOT NULL,
-  at_ms INTEGER NOT NULL,
-  state TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  code TEXT NOT NULL,
-  detail TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_message ON events(message_id);
-CREATE TABLE IF NOT EXISTS guard_marks (
-  key TEXT NOT NULL,
-  at_ms INTEGER NOT NULL,
-  message_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);
-CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);
-CREATE TABLE IF NOT EXISTS message_recipients (
-  address TEXT NOT NULL,
-  message_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
-CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
-CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
-CREATE INDEX IF NOT EXISTS messages_provider_message
-  ON messages(provider_message_id) WHERE provider_message_id <> '';
-CREATE TABLE IF NOT EXISTS alert_history (
-  at_ms INTEGER NOT NULL,
-  rule TEXT NOT NULL,
-  firing INTEGER NOT NULL,
-  value REAL NOT NULL,
-  detail TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cron_jobs (
-  job TEXT PRIMARY KEY,
-  paused INTEGER NOT NULL DEFAULT 0,
-  since_ms INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS cron_runs (
-  job TEXT NOT NULL,
-  planned_ms INTEGER NOT NULL,
-  trigger TEXT NOT NULL,
-  state TEXT NOT NULL,
-  owner TEXT NOT NULL DEFAULT '',
-  lease_until_ms INTEGER NOT NULL DEFAULT 0,
-  control TEXT NOT NULL DEFAULT '',
-  started_ms INTEGER NOT NULL DEFAULT 0,
-  finished_ms INTEGER NOT NULL DEFAULT 0,
-  cursor_offset INTEGER NOT NULL DEFAULT 0,
-  cursor_line INTEGER NOT NULL DEFAULT 0,
-  expanded INTEGER NOT NULL DEFAULT 0,
-  accepted INTEGER NOT NULL DEFAULT 0,
-  duplicates INTEGER NOT NULL DEFAULT 0,
-  errors INTEGER NOT NULL DEFAULT 0,
-  error_detail TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (job, planned_ms)
-);
-CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', 'running');
-CREATE TABLE IF NOT EXISTS audience_rows (
-  app TEXT NOT NULL,
-  list TEXT NOT NULL,
-  seq INTEGER NOT NULL,
-  to_json TEXT NOT NULL,
-  vars_json TEXT NOT NULL,
-  PRIMARY KEY (app, list, seq)
-);
-)sql";
-
-// kUpgrades[v] takes a database from version v + 1 to v + 2.
-constexpr const char* kUpgrades[] = {
-    // 1 -> 2: lanes.
-    "ALTER TABLE messages ADD COLUMN lane TEXT NOT NULL DEFAULT 'default';"
-    "DROP INDEX IF EXISTS messages_ready;"
-    "CREATE INDEX IF NOT EXISTS messages_lane_ready"
-    "  ON messages(lane, ready_ms) WHERE ready_ms IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS messages_failed"
-    "  ON messages(app, updated_ms) WHERE state = 'failed';",
-    // 2 -> 3: guardrails (payload hash for idempotency conflicts, guard marks) and routed
-    // provider chains.
-    "ALTER TABLE messages ADD COLUMN payload_hash TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE messages ADD COLUMN providers TEXT NOT NULL DEFAULT '';"
-    "CREATE TABLE IF NOT EXISTS guard_marks (key TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-    "  message_id TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS guard_marks_key ON guard_marks(key, at_ms);"
-    "CREATE INDEX IF NOT EXISTS guard_marks_at ON guard_marks(at_ms);",
-    // 3 -> 4: send log (recipients, attribution), receipts, alert history.
-    "ALTER TABLE messages ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE messages ADD COLUMN business_line TEXT NOT NULL DEFAULT '';"
-    R"sql(
-CREATE TABLE IF NOT EXISTS message_recipients (
-  address TEXT NOT NULL,
-  message_id TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS message_recipients_address ON message_recipients(address);
-CREATE INDEX IF NOT EXISTS message_recipients_message ON message_recipients(message_id);
-CREATE INDEX IF NOT EXISTS messages_created ON messages(created_ms);
-CREATE INDEX IF NOT EXISTS messages_provider_message
-  ON messages(provider_message_id) WHERE provider_message_id <> '';
-CREATE TABLE IF NOT EXISTS alert_history (
-  at_ms INTEGER NOT NULL,
-  rule TEXT NOT NULL,
-  firing INTEGER NOT NULL,
-  value REAL NOT NULL,
-  detail TEXT NOT NULL
-);)sql",
-    // 4 -> 5: recall of scheduled messages by tag scans only the app's scheduled ones; cron
-    // jobs, their runs, and audiences pushed by apps.
-    "CREATE INDEX IF NOT EXISTS messages_scheduled ON messages(app) WHERE state = 'scheduled';"
-    "ALTER TABLE messages ADD COLUMN send_at_ms INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TABLE IF NOT EXISTS cron_jobs ("
-    "  job TEXT PRIMARY KEY,"
-    "  paused INTEGER NOT NULL DEFAULT 0,"
-    "  since_ms INTEGER NOT NULL"
-    ");"
-    "CREATE TABLE IF NOT EXISTS cron_runs ("
-    "  job TEXT NOT NULL,"
-    "  planned_ms INTEGER NOT NULL,"
-    "  trigger TEXT NOT NULL,"
-    "  state TEXT NOT NULL,"
-    "  owner TEXT NOT NULL DEFAULT '',"
-    "  lease_until_ms INTEGER NOT NULL DEFAULT 0,"
-    "  control TEXT NOT NULL DEFAULT '',"
-    "  started_ms INTEGER NOT NULL DEFAULT 0,"
-    "  finished_ms INTEGER NOT NULL DEFAULT 0,"
-    "  cursor_offset INTEGER NOT NULL DEFAULT 0,"
-    "  cursor_line INTEGER NOT NULL DEFAULT 0,"
-    "  expanded INTEGER NOT NULL DEFAULT 0,"
-    "  accepted INTEGER NOT NULL DEFAULT 0,"
-    "  duplicates INTEGER NOT NULL DEFAULT 0,"
-    "  errors INTEGER NOT NULL DEFAULT 0,"
-    "  error_detail TEXT NOT NULL DEFAULT '',"
-    "  PRIMARY KEY (job, planned_ms)"
-    ");"
-    "CREATE INDEX IF NOT EXISTS cron_runs_open ON cron_runs(state) WHERE state IN ('pending', "
-    "'running');"
-    "CREATE TABLE IF NOT EXISTS audience_rows ("
-    "  app TEXT NOT NULL,"
-    "  list TEXT NOT NULL,"
-    "  seq INTEGER NOT NULL,"
-    "  to_json TEXT NOT NULL,"
-    "  vars_json TEXT NOT NULL,"
-    "  PRIMARY KEY (app, list, seq)"
-    ");",
-    // 5 -> 6: a sendable message's "accepted" and first state events live in its row
-    // (first_state, first_detail), not as two event rows each.
-    "ALTER TABLE messages ADD COLUMN first_state TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE messages ADD COLUMN first_detail TEXT NOT NULL DEFAULT '';",
-};
 
 // For transactions that acknowledge nothing to a caller (claims, dispatcher outcomes) on a store
 // that otherwise syncs every commit: they are appended to the WAL without an fsync of their own.
@@ -266,18 +78,28 @@ struct SqliteStore::Statements {
                         "WHERE id = ? AND state = 'sending' AND attempts = ?"),
         selectReady(db.handle(),
                     "SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, "
-                    "body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms "
-                    "FROM messages "
+                    "body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms, "
+                    "updated_ms, claim_logged FROM messages "
                     "WHERE ready_ms IS NOT NULL AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         selectReadyInLane(
             db.handle(),
             "SELECT id, app, template, channel, to_json, vars_json, attrs_json, "
-            "subject, body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms "
-            "FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
+            "subject, body, attempts, created_ms, state, lease_owner, lane, providers, send_at_ms, "
+            "updated_ms, claim_logged FROM messages WHERE lane = ? AND ready_ms IS NOT NULL "
             "AND ready_ms <= ? ORDER BY ready_ms LIMIT ?"),
         markSending(db.handle(),
                     "UPDATE messages SET state = 'sending', attempts = attempts + 1, "
-                    "ready_ms = ?, lease_owner = ?, updated_ms = ? WHERE id = ?") {}
+                    "ready_ms = ?, lease_owner = ?, updated_ms = ?, claim_logged = ? "
+                    "WHERE id = ?"),
+        // An outcome's event, with the "sending" event of its attempt implied (claimed_ms,
+        // attempt) unless a reclaim stored that one; inserted only when the outcome applies,
+        // under the same conditions as applyTransition, before it changes the row.
+        insertOutcomeEvent(
+            db.handle(),
+            "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail, "
+            "claimed_ms, attempt) SELECT id, ?, ?, ?, ?, ?, ?, CASE WHEN claim_logged THEN NULL "
+            "ELSE updated_ms END, CASE WHEN claim_logged THEN NULL ELSE attempts END FROM "
+            "messages WHERE id = ? AND state = 'sending' AND attempts = ?") {}
 
   SqliteStatement insertMessage;
   SqliteStatement insertRecipient;
@@ -293,6 +115,7 @@ struct SqliteStore::Statements {
   SqliteStatement selectReady;
   SqliteStatement selectReadyInLane;
   SqliteStatement markSending;
+  SqliteStatement insertOutcomeEvent;
 
   void event(const std::string& id, const MessageEvent& e) {
     insertEvent.bindStatic(1, id)
@@ -346,19 +169,19 @@ Result<void> SqliteStore::migrate() {
     SqliteStatement version(writer_->handle(), "PRAGMA user_version");
     int64_t current = version.step() ? version.integer(0) : 0;
     version.reset();
-    if (current > kSchemaVersion) {
+    if (current > kSqliteSchemaVersion) {
       return makeError("unavailable", "store schema version " + std::to_string(current) +
                                           " is newer than this notifyd's " +
-                                          std::to_string(kSchemaVersion));
+                                          std::to_string(kSqliteSchemaVersion));
     }
     if (current == 0) {
-      writer_->exec(kSchema);  // already the latest layout
-      current = kSchemaVersion;
+      writer_->exec(kSqliteSchema);  // already the latest layout
+      current = kSqliteSchemaVersion;
     }
-    for (int64_t v = current; v < kSchemaVersion; ++v) {
-      writer_->exec(kUpgrades[v - 1]);
+    for (int64_t v = current; v < kSqliteSchemaVersion; ++v) {
+      writer_->exec(kSqliteUpgrades[v - 1]);
     }
-    writer_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+    writer_->exec("PRAGMA user_version=" + std::to_string(kSqliteSchemaVersion));
     tx.commit();
     statements_ = std::make_unique<Statements>(*writer_);
     readerStatements_ = std::make_unique<ReaderStatements>(*reader_);
@@ -505,6 +328,18 @@ Result<std::vector<InsertOutcome>> SqliteStore::writeUnsynced(const WriteBatch& 
           .run();
     }
     for (const Transition& t : batch.transitions) {
+      s.insertOutcomeEvent.bind(1, t.event.atMs)
+          .bindStatic(2, stateName(t.event.state))
+          .bindStatic(3, t.event.actor)
+          .bindStatic(4, t.event.provider)
+          .bindStatic(5, t.event.code)
+          .bindStatic(6, t.event.detail)
+          .bindStatic(7, t.messageId)
+          .bind(8, static_cast<int64_t>(t.attempt))
+          .run();
+      if (writer_->changes() != 1) {
+        continue;  // a stale outcome: the lease was lost and the message claimed again
+      }
       s.applyTransition.bind(1, stateName(t.state))
           .bindOptional(2, t.readyMs)
           .bind(3, t.provider)
@@ -515,9 +350,6 @@ Result<std::vector<InsertOutcome>> SqliteStore::writeUnsynced(const WriteBatch& 
           .bind(8, t.messageId)
           .bind(9, static_cast<int64_t>(t.attempt))
           .run();
-      if (writer_->changes() == 1) {
-        s.event(t.messageId, t.event);
-      }
     }
     tx.commit();
     return outcomes;
@@ -534,6 +366,8 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
     SqliteTransaction tx(*writer_);
     std::vector<ClaimedMessage> claimed;
     std::vector<std::string> expiredOwners;
+    // The claim time of an expired attempt whose "sending" event is still implied by the row.
+    std::vector<std::optional<int64_t>> expiredClaims;
     const int64_t nowMs = request.nowMs;
     SqliteStatement& select = request.lane.empty() ? s.selectReady : s.selectReadyInLane;
     const int first = request.lane.empty() ? 1 : 2;  // the lane, when given, is parameter 1
@@ -561,21 +395,32 @@ Result<std::vector<ClaimedMessage>> SqliteStore::claim(const ClaimRequest& reque
       m.lane = select.text(13);
       m.providers = splitProviders(select.text(14));
       m.sendAtMs = select.integer(15);
+      expiredClaims.push_back(leaseExpired && select.integer(17) == 0
+                                  ? std::optional<int64_t>(select.integer(16))
+                                  : std::nullopt);
       claimed.push_back(std::move(m));
     }
     select.reset();
     for (size_t i = 0; i < claimed.size(); ++i) {
       const ClaimedMessage& m = claimed[i];
+      // A claim's "sending" event is implied (schema 7). A reclaim stores its own, with the
+      // reason, after the expired attempt's if that one was still implied by the row.
+      const bool reclaim = !expiredOwners[i].empty();
       s.markSending.bind(1, nowMs + request.leaseMs)
           .bind(2, request.owner)
           .bind(3, nowMs)
-          .bind(4, m.id)
+          .bind(4, int64_t{reclaim ? 1 : 0})
+          .bind(5, m.id)
           .run();
-      std::string detail = "attempt " + std::to_string(m.attempt);
-      if (!expiredOwners[i].empty()) {
-        detail += "; reclaimed after the lease of " + expiredOwners[i] + " expired";
+      if (!reclaim) {
+        continue;
       }
-      s.event(m.id, {nowMs, MessageState::kSending, "dispatcher", "", "", detail});
+      if (expiredClaims[i]) {
+        s.event(m.id, impliedSendingEvent(*expiredClaims[i], m.attempt - 1));
+      }
+      MessageEvent event = impliedSendingEvent(nowMs, m.attempt);
+      event.detail += "; reclaimed after the lease of " + expiredOwners[i] + " expired";
+      s.event(m.id, event);
     }
     tx.commit();
     return claimed;
@@ -613,7 +458,9 @@ Result<std::optional<MessageRecord>> SqliteStore::find(const std::string& id) {
       return std::optional<MessageRecord>();
     }
     MessageRecord r = readMessageRow(q);
-    appendEvents(r);
+    std::optional<int64_t> openClaim = openClaimMs(q, r);
+    q.reset();
+    appendEvents(r, openClaim);
     return std::optional<MessageRecord>(std::move(r));
   } catch (const std::exception& e) {
     return storeError(e);

@@ -71,9 +71,11 @@ class SqliteStore : public MessageStore, public CronStore {
   // write() without the fsync: the commit under the write lock.
   Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch);
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
-  // Appends the stored events of the record's message, oldest first, after the ones its row
-  // implies (readMessageRow); callers hold readMutex_.
-  void appendEvents(MessageRecord& record);
+  // Appends the events of the record's message, oldest first, after the ones its row implies
+  // (readMessageRow): each stored one after the "sending" event it implies, then the attempt
+  // in progress's "sending" event when the row implies it (openClaim: openClaimMs). Callers
+  // hold readMutex_.
+  void appendEvents(MessageRecord& record, std::optional<int64_t> openClaim);
 
   std::filesystem::path path_;
   bool synchronousFull_;

@@ -44,31 +44,44 @@ TEST(SqliteStore, UnopenablePathIsUnavailable) {
   EXPECT_EQ(migrated.error().code, "unavailable");
 }
 
+// A database in the version 1 layout (no lane column), with rows inserted by rowsSql.
+void createVersionOneDatabase(const std::filesystem::path& file, const std::string& rowsSql) {
+  core::SqliteDb db(file.string());
+  db.exec(
+      "CREATE TABLE messages (id TEXT PRIMARY KEY, app TEXT NOT NULL, template TEXT NOT NULL,"
+      " channel TEXT NOT NULL, to_json TEXT NOT NULL, vars_json TEXT NOT NULL,"
+      " attrs_json TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+      " tags_json TEXT NOT NULL, req_id TEXT NOT NULL, idempotency_key TEXT,"
+      " state TEXT NOT NULL, provider TEXT NOT NULL DEFAULT '',"
+      " provider_message_id TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,"
+      " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, ready_ms INTEGER,"
+      " lease_owner TEXT);"
+      "CREATE INDEX messages_ready ON messages(ready_ms) WHERE ready_ms IS NOT NULL;"
+      "CREATE TABLE events (message_id TEXT NOT NULL, at_ms INTEGER NOT NULL,"
+      " state TEXT NOT NULL, actor TEXT NOT NULL, provider TEXT NOT NULL,"
+      " code TEXT NOT NULL, detail TEXT NOT NULL);" +
+      rowsSql + "PRAGMA user_version=1;");
+}
+
+std::vector<core::MessageState> statesOf(core::SqliteStore& store, const std::string& id) {
+  auto found = store.find(id);
+  EXPECT_TRUE(found.ok() && found->has_value());
+  std::vector<core::MessageState> states;
+  for (const auto& e : (*found)->events) {
+    states.push_back(e.state);
+  }
+  return states;
+}
+
 TEST(SqliteStore, UpgradesAVersionOneDatabase) {
   TempDir dir;
   std::filesystem::path file = dir.path() / "v1.db";
-  {
-    // The version 1 layout: no lane column.
-    core::SqliteDb db(file.string());
-    db.exec(
-        "CREATE TABLE messages (id TEXT PRIMARY KEY, app TEXT NOT NULL, template TEXT NOT NULL,"
-        " channel TEXT NOT NULL, to_json TEXT NOT NULL, vars_json TEXT NOT NULL,"
-        " attrs_json TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
-        " tags_json TEXT NOT NULL, req_id TEXT NOT NULL, idempotency_key TEXT,"
-        " state TEXT NOT NULL, provider TEXT NOT NULL DEFAULT '',"
-        " provider_message_id TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0,"
-        " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, ready_ms INTEGER,"
-        " lease_owner TEXT);"
-        "CREATE INDEX messages_ready ON messages(ready_ms) WHERE ready_ms IS NOT NULL;"
-        "CREATE TABLE events (message_id TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-        " state TEXT NOT NULL, actor TEXT NOT NULL, provider TEXT NOT NULL,"
-        " code TEXT NOT NULL, detail TEXT NOT NULL);"
-        "INSERT INTO messages VALUES ('old-1','a','t','c','{}','{}','{}','','b','[]','',NULL,"
-        " 'queued','','',0,5,5,5,NULL);"
-        "INSERT INTO events VALUES ('old-1',5,'accepted','app:a','','','');"
-        "INSERT INTO events VALUES ('old-1',5,'queued','app:a','','','');"
-        "PRAGMA user_version=1;");
-  }
+  createVersionOneDatabase(
+      file,
+      "INSERT INTO messages VALUES ('old-1','a','t','c','{}','{}','{}','','b','[]','',NULL,"
+      " 'queued','','',0,5,5,5,NULL);"
+      "INSERT INTO events VALUES ('old-1',5,'accepted','app:a','','','');"
+      "INSERT INTO events VALUES ('old-1',5,'queued','app:a','','','');");
   core::SqliteStore store(file, true);
   ASSERT_TRUE(store.migrate().ok());
   auto claimed = store.claim({10, 10, 1000, "w", "default"});
@@ -77,15 +90,39 @@ TEST(SqliteStore, UpgradesAVersionOneDatabase) {
   EXPECT_EQ(claimed->front().id, "old-1");
   EXPECT_EQ(claimed->front().lane, "default");
   // Its stored events are read as they are: none is implied twice by the newer row layout.
-  auto found = store.find("old-1");
-  ASSERT_TRUE(found.ok() && found->has_value());
-  std::vector<core::MessageState> states;
-  for (const auto& e : (*found)->events) {
-    states.push_back(e.state);
-  }
-  EXPECT_EQ(states, (std::vector<core::MessageState>{core::MessageState::kAccepted,
-                                                     core::MessageState::kQueued,
-                                                     core::MessageState::kSending}));
+  EXPECT_EQ(statesOf(store, "old-1"),
+            (std::vector{core::MessageState::kAccepted, core::MessageState::kQueued,
+                         core::MessageState::kSending}));
+}
+
+// A message being sent when the store is upgraded to schema 7 has its "sending" event stored;
+// neither the row nor the outcome may imply it a second time.
+TEST(SqliteStore, AMessageBeingSentAcrossTheUpgradeShowsOneSendingEvent) {
+  TempDir dir;
+  std::filesystem::path file = dir.path() / "v1.db";
+  createVersionOneDatabase(
+      file,
+      "INSERT INTO messages VALUES ('old-2','a','t','c','{}','{}','{}','','b','[]','',NULL,"
+      " 'sending','','',1,5,7,60007,'w');"
+      "INSERT INTO events VALUES ('old-2',5,'accepted','app:a','','','');"
+      "INSERT INTO events VALUES ('old-2',5,'queued','app:a','','','');"
+      "INSERT INTO events VALUES ('old-2',7,'sending','dispatcher','','','attempt 1');");
+  core::SqliteStore store(file, true);
+  ASSERT_TRUE(store.migrate().ok());
+  const std::vector<core::MessageState> sending{
+      core::MessageState::kAccepted, core::MessageState::kQueued, core::MessageState::kSending};
+  EXPECT_EQ(statesOf(store, "old-2"), sending);
+  core::Transition delivered;
+  delivered.messageId = "old-2";
+  delivered.attempt = 1;
+  delivered.state = core::MessageState::kDelivered;
+  delivered.event = {9, core::MessageState::kDelivered, "provider", "p", "0", ""};
+  core::WriteBatch outcome;
+  outcome.transitions = {delivered};
+  ASSERT_TRUE(store.write(outcome).ok());
+  std::vector<core::MessageState> done = sending;
+  done.push_back(core::MessageState::kDelivered);
+  EXPECT_EQ(statesOf(store, "old-2"), done);
 }
 
 // An ingest commit is acknowledged only once its WAL is synced, and that sync happens outside

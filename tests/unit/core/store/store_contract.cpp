@@ -266,6 +266,34 @@ TEST_P(StoreContract, LeasedMessageIsReclaimedOnlyAfterExpiry) {
   EXPECT_NE(r.events.back().detail.find("worker-1"), std::string::npos) << r.events.back().detail;
 }
 
+// Stores may imply a claim's "sending" event instead of storing it; either way every attempt
+// shows exactly one, in order, with the reclaim reason where there was one.
+TEST_P(StoreContract, EveryAttemptShowsItsSendingEventOnce) {
+  NewMessage m = message(kT0);
+  insert({m});
+  ClaimedMessage first = claim(kT0 + 1).at(0);
+  apply(verdict(first, MessageState::kRetrying, kT0 + 2, kT0 + 10));
+  ASSERT_EQ(claim(kT0 + 10, 10, 1000, "worker-1").size(), 1u);
+  ClaimedMessage third = claim(kT0 + 1010, 10, 1000, "worker-2").at(0);  // the lease expired
+  ASSERT_EQ(third.attempt, 3u);
+  apply(verdict(third, MessageState::kDelivered, kT0 + 1011));
+
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(statesOf(r),
+            (std::vector{MessageState::kAccepted, MessageState::kQueued, MessageState::kSending,
+                         MessageState::kRetrying, MessageState::kSending, MessageState::kSending,
+                         MessageState::kDelivered}));
+  ASSERT_EQ(r.events.size(), 7u);
+  EXPECT_EQ(r.events[2].atMs, kT0 + 1);
+  EXPECT_EQ(r.events[2].detail, "attempt 1");
+  EXPECT_EQ(r.events[4].atMs, kT0 + 10);
+  EXPECT_EQ(r.events[4].detail, "attempt 2");
+  EXPECT_EQ(r.events[5].atMs, kT0 + 1010);
+  EXPECT_NE(r.events[5].detail.find("attempt 3"), std::string::npos) << r.events[5].detail;
+  EXPECT_NE(r.events[5].detail.find("worker-1"), std::string::npos) << r.events[5].detail;
+  EXPECT_EQ(r.events[6].atMs, kT0 + 1011);
+}
+
 TEST_P(StoreContract, FinalTransitionIsRecorded) {
   NewMessage m = message(kT0);
   insert({m});
@@ -415,9 +443,8 @@ TEST_P(StoreContract, DeadLettersAreListedAndReplayed) {
   NewMessage delivered = message(kT0 + 2);
   insert({failed, other, delivered});
   for (const ClaimedMessage& c : claim(kT0 + 3)) {
-    Transition t = verdict(c, c.id == delivered.id ? MessageState::kDelivered
-                                                   : MessageState::kFailed,
-                           kT0 + 4);
+    Transition t = verdict(
+        c, c.id == delivered.id ? MessageState::kDelivered : MessageState::kFailed, kT0 + 4);
     t.event.code = "E_GONE";
     t.event.detail = "no such user";
     apply(t);
