@@ -174,7 +174,9 @@ HttpConnection::Wait HttpConnection::writeRequest() {
   }
   out_.clear();
   phase_ = Phase::kReading;
-  return readResponse();
+  // No read yet: the answer cannot be there so soon, and a read that finds nothing is a
+  // system call per exchange for nothing. Readiness says when it came.
+  return Wait::kRead;
 }
 
 HttpConnection::Wait HttpConnection::readResponse() {

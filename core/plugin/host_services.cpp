@@ -2,7 +2,6 @@
 #include "core/plugin/host_services.hpp"
 
 #include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -133,16 +132,15 @@ int32_t hashDigest(void*, int32_t hash, notify_str data, uint8_t* out, size_t ca
 }
 
 int64_t base64Encode(void*, notify_str in, char* out, size_t cap) noexcept {
-  try {
-    std::ostringstream stream;
-    Poco::Base64Encoder encoder(stream);
-    encoder.rdbuf()->setLineLength(0);
-    encoder.write(in.data, static_cast<std::streamsize>(in.size));
-    encoder.close();
-    return writeOut(stream.str(), out, cap);
-  } catch (...) {
-    return -1;
+  // Every signed request encodes its signature: OpenSSL's one-shot encoder, without the stream
+  // machinery, writes the standard padded alphabet and a NUL.
+  const size_t needed = 4 * ((in.size + 2) / 3) + 1;
+  if (out == nullptr || cap < needed) {
+    return -static_cast<int64_t>(needed);
   }
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out), bytesOf(in),
+                                      static_cast<int>(in.size));
+  return written < 0 ? -1 : written;
 }
 
 int64_t base64Decode(void*, notify_str in, char* out, size_t cap) noexcept {
