@@ -28,6 +28,12 @@ void GroupCommitter::start() {
     nameThisThread("committer");
     run();
   });
+  if (store_.syncsSeparately()) {
+    syncer_ = std::thread([this] {
+      nameThisThread("syncer");
+      syncLoop();
+    });
+  }
 }
 
 void GroupCommitter::stop() {
@@ -38,6 +44,14 @@ void GroupCommitter::stop() {
   wake_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
+  }
+  {
+    std::lock_guard lock(mutex_);
+    syncStopping_ = true;  // after the last commit: the syncer answers it, then ends
+  }
+  syncWake_.notify_all();
+  if (syncer_.joinable()) {
+    syncer_.join();
   }
 }
 
@@ -110,8 +124,12 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   bool changesSchedule =
       count > 0 || std::any_of(batch.transitions.begin(), batch.transitions.end(),
                                [](const Transition& t) { return t.readyMs; });
+  // A store that syncs separately commits here and the syncer thread makes it durable and
+  // answers, while this thread goes on to the next commit.
+  const bool deferSync = count > 0 && store_.syncsSeparately();
 
-  Result<std::vector<InsertOutcome>> result = store_.write(batch);
+  Result<std::vector<InsertOutcome>> result =
+      deferSync ? store_.writeUnsynced(batch) : store_.write(batch);
   if (!result) {
     logError("store", "commit of " + std::to_string(count) + " messages and " +
                           std::to_string(batch.transitions.size()) +
@@ -127,13 +145,53 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the store recover
     }
   }
-  {
-    std::lock_guard lock(mutex_);
-    pendingMessages_ -= count;
+  if (result && changesSchedule && onCommitted_) {
+    onCommitted_();
   }
+  if (deferSync && result) {
+    {
+      std::lock_guard lock(mutex_);
+      unsynced_.push_back({std::move(inserts), std::move(result).value()});
+    }
+    syncWake_.notify_one();
+  } else {
+    answer(inserts, result);
+  }
+  inserts.clear();
+}
+
+void GroupCommitter::syncLoop() {
+  std::vector<Unsynced> groups;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      syncWake_.wait(lock, [&] { return syncStopping_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) {
+        return;  // stopping, everything answered
+      }
+      groups.swap(unsynced_);
+    }
+    // One sync covers every commit taken: each returned before it began.
+    Result<void> synced = store_.syncWrites();
+    if (!synced) {
+      logError("store", "sync failed; " + std::to_string(groups.size()) +
+                            " commits are answered unavailable: " + synced.error().message);
+    }
+    for (Unsynced& group : groups) {
+      answer(group.requests, synced ? Result<std::vector<InsertOutcome>>(std::move(group.outcomes))
+                                    : Result<std::vector<InsertOutcome>>(synced.error()));
+    }
+    groups.clear();
+  }
+}
+
+void GroupCommitter::answer(std::vector<InsertRequest>& requests,
+                            const Result<std::vector<InsertOutcome>>& result) {
+  size_t count = 0;
   size_t offset = 0;
-  for (auto& request : inserts) {
+  for (auto& request : requests) {
     size_t n = request.messages.size();
+    count += n;
     if (result) {
       std::vector<InsertOutcome> mine(result->begin() + static_cast<std::ptrdiff_t>(offset),
                                       result->begin() + static_cast<std::ptrdiff_t>(offset + n));
@@ -143,10 +201,8 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     }
     offset += n;
   }
-  inserts.clear();
-  if (result && changesSchedule && onCommitted_) {
-    onCommitted_();
-  }
+  std::lock_guard lock(mutex_);
+  pendingMessages_ -= count;
 }
 
 }  // namespace notify::core

@@ -16,6 +16,8 @@ namespace notify::core {
 // Group commit: requests from many callers are written in one transaction, and each caller is
 // told the outcome only after that transaction is durable. One thread owns the writing, so the
 // cost of a commit (an fsync) is shared by everything that arrived while the previous one ran.
+// With a store that syncs separately (SQLite), a second thread syncs and answers while the
+// first already writes the next transaction; one sync then covers every commit before it.
 class GroupCommitter {
  public:
   using InsertDone = std::function<void(Result<std::vector<InsertOutcome>>)>;
@@ -30,7 +32,8 @@ class GroupCommitter {
   // Writes what is queued, then stops. Anything submitted afterwards is refused.
   void stop();
 
-  // Queues messages; done is called on the committer thread with one outcome per message.
+  // Queues messages; done is called on the committer (or syncer) thread with one outcome per
+  // message, once they are durable.
   // Returns false without calling done when the queue is full or stopped (reply "busy").
   bool submitInserts(std::vector<NewMessage> messages, InsertDone done);
 
@@ -52,8 +55,18 @@ class GroupCommitter {
     InsertDone done;
   };
 
+  // Commits whose callers wait for the next sync.
+  struct Unsynced {
+    std::vector<InsertRequest> requests;
+    std::vector<InsertOutcome> outcomes;
+  };
+
   void run();
   void commit(std::vector<InsertRequest>& inserts, std::vector<Transition>& transitions);
+  void syncLoop();
+  // Tells each request its share of result and releases their room in the queue.
+  void answer(std::vector<InsertRequest>& requests,
+              const Result<std::vector<InsertOutcome>>& result);
 
   MessageStore& store_;
   size_t maxPending_;
@@ -62,9 +75,13 @@ class GroupCommitter {
   std::condition_variable wake_;
   std::deque<InsertRequest> inserts_;
   std::vector<Transition> transitions_;
-  size_t pendingMessages_ = 0;
+  size_t pendingMessages_ = 0;  // queued, being written, or waiting for their sync
   bool stopping_ = false;
   std::thread thread_;
+  std::condition_variable syncWake_;
+  std::vector<Unsynced> unsynced_;
+  bool syncStopping_ = false;
+  std::thread syncer_;
 };
 
 }  // namespace notify::core

@@ -47,6 +47,16 @@ class MessageStore {
   // original message.
   virtual Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) = 0;
 
+  // A store may split write() into the commit and the step that makes it durable, so that the
+  // next commit runs while the disk syncs. Then writeUnsynced() commits (visible, not yet
+  // durable) and syncWrites() makes every commit before it durable; nobody may be told a write
+  // succeeded before a syncWrites() that began after it returned. By default write() is both.
+  virtual bool syncsSeparately() const { return false; }
+  virtual Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch) {
+    return write(batch);
+  }
+  virtual Result<void> syncWrites() { return {}; }
+
   // Claims up to request.limit messages of the lane that are ready at nowMs (queued, due
   // scheduled, due retries, and "sending" ones whose lease expired), ordered by readiness,
   // moving them to "sending" under a lease held by request.owner.
@@ -113,8 +123,8 @@ class MessageStore {
   // Receipts: applies a provider's delivery report to the message it sent under
   // providerMessageId (delivered or failed, with the event); see ReceiptApplied.
   virtual Result<ReceiptApplied> applyReceipt(const std::string& provider,
-                                    const std::string& providerMessageId, MessageState state,
-                                    const MessageEvent& event);
+                                              const std::string& providerMessageId,
+                                              MessageState state, const MessageEvent& event);
 };
 
 }  // namespace notify::core

@@ -298,16 +298,26 @@ Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
   // New messages are acknowledged, so they must be on disk first; outcomes need no sync of
   // their own (see RelaxedCommit). Either way the fsync happens after the write lock is
   // released (WalSync): a claim never waits for the disk behind an ingest commit.
-  const bool durable = synchronousFull_ && !batch.inserts.empty();
   Result<std::vector<InsertOutcome>> written = writeUnsynced(batch);
-  if (written && durable) {
-    try {
-      walSync_->sync();
-    } catch (const std::exception& e) {
-      return storeError(e);
+  if (written && synchronousFull_ && !batch.inserts.empty()) {
+    Result<void> synced = syncWrites();
+    if (!synced) {
+      return synced.error();
     }
   }
   return written;
+}
+
+Result<void> SqliteStore::syncWrites() {
+  if (!synchronousFull_) {
+    return {};
+  }
+  try {
+    walSync_->sync();
+    return {};
+  } catch (const std::exception& e) {
+    return storeError(e);
+  }
 }
 
 Result<std::vector<InsertOutcome>> SqliteStore::writeUnsynced(const WriteBatch& batch) {

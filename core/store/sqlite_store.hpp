@@ -24,6 +24,10 @@ class SqliteStore : public MessageStore, public CronStore {
   // WAL syncs made after ingest commits (see WalSync); for tests.
   size_t walSyncs() const { return walSync_ ? walSync_->syncs() : 0; }
   Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
+  // With synchronous=FULL the WAL is synced after the write lock is released (WalSync).
+  bool syncsSeparately() const override { return synchronousFull_; }
+  Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch) override;
+  Result<void> syncWrites() override;
   Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
   Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
   Result<std::optional<MessageRecord>> find(const std::string& id) override;
@@ -68,8 +72,6 @@ class SqliteStore : public MessageStore, public CronStore {
   struct ReaderStatements;
 
   void open();
-  // write() without the fsync: the commit under the write lock.
-  Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch);
   InsertOutcome insertOne(Statements& s, const NewMessage& m);
   // Appends the events of the record's message, oldest first, after the ones its row implies
   // (readMessageRow): each stored one after the "sending" event it implies, then the attempt

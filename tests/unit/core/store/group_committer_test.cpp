@@ -70,6 +70,42 @@ class ControlledStore : public MessageStore {
   std::latch gate_{1};
 };
 
+// A store that syncs separately (like SQLite with synchronous=FULL) whose first sync waits at a
+// gate, and which counts syncs and can fail them.
+class SyncGatedStore : public ControlledStore {
+ public:
+  explicit SyncGatedStore(MessageStore& inner) : ControlledStore(inner), inner_(inner) {}
+
+  bool syncsSeparately() const override { return true; }
+  Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch) override {
+    return inner_.writeUnsynced(batch);
+  }
+  Result<void> syncWrites() override {
+    if (!entered_.exchange(true)) {
+      syncEntered_.count_down();
+      gate_.wait();
+    }
+    ++syncs_;
+    if (failSyncs_) {
+      return makeError("unavailable", "store: fdatasync failed");
+    }
+    return inner_.syncWrites();
+  }
+
+  void waitUntilSyncing() { syncEntered_.wait(); }
+  void releaseSync() { gate_.count_down(); }
+  void failSyncs() { failSyncs_ = true; }
+  int syncs() const { return syncs_.load(); }
+
+ private:
+  MessageStore& inner_;
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> failSyncs_{false};
+  std::atomic<int> syncs_{0};
+  std::latch syncEntered_{1};
+  std::latch gate_{1};
+};
+
 class GroupCommitterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -250,7 +286,7 @@ TEST_F(GroupCommitterTest, TransitionsAreApplied) {
   EXPECT_EQ(commits.load(), 0) << "onCommitted is for new messages only";
 }
 
-TEST_F(GroupCommitterTest, OnCommittedRunsAfterNewMessagesAreDurable) {
+TEST_F(GroupCommitterTest, OnCommittedRunsOnceNewMessagesAreVisible) {
   NewMessage m = message();
   std::atomic<int> commits{0};
   std::atomic<bool> visibleAtCallback{false};
@@ -280,6 +316,55 @@ TEST_F(GroupCommitterTest, StoreFailureIsReportedToEveryCaller) {
   EXPECT_EQ(commits.load(), 0);
   EXPECT_EQ(committer.pendingMessages(), 0u);
   EXPECT_FALSE(find(m.id).has_value());
+}
+
+// The committer writes the next transaction while the previous one syncs; nobody hears of a
+// write before a sync that began after it, and one sync answers every commit before it.
+TEST_F(GroupCommitterTest, CallersAreAnsweredAfterTheSyncThatCoversTheirCommit) {
+  SyncGatedStore store(sqlite_);
+  GroupCommitter committer(store, 100, nullptr);
+  committer.start();
+  std::atomic<int> answered{0};
+  auto done = [&](Result<std::vector<InsertOutcome>> r) {
+    EXPECT_TRUE(r.ok());
+    ++answered;
+  };
+  NewMessage first = message();
+  ASSERT_TRUE(committer.submitInserts({first}, done));
+  store.waitUntilSyncing();  // the first commit is visible, its sync held
+  EXPECT_TRUE(find(first.id).has_value());
+  NewMessage second = message();
+  NewMessage third = message();
+  ASSERT_TRUE(committer.submitInserts({second}, done));
+  ASSERT_TRUE(committer.submitInserts({third}, done));
+  for (int i = 0; i < 200 && !(find(second.id) && find(third.id)); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // Committed while the first sync still waits, and nobody answered yet.
+  ASSERT_TRUE(find(second.id).has_value());
+  ASSERT_TRUE(find(third.id).has_value());
+  EXPECT_EQ(answered.load(), 0);
+  EXPECT_EQ(committer.pendingMessages(), 3u);
+  store.releaseSync();
+  committer.stop();
+  EXPECT_EQ(answered.load(), 3);
+  EXPECT_EQ(store.syncs(), 2);  // one for the first, one for both of the others
+  EXPECT_EQ(committer.pendingMessages(), 0u);
+}
+
+TEST_F(GroupCommitterTest, AFailedSyncIsReportedToTheCallersItCovered) {
+  SyncGatedStore store(sqlite_);
+  store.failSyncs();
+  GroupCommitter committer(store, 100, nullptr);
+  committer.start();
+  std::string code;
+  ASSERT_TRUE(committer.submitInserts({message()}, [&](Result<std::vector<InsertOutcome>> r) {
+    code = r.ok() ? "ok" : r.error().code;
+  }));
+  store.releaseSync();
+  committer.stop();
+  EXPECT_EQ(code, "unavailable");
+  EXPECT_EQ(committer.pendingMessages(), 0u);
 }
 
 }  // namespace
