@@ -149,11 +149,23 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     onCommitted_();
   }
   if (deferSync && result) {
+    // With nothing else to write and the syncer idle, a hand-off would only add a wake-up to
+    // the ack's way: sync here. Under load the syncer takes it, and this thread writes on.
+    bool syncHere;
     {
       std::lock_guard lock(mutex_);
-      unsynced_.push_back({std::move(inserts), std::move(result).value()});
+      syncHere = inserts_.empty() && unsynced_.empty() && !syncing_;
+      if (!syncHere) {
+        unsynced_.push_back({std::move(inserts), std::move(result).value()});
+      }
     }
-    syncWake_.notify_one();
+    if (syncHere) {
+      Result<void> synced = store_.syncWrites();
+      answer(inserts,
+             synced ? std::move(result) : Result<std::vector<InsertOutcome>>(synced.error()));
+    } else {
+      syncWake_.notify_one();
+    }
   } else {
     answer(inserts, result);
   }
@@ -170,6 +182,7 @@ void GroupCommitter::syncLoop() {
         return;  // stopping, everything answered
       }
       groups.swap(unsynced_);
+      syncing_ = true;
     }
     // One sync covers every commit taken: each returned before it began.
     Result<void> synced = store_.syncWrites();
@@ -182,6 +195,8 @@ void GroupCommitter::syncLoop() {
                                     : Result<std::vector<InsertOutcome>>(synced.error()));
     }
     groups.clear();
+    std::lock_guard lock(mutex_);
+    syncing_ = false;
   }
 }
 

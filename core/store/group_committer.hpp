@@ -81,6 +81,7 @@ class GroupCommitter {
   std::condition_variable syncWake_;
   std::vector<Unsynced> unsynced_;
   bool syncStopping_ = false;
+  bool syncing_ = false;  // the syncer is between taking commits and answering them
   std::thread syncer_;
 };
 

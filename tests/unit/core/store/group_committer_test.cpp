@@ -70,20 +70,24 @@ class ControlledStore : public MessageStore {
   std::latch gate_{1};
 };
 
-// A store that syncs separately (like SQLite with synchronous=FULL) whose first sync waits at a
-// gate, and which counts syncs and can fail them.
+// A store that syncs separately (like SQLite with synchronous=FULL). Its first commit and its
+// first sync can each be held at a gate; it counts syncs and can fail them.
 class SyncGatedStore : public ControlledStore {
  public:
   explicit SyncGatedStore(MessageStore& inner) : ControlledStore(inner), inner_(inner) {}
 
   bool syncsSeparately() const override { return true; }
   Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch) override {
+    if (holdWrite_.exchange(false)) {
+      writeEntered_.count_down();
+      writeGate_.wait();
+    }
     return inner_.writeUnsynced(batch);
   }
   Result<void> syncWrites() override {
-    if (!entered_.exchange(true)) {
+    if (holdSync_.exchange(false)) {
       syncEntered_.count_down();
-      gate_.wait();
+      syncGate_.wait();
     }
     ++syncs_;
     if (failSyncs_) {
@@ -92,18 +96,24 @@ class SyncGatedStore : public ControlledStore {
     return inner_.syncWrites();
   }
 
+  void holdFirstWriteAndSync() { holdWrite_ = holdSync_ = true; }
+  void waitUntilWriting() { writeEntered_.wait(); }
+  void releaseWrite() { writeGate_.count_down(); }
   void waitUntilSyncing() { syncEntered_.wait(); }
-  void releaseSync() { gate_.count_down(); }
+  void releaseSync() { syncGate_.count_down(); }
   void failSyncs() { failSyncs_ = true; }
   int syncs() const { return syncs_.load(); }
 
  private:
   MessageStore& inner_;
-  std::atomic<bool> entered_{false};
+  std::atomic<bool> holdWrite_{false};
+  std::atomic<bool> holdSync_{false};
   std::atomic<bool> failSyncs_{false};
   std::atomic<int> syncs_{0};
+  std::latch writeEntered_{1};
+  std::latch writeGate_{1};
   std::latch syncEntered_{1};
-  std::latch gate_{1};
+  std::latch syncGate_{1};
 };
 
 class GroupCommitterTest : public ::testing::Test {
@@ -318,10 +328,12 @@ TEST_F(GroupCommitterTest, StoreFailureIsReportedToEveryCaller) {
   EXPECT_FALSE(find(m.id).has_value());
 }
 
-// The committer writes the next transaction while the previous one syncs; nobody hears of a
-// write before a sync that began after it, and one sync answers every commit before it.
+// Under load the committer writes the next transaction while the previous one syncs; nobody
+// hears of a write before a sync that began after it, and one sync answers every commit
+// before it.
 TEST_F(GroupCommitterTest, CallersAreAnsweredAfterTheSyncThatCoversTheirCommit) {
   SyncGatedStore store(sqlite_);
+  store.holdFirstWriteAndSync();
   GroupCommitter committer(store, 100, nullptr);
   committer.start();
   std::atomic<int> answered{0};
@@ -330,17 +342,19 @@ TEST_F(GroupCommitterTest, CallersAreAnsweredAfterTheSyncThatCoversTheirCommit) 
     ++answered;
   };
   NewMessage first = message();
-  ASSERT_TRUE(committer.submitInserts({first}, done));
-  store.waitUntilSyncing();  // the first commit is visible, its sync held
-  EXPECT_TRUE(find(first.id).has_value());
   NewMessage second = message();
   NewMessage third = message();
-  ASSERT_TRUE(committer.submitInserts({second}, done));
+  ASSERT_TRUE(committer.submitInserts({first}, done));
+  store.waitUntilWriting();
+  ASSERT_TRUE(committer.submitInserts({second}, done));  // queued behind the first commit
+  store.releaseWrite();
+  store.waitUntilSyncing();  // the syncer holds the first commit's sync
   ASSERT_TRUE(committer.submitInserts({third}, done));
-  for (int i = 0; i < 200 && !(find(second.id) && find(third.id)); ++i) {
+  for (int i = 0; i < 400 && !(find(second.id) && find(third.id)); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   // Committed while the first sync still waits, and nobody answered yet.
+  EXPECT_TRUE(find(first.id).has_value());
   ASSERT_TRUE(find(second.id).has_value());
   ASSERT_TRUE(find(third.id).has_value());
   EXPECT_EQ(answered.load(), 0);
@@ -352,6 +366,26 @@ TEST_F(GroupCommitterTest, CallersAreAnsweredAfterTheSyncThatCoversTheirCommit) 
   EXPECT_EQ(committer.pendingMessages(), 0u);
 }
 
+// With nothing else to write, the committer syncs and answers itself: no hand-off on the way
+// of a lone request's ack.
+TEST_F(GroupCommitterTest, ALoneCommitIsSyncedAndAnsweredByTheCommitter) {
+  SyncGatedStore store(sqlite_);
+  std::thread::id committedOn;
+  std::thread::id answeredOn;
+  GroupCommitter committer(store, 100, [&] { committedOn = std::this_thread::get_id(); });
+  committer.start();
+  std::promise<void> answered;
+  ASSERT_TRUE(committer.submitInserts({message()}, [&](Result<std::vector<InsertOutcome>> r) {
+    EXPECT_TRUE(r.ok());
+    answeredOn = std::this_thread::get_id();
+    answered.set_value();
+  }));
+  answered.get_future().wait();
+  committer.stop();
+  EXPECT_EQ(store.syncs(), 1);
+  EXPECT_EQ(answeredOn, committedOn);
+}
+
 TEST_F(GroupCommitterTest, AFailedSyncIsReportedToTheCallersItCovered) {
   SyncGatedStore store(sqlite_);
   store.failSyncs();
@@ -361,7 +395,6 @@ TEST_F(GroupCommitterTest, AFailedSyncIsReportedToTheCallersItCovered) {
   ASSERT_TRUE(committer.submitInserts({message()}, [&](Result<std::vector<InsertOutcome>> r) {
     code = r.ok() ? "ok" : r.error().code;
   }));
-  store.releaseSync();
   committer.stop();
   EXPECT_EQ(code, "unavailable");
   EXPECT_EQ(committer.pendingMessages(), 0u);
