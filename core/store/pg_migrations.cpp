@@ -161,6 +161,50 @@ CREATE TABLE rate_pauses (
   paused_until_ms BIGINT NOT NULL
 );
 )sql",
+    // 7: the queue beside the messages. A message waiting to be sent (queued, scheduled, retrying,
+    // rate_limited) or being sent has one narrow row in "queue": claims, lease expiry and retries
+    // rewrite only that row, and its index is the claim order. A "sending" message is one whose
+    // queue row is leased; messages.state keeps the state it waited in, and the outcome writes
+    // the next one. What used to be found by partial indexes on messages moves to narrow tables
+    // of its own (dead letters; provider message ids for receipts), so no index of messages names
+    // a column an outcome changes (state, attempts, updated_ms, provider, provider_message_id):
+    // outcome updates are HOT, with room left in each page (fillfactor) for the new version.
+    R"sql(
+CREATE TABLE queue (
+  id TEXT PRIMARY KEY,
+  lane TEXT NOT NULL,
+  ready_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  leased_ms BIGINT,
+  scheduled_app TEXT
+);
+INSERT INTO queue (id, lane, ready_ms, created_ms, attempts, lease_owner, leased_ms, scheduled_app)
+SELECT id, lane, ready_ms, created_ms, attempts, lease_owner,
+  CASE WHEN state = 'sending' THEN updated_ms END, CASE WHEN state = 'scheduled' THEN app END
+FROM messages WHERE ready_ms IS NOT NULL;
+CREATE INDEX queue_lane_ready ON queue(lane, ready_ms, id);
+CREATE INDEX queue_scheduled ON queue(scheduled_app) WHERE scheduled_app IS NOT NULL;
+CREATE TABLE dead_letters (
+  id TEXT PRIMARY KEY,
+  app TEXT NOT NULL,
+  failed_ms BIGINT NOT NULL
+);
+INSERT INTO dead_letters (id, app, failed_ms)
+SELECT id, app, updated_ms FROM messages WHERE state = 'failed';
+CREATE INDEX dead_letters_app ON dead_letters(app, failed_ms);
+CREATE TABLE provider_ids (
+  message_id TEXT PRIMARY KEY,
+  provider_message_id TEXT NOT NULL
+);
+INSERT INTO provider_ids (message_id, provider_message_id)
+SELECT id, provider_message_id FROM messages WHERE provider_message_id <> '';
+CREATE INDEX provider_ids_provider_message ON provider_ids(provider_message_id);
+DROP INDEX messages_lane_ready, messages_failed, messages_scheduled, messages_provider_message;
+ALTER TABLE messages DROP COLUMN ready_ms, DROP COLUMN lease_owner;
+ALTER TABLE messages SET (fillfactor = 50);
+)sql",
 };
 
 }  // namespace

@@ -19,68 +19,89 @@ using pg::kRelaxedCommit;
 using pg::storeError;
 using pg::str;
 
-// Verdicts, applied only while the message is still in the lease of that attempt.
+// Verdicts, applied only while the message is still in the lease of that attempt. A final state
+// takes the message out of the queue; a retry puts its queue row back with its next ready time.
+// The messages row gets the state, provider and attempts: none of them is in an index of messages
+// (migration 7), so that update is HOT. A failure becomes a dead letter; a provider's message id is
+// kept where receipts look for it.
+// The queue rows are looked up one by one by id (OFFSET 0 keeps the planner from turning that into
+// a join, which the queue's ever-stale statistics made a scan of the whole table) and written by
+// ctid; a row another transaction changed meanwhile (a reclaim) no longer matches and is left.
 constexpr const char* kApplyTransitions = R"sql(
 WITH t AS (
   SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[],
     $7::int[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
     WITH ORDINALITY AS t(id, attempt, state, ready_ms, provider, provider_message_id, refund,
       at_ms, event_state, actor, event_provider, code, detail, ord)
+), live AS (
+  SELECT t.ord, t.ready_ms, t.refund, q.row FROM t, LATERAL (
+    SELECT ctid AS row FROM queue
+    WHERE id = t.id AND attempts = t.attempt AND lease_owner IS NOT NULL OFFSET 0) q
+), done AS (
+  DELETE FROM queue q USING live WHERE q.ctid = live.row AND live.ready_ms IS NULL
+  RETURNING live.ord, q.attempts - live.refund AS attempts
+), again AS (
+  UPDATE queue q SET ready_ms = live.ready_ms, lease_owner = NULL, leased_ms = NULL,
+    attempts = q.attempts - live.refund
+  FROM live WHERE q.ctid = live.row AND live.ready_ms IS NOT NULL
+  RETURNING live.ord, q.attempts
+), moved AS (
+  SELECT t.*, d.attempts AS left_attempts
+  FROM (SELECT * FROM done UNION ALL SELECT * FROM again) d JOIN t ON t.ord = d.ord
 ), upd AS (
-  UPDATE messages m SET state = t.state, ready_ms = t.ready_ms, lease_owner = NULL,
-    provider = t.provider, provider_message_id = CASE WHEN t.provider_message_id = ''
-      THEN m.provider_message_id ELSE t.provider_message_id END,
-    updated_ms = t.at_ms, attempts = m.attempts - t.refund
-  FROM t WHERE m.id = t.id AND m.state = 'sending' AND m.attempts = t.attempt
-  RETURNING t.ord
+  UPDATE messages m SET state = moved.state, provider = moved.provider,
+    provider_message_id = CASE WHEN moved.provider_message_id = ''
+      THEN m.provider_message_id ELSE moved.provider_message_id END,
+    updated_ms = moved.at_ms, attempts = moved.left_attempts
+  FROM moved WHERE m.id = moved.id
+  RETURNING m.id, m.app
+), dead AS (
+  INSERT INTO dead_letters (id, app, failed_ms)
+  SELECT moved.id, upd.app, moved.at_ms FROM moved JOIN upd ON upd.id = moved.id
+  WHERE moved.state = 'failed'
+), ids AS (
+  INSERT INTO provider_ids (message_id, provider_message_id)
+  SELECT id, provider_message_id FROM moved WHERE provider_message_id <> ''
+  ON CONFLICT (message_id) DO UPDATE SET provider_message_id = EXCLUDED.provider_message_id
 )
 INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-SELECT t.id, t.at_ms, t.event_state, t.actor, t.event_provider, t.code, t.detail
-FROM t JOIN upd ON upd.ord = t.ord ORDER BY t.ord
+SELECT id, at_ms, event_state, actor, event_provider, code, detail FROM moved ORDER BY ord
 )sql";
 
 // $1 now, $2 limit, $3 lease expiry, $4 owner[, $5 lane]. SKIP LOCKED: nodes claiming at the
-// same time take different rows instead of waiting for each other.
+// same time take different rows instead of waiting for each other. Only the narrow queue row is
+// written; the message's content is read beside it. A message claimed while its lease was held is
+// a reclaim (its sender died), and the state it was claimed from is "sending". The update finds
+// the locked rows by ctid (unchanged while the lock is held): joined by id, a small queue table
+// gets a hash join over a scan of the whole table instead.
 std::string claimSql(bool byLane) {
   return std::string(R"sql(
 WITH ready AS (
-  SELECT id, state AS old_state, lease_owner AS old_owner, ready_ms AS old_ready FROM messages
-  WHERE ready_ms IS NOT NULL AND ready_ms <= $1)sql") +
+  SELECT ctid AS row, id, lease_owner AS old_owner, ready_ms AS old_ready FROM queue
+  WHERE ready_ms <= $1)sql") +
          (byLane ? " AND lane = $5" : "") + R"sql(
   ORDER BY ready_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED
-), upd AS (
-  UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, ready_ms = $3,
-    lease_owner = $4, updated_ms = $1
-  FROM ready WHERE m.id = ready.id
-  RETURNING m.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
-    m.body, m.attempts, m.created_ms, m.lane, ready.old_state, ready.old_owner, ready.old_ready,
-    m.providers, m.send_at_ms
+), leased AS (
+  UPDATE queue q SET ready_ms = $3, lease_owner = $4, leased_ms = $1, attempts = q.attempts + 1,
+    scheduled_app = NULL
+  FROM ready WHERE q.ctid = ready.row
+  RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready
+), claimed AS (
+  SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
+    m.body, l.attempts, m.created_ms, m.lane,
+    CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
+    l.old_ready, m.providers, m.send_at_ms
+  FROM leased l JOIN messages m ON m.id = l.id
 ), ev AS (
   INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
   SELECT id, $1, 'sending', 'dispatcher', '', '', 'attempt ' || attempts ||
-    CASE WHEN old_state = 'sending'
-      THEN '; reclaimed after the lease of ' || COALESCE(old_owner, '') || ' expired'
+    CASE WHEN old_owner IS NOT NULL
+      THEN '; reclaimed after the lease of ' || old_owner || ' expired'
       ELSE '' END
-  FROM upd ORDER BY old_ready, id
+  FROM claimed ORDER BY old_ready, id
 )
-SELECT * FROM upd ORDER BY old_ready, id
+SELECT * FROM claimed ORDER BY old_ready, id
 )sql";
-}
-
-// The filter shared by listing and replaying dead letters: $1 app, $2 id, $3 template,
-// $4 since, $5 until.
-constexpr const char* kDeadLetterWhere =
-    " WHERE m.state = 'failed' AND m.app = $1"
-    " AND ($2 = '' OR m.id = $2) AND ($3 = '' OR m.template = $3)"
-    " AND m.updated_ms >= $4 AND m.updated_ms <= $5";
-
-PgParams deadLetterParams(const DeadLetterQuery& q) {
-  return {q.app,
-          q.messageId,
-          q.templateName,
-          std::to_string(q.sinceMs),
-          std::to_string(q.untilMs),
-          std::to_string(q.limit)};
 }
 
 }  // namespace
@@ -162,6 +183,7 @@ std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequ
   }
   // One statement selects, leases and records the "sending" events.
   PgResult rows = conn.prepared(byLane ? "claim_lane" : "claim_any", claimSql(byLane), params);
+  queueVacuum_.noteChanges(static_cast<uint64_t>(rows.rows()));
   std::vector<ClaimedMessage> claimed;
   claimed.reserve(static_cast<size_t>(rows.rows()));
   for (int r = 0; r < rows.rows(); ++r) {
@@ -190,14 +212,9 @@ Result<std::optional<int64_t>> PgStore::nextReadyMs(const std::string& lane) {
   try {
     PgPool::Lease conn = pool_.acquire();
     PgResult r = lane.empty()
-                     ? conn->prepared("next_ready",
-                                      "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT "
-                                      "NULL",
-                                      {})
+                     ? conn->prepared("next_ready", "SELECT MIN(ready_ms) FROM queue", {})
                      : conn->prepared("next_ready_lane",
-                                      "SELECT MIN(ready_ms) FROM messages WHERE lane = $1 AND "
-                                      "ready_ms IS NOT NULL",
-                                      {lane});
+                                      "SELECT MIN(ready_ms) FROM queue WHERE lane = $1", {lane});
     std::optional<int64_t> next;
     if (r.rows() > 0 && !r.isNull(0, 0)) {
       next = r.integer(0, 0);
@@ -220,118 +237,6 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     return std::optional<MessageRecord>();
   }
   return std::optional<MessageRecord>(std::move(found->front()));
-}
-
-Result<std::vector<DeadLetter>> PgStore::deadLetters(const DeadLetterQuery& query) {
-  try {
-    PgPool::Lease conn = pool_.acquire();
-    // The last event of a failed message holds the error that ended it.
-    PgResult q = conn->prepared(
-        "dead_letters",
-        std::string("SELECT m.id, m.template, m.channel, m.provider, m.attempts, m.created_ms, "
-                    "m.updated_ms, e.code, e.detail FROM messages m LEFT JOIN LATERAL (SELECT "
-                    "code, detail FROM events WHERE message_id = m.id ORDER BY seq DESC LIMIT 1) "
-                    "e ON true") +
-            kDeadLetterWhere + " ORDER BY m.updated_ms DESC LIMIT $6",
-        deadLetterParams(query));
-    std::vector<DeadLetter> letters;
-    for (int r = 0; r < q.rows(); ++r) {
-      letters.push_back({q.text(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3),
-                         static_cast<uint32_t>(q.integer(r, 4)), q.integer(r, 5), q.integer(r, 6),
-                         q.text(r, 7), q.text(r, 8)});
-    }
-    return letters;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<size_t> PgStore::replay(const DeadLetterQuery& query, int64_t nowMs,
-                               const std::string& actor) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      PgParams params = deadLetterParams(query);
-      params.emplace_back(str(nowMs));
-      params.emplace_back(actor);
-      PgResult replayed = conn.prepared(
-          "replay",
-          std::string("WITH picked AS (SELECT m.id FROM messages m") + kDeadLetterWhere +
-              " LIMIT $6 FOR UPDATE SKIP LOCKED), upd AS (UPDATE messages m SET state = "
-              "'queued', attempts = 0, ready_ms = $7, lease_owner = NULL, updated_ms = $7 FROM "
-              "picked WHERE m.id = picked.id RETURNING m.id), ev AS (INSERT INTO events "
-              "(message_id, at_ms, state, actor, provider, code, detail) SELECT id, $7, "
-              "'queued', $8, '', '', 'replayed from the dead letters' FROM upd) "
-              "SELECT count(*) FROM upd",
-          params);
-      size_t count = static_cast<size_t>(replayed.integer(0, 0));
-      if (count > 0) {
-        conn.exec(std::string("NOTIFY ") + kReadyChannel);
-      }
-      return count;
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<CancelOutcome> PgStore::cancel(const CancelQuery& query) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      // FOR UPDATE: a claim holding the row makes this wait and then see "sending" (too late);
-      // a claim after this skips the locked row and then finds it canceled.
-      bool byId = !query.messageId.empty();
-      PgResult found = conn.prepared(
-          byId ? "cancel_find_id" : "cancel_find_key",
-          byId ? "SELECT id, state FROM messages WHERE app = $1 AND id = $2 FOR UPDATE"
-               : "SELECT id, state FROM messages WHERE app = $1 AND idempotency_key = $2 "
-                 "FOR UPDATE",
-          {query.app, byId ? query.messageId : query.idempotencyKey});
-      CancelOutcome outcome;
-      if (found.rows() == 0) {
-        return outcome;
-      }
-      outcome.found = true;
-      outcome.messageId = found.text(0, 0);
-      outcome.state = parseState(found.text(0, 1)).value_or(MessageState::kAccepted);
-      if (!isCancelable(outcome.state)) {
-        return outcome;
-      }
-      conn.prepared("cancel_one",
-                    "UPDATE messages SET state = 'canceled', ready_ms = NULL, lease_owner = "
-                    "NULL, updated_ms = $2 WHERE id = $1",
-                    {outcome.messageId, str(query.nowMs)});
-      conn.prepared("cancel_event",
-                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, "
-                    "detail) VALUES ($1, $2, 'canceled', $3, '', '', $4)",
-                    {outcome.messageId, str(query.nowMs), query.actor,
-                     std::string("canceled while ") + stateName(outcome.state)});
-      outcome.canceled = true;
-      outcome.state = MessageState::kCanceled;
-      return outcome;
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<size_t> PgStore::cancelScheduledByTag(const std::string& app, const std::string& tag,
-                                             int64_t nowMs, const std::string& actor) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      PgResult recalled = conn.prepared(
-          "recall_tag",
-          "WITH picked AS (SELECT m.id FROM messages m WHERE m.app = $1 AND m.state = "
-          "'scheduled' AND m.tags_json::jsonb ? $2 FOR UPDATE SKIP LOCKED), upd AS (UPDATE "
-          "messages m SET state = 'canceled', ready_ms = NULL, lease_owner = NULL, updated_ms "
-          "= $3 FROM picked WHERE m.id = picked.id RETURNING m.id), ev AS (INSERT INTO events "
-          "(message_id, at_ms, state, actor, provider, code, detail) SELECT id, $3, "
-          "'canceled', $4, '', '', $5 FROM upd) SELECT count(*) FROM upd",
-          {app, tag, str(nowMs), actor, "recalled by tag '" + tag + "'"});
-      return static_cast<size_t>(recalled.integer(0, 0));
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
 }
 
 CronStore* PgStore::cronStore() {

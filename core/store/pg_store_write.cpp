@@ -25,30 +25,37 @@ using pg::str;
 
 // Rows go in the order given, so within a batch the first of two equal idempotency keys wins,
 // as in SQLite. The "accepted" and first state events are implied by the row (see migration 1;
-// first_detail and the state say who and why, migration 3).
-// The send log's recipient rows ($23 addresses, $24 message ids; see pg_send_log.hpp) go in
+// first_detail and the state say who and why, migration 3). A sendable message (queued or
+// scheduled) also gets its queue row (migration 7): ready at send_at when it has one, else at
+// once; a scheduled one names its app there, for recall by tag.
+// The send log's recipient rows ($22 addresses, $23 message ids; see pg_send_log.hpp) go in
 // with the messages that were stored.
 constexpr const char* kInsertMessages = R"sql(
 WITH ins AS (
 INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
-  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane,
+  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, lane,
   payload_hash, providers, send_at_ms, first_detail, owner, business_line)
 SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane, payload_hash,
+  req_id, idempotency_key, state, state, created_ms, created_ms, lane, payload_hash,
   providers, send_at_ms, first_detail, owner, business_line
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::bigint[],
-  $20::text[], $21::text[], $22::text[]) WITH ORDINALITY
+  $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[],
+  $19::text[], $20::text[], $21::text[]) WITH ORDINALITY
   AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-       req_id, idempotency_key, state, created_ms, ready_ms, lane, payload_hash, providers,
+       req_id, idempotency_key, state, created_ms, lane, payload_hash, providers,
        send_at_ms, first_detail, owner, business_line, ord)
 ORDER BY ord
 ON CONFLICT DO NOTHING
-RETURNING id
+RETURNING id, app, state, created_ms, lane, send_at_ms
+), queued AS (
+INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app)
+SELECT id, lane, CASE WHEN send_at_ms > 0 THEN send_at_ms ELSE created_ms END, created_ms,
+  CASE WHEN state = 'scheduled' THEN app END
+FROM ins WHERE state IN ('queued', 'scheduled')
 ), recipients AS (
 INSERT INTO message_recipients (address, message_id)
-SELECT r.address, r.message_id FROM unnest($23::text[], $24::text[]) AS r(address, message_id)
+SELECT r.address, r.message_id FROM unnest($22::text[], $23::text[]) AS r(address, message_id)
 JOIN ins ON ins.id = r.message_id
 )
 SELECT id FROM ins
@@ -129,10 +136,6 @@ class InsertColumns {
     if (!m.idempotencyKey.empty()) {
       key = m.idempotencyKey;
     }
-    std::optional<std::string> ready;
-    if (v.sendable()) {
-      ready = str(isScheduled(m) ? m.sendAtMs : m.createdMs);
-    }
     std::optional<std::string> row[] = {m.id,
                                         m.app,
                                         m.templateName,
@@ -147,7 +150,6 @@ class InsertColumns {
                                         key,
                                         stateName(v.state),
                                         str(m.createdMs),
-                                        ready,
                                         m.lane,
                                         m.payloadHash,
                                         joinProviders(m.providers),
@@ -181,7 +183,7 @@ class InsertColumns {
   }
 
  private:
-  static constexpr size_t kColumns = 22;
+  static constexpr size_t kColumns = 21;
   Columns columns_ = Columns(kColumns);
   std::vector<const NewMessage*> messages_;  // for their recipient rows; live for the write
 };
@@ -458,6 +460,7 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
       }
       if (!batch.transitions.empty()) {
         applyTransitions(conn, batch.transitions);
+        queueVacuum_.noteChanges(batch.transitions.size());
       }
       std::vector<InsertOutcome> merged;
       merged.reserve(batch.inserts.size());
@@ -470,8 +473,7 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
     });
     if (!guarded.empty() && ++guardedWrites_ % kGuardMarkPruneEvery == 0) {
       // Best effort: a failed prune is retried kGuardMarkPruneEvery guarded writes later.
-      (void)pruneGuardMarks(guarded.front()->createdMs - kGuardMarkHorizonMs,
-                            kGuardMarkPruneBatch);
+      (void)pruneGuardMarks(guarded.front()->createdMs - kGuardMarkHorizonMs, kGuardMarkPruneBatch);
     }
     return outcomes;
   } catch (const std::exception& e) {
