@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/pg_migrations.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -214,6 +215,10 @@ int latestPostgresSchemaVersion() {
 }
 
 void migratePostgres(PgConnection& conn) {
+  migratePostgres(conn, latestPostgresSchemaVersion());
+}
+
+void migratePostgres(PgConnection& conn, int targetVersion) {
   PgTransaction tx(conn);
   conn.exec(kMigrationLock);
   conn.exec(
@@ -227,7 +232,7 @@ void migratePostgres(PgConnection& conn) {
                       std::to_string(latestPostgresSchemaVersion()),
                   false);
   }
-  for (; version < latestPostgresSchemaVersion(); ++version) {
+  for (; version < std::min(targetVersion, latestPostgresSchemaVersion()); ++version) {
     conn.exec(kMigrations[version]);
     conn.query("INSERT INTO schema_migrations (version) VALUES ($1)",
                {std::to_string(version + 1)});
