@@ -71,11 +71,15 @@ class PgConnection {
   void exec(const std::string& sql);
   PgResult query(const std::string& sql, const PgParams& params = {});
   PgResult prepared(const std::string& name, const std::string& sql, const PgParams& params);
+  // The same with every parameter in binary format (PgArrayParam::bytes); rows come back as text.
+  PgResult preparedBinary(const std::string& name, const std::string& sql,
+                          const std::vector<std::string>& params);
   int socket() const;
   pg_conn* handle() { return conn_; }
 
  private:
   PgResult check(pg_result* result);
+  void prepare(const std::string& name, const std::string& sql);  // once per session
 
   pg_conn* conn_;
   std::set<std::string> prepared_;

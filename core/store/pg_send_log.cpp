@@ -151,8 +151,8 @@ RecipientColumns recipientColumns(const std::vector<const NewMessage*>& messages
   RecipientColumns columns;
   for (const NewMessage* m : messages) {
     for (const auto& [kind, address] : parseJsonObjectOfStrings(m->toJson)) {
-      columns.addresses.emplace_back(normalizeAddress(address));
-      columns.messageIds.emplace_back(m->id);
+      columns.addresses.addText(normalizeAddress(address));
+      columns.messageIds.addText(m->id);
     }
   }
   return columns;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "core/store/pg_array_param.hpp"
 #include "core/store/pg_listener.hpp"
 #include "core/store/pg_migrations.hpp"
 #include "core/store/pg_store_cron.hpp"
@@ -133,35 +134,36 @@ void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>
     }
     rounds[round].push_back(&t);
   }
+  using E = PgArrayParam::Element;
   for (const auto& round : rounds) {
-    std::vector<std::vector<std::optional<std::string>>> columns(13);
+    // kApplyTransitions' $1..$13, in binary form.
+    std::vector<PgArrayParam> columns = {
+        PgArrayParam(E::kText), PgArrayParam(E::kInt4), PgArrayParam(E::kText),
+        PgArrayParam(E::kInt8), PgArrayParam(E::kText), PgArrayParam(E::kText),
+        PgArrayParam(E::kInt4), PgArrayParam(E::kInt8), PgArrayParam(E::kText),
+        PgArrayParam(E::kText), PgArrayParam(E::kText), PgArrayParam(E::kText),
+        PgArrayParam(E::kText)};
     for (const Transition* t : round) {
-      std::optional<std::string> ready;
-      if (t->readyMs) {
-        ready = str(*t->readyMs);
-      }
-      std::optional<std::string> row[] = {t->messageId,
-                                          std::to_string(t->attempt),
-                                          stateName(t->state),
-                                          ready,
-                                          t->provider,
-                                          t->providerMessageId,
-                                          t->refundAttempt ? "1" : "0",
-                                          str(t->event.atMs),
-                                          stateName(t->event.state),
-                                          t->event.actor,
-                                          t->event.provider,
-                                          t->event.code,
-                                          t->event.detail};
-      for (size_t c = 0; c < columns.size(); ++c) {
-        columns[c].push_back(std::move(row[c]));
-      }
+      columns[0].addText(t->messageId);
+      columns[1].addInteger(int64_t{t->attempt});
+      columns[2].addText(stateName(t->state));
+      columns[3].addInteger(t->readyMs);
+      columns[4].addText(t->provider);
+      columns[5].addText(t->providerMessageId);
+      columns[6].addInteger(int64_t{t->refundAttempt ? 1 : 0});
+      columns[7].addInteger(t->event.atMs);
+      columns[8].addText(stateName(t->event.state));
+      columns[9].addText(t->event.actor);
+      columns[10].addText(t->event.provider);
+      columns[11].addText(t->event.code);
+      columns[12].addText(t->event.detail);
     }
-    PgParams params;
-    for (const auto& column : columns) {
-      params.emplace_back(pgArray(column));
+    std::vector<std::string> params;
+    params.reserve(columns.size());
+    for (const PgArrayParam& column : columns) {
+      params.push_back(column.bytes());
     }
-    conn.prepared("apply_transitions", kApplyTransitions, params);
+    conn.preparedBinary("apply_transitions", kApplyTransitions, params);
   }
 }
 

@@ -14,6 +14,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/store/pg_array_param.hpp"
 #include "core/store/pg_send_log.hpp"
 #include "core/store/pg_store_internal.hpp"
 #include "core/store/write_rules.hpp"
@@ -128,42 +129,41 @@ PgParams arrays(const Columns& columns) {
   return params;
 }
 
-// One multi-row insert's columns, in kInsertMessages' parameter order.
+// One multi-row insert's columns, in kInsertMessages' parameter order, in binary form.
 class InsertColumns {
  public:
   void add(const NewMessage& m, const GuardVerdict& v) {
-    std::optional<std::string> key;
-    if (!m.idempotencyKey.empty()) {
-      key = m.idempotencyKey;
+    auto column = columns_.begin();
+    auto text = [&](std::string_view value) { (column++)->addText(value); };
+    text(m.id);
+    text(m.app);
+    text(m.templateName);
+    text(m.channel);
+    text(m.toJson);
+    text(m.varsJson);
+    text(m.attrsJson);
+    text(m.subject);
+    text(m.body);
+    text(m.tagsJson);
+    text(m.reqId);
+    if (m.idempotencyKey.empty()) {
+      (column++)->addNull();
+    } else {
+      text(m.idempotencyKey);
     }
-    std::optional<std::string> row[] = {m.id,
-                                        m.app,
-                                        m.templateName,
-                                        m.channel,
-                                        m.toJson,
-                                        m.varsJson,
-                                        m.attrsJson,
-                                        m.subject,
-                                        m.body,
-                                        m.tagsJson,
-                                        m.reqId,
-                                        key,
-                                        stateName(v.state),
-                                        str(m.createdMs),
-                                        m.lane,
-                                        m.payloadHash,
-                                        joinProviders(m.providers),
-                                        str(isScheduled(m) ? m.sendAtMs : 0),
-                                        v.detail,
-                                        m.owner,
-                                        m.businessLine};
-    for (size_t c = 0; c < kColumns; ++c) {
-      columns_[c].push_back(std::move(row[c]));
-    }
+    text(stateName(v.state));
+    (column++)->addInteger(m.createdMs);
+    text(m.lane);
+    text(m.payloadHash);
+    text(joinProviders(m.providers));
+    (column++)->addInteger(isScheduled(m) ? m.sendAtMs : int64_t{0});
+    text(v.detail);
+    text(m.owner);
+    text(m.businessLine);
     messages_.push_back(&m);
   }
 
-  size_t size() const { return columns_[0].size(); }
+  size_t size() const { return messages_.size(); }
 
   // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
   std::set<std::string> insert(PgConnection& conn) const {
@@ -171,11 +171,15 @@ class InsertColumns {
     if (size() == 0) {
       return stored;
     }
-    PgParams params = arrays(columns_);
+    std::vector<std::string> params;
+    params.reserve(columns_.size() + 2);
+    for (const PgArrayParam& column : columns_) {
+      params.push_back(column.bytes());
+    }
     RecipientColumns recipients = recipientColumns(messages_);
-    params.emplace_back(pgArray(recipients.addresses));
-    params.emplace_back(pgArray(recipients.messageIds));
-    PgResult inserted = conn.prepared("insert_messages", kInsertMessages, params);
+    params.push_back(recipients.addresses.bytes());
+    params.push_back(recipients.messageIds.bytes());
+    PgResult inserted = conn.preparedBinary("insert_messages", kInsertMessages, params);
     for (int r = 0; r < inserted.rows(); ++r) {
       stored.insert(inserted.text(r, 0));
     }
@@ -183,8 +187,15 @@ class InsertColumns {
   }
 
  private:
-  static constexpr size_t kColumns = 21;
-  Columns columns_ = Columns(kColumns);
+  // The element types of kInsertMessages' $1..$21.
+  static std::vector<PgArrayParam> emptyColumns() {
+    using E = PgArrayParam::Element;
+    std::vector<PgArrayParam> columns(21, PgArrayParam(E::kText));
+    columns[13] = PgArrayParam(E::kInt8);  // created_ms
+    columns[17] = PgArrayParam(E::kInt8);  // send_at_ms
+    return columns;
+  }
+  std::vector<PgArrayParam> columns_ = emptyColumns();
   std::vector<const NewMessage*> messages_;  // for their recipient rows; live for the write
 };
 
