@@ -170,6 +170,9 @@ CREATE TABLE rate_pauses (
     // of its own (dead letters; provider message ids for receipts), so no index of messages names
     // a column an outcome changes (state, attempts, updated_ms, provider, provider_message_id):
     // outcome updates are HOT, with room left in each page (fillfactor) for the new version.
+    // A claim's "sending" event is implied, like the first two: by the leased queue row while the
+    // attempt lasts, then by its outcome's event (claimed_ms, attempt). Only a reclaim stores it
+    // as a row (claim_logged), with the expired attempt's if that one was implied.
     R"sql(
 CREATE TABLE queue (
   id TEXT PRIMARY KEY,
@@ -179,12 +182,16 @@ CREATE TABLE queue (
   attempts INTEGER NOT NULL DEFAULT 0,
   lease_owner TEXT,
   leased_ms BIGINT,
+  claim_logged BOOLEAN NOT NULL DEFAULT false,
   scheduled_app TEXT
 );
-INSERT INTO queue (id, lane, ready_ms, created_ms, attempts, lease_owner, leased_ms, scheduled_app)
+INSERT INTO queue (id, lane, ready_ms, created_ms, attempts, lease_owner, leased_ms, claim_logged,
+  scheduled_app)
 SELECT id, lane, ready_ms, created_ms, attempts, lease_owner,
-  CASE WHEN state = 'sending' THEN updated_ms END, CASE WHEN state = 'scheduled' THEN app END
+  CASE WHEN state = 'sending' THEN updated_ms END, state = 'sending',
+  CASE WHEN state = 'scheduled' THEN app END
 FROM messages WHERE ready_ms IS NOT NULL;
+ALTER TABLE events ADD COLUMN claimed_ms BIGINT, ADD COLUMN attempt INTEGER;
 CREATE INDEX queue_lane_ready ON queue(lane, ready_ms, id);
 CREATE INDEX queue_scheduled ON queue(scheduled_app) WHERE scheduled_app IS NOT NULL;
 CREATE TABLE dead_letters (

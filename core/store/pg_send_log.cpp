@@ -27,18 +27,25 @@ std::string realText(double v) {
 constexpr const char* kRecordColumns =
     "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
     "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
-    "m.owner, m.business_line, m.first_state, m.first_detail";
+    "m.owner, m.business_line, m.first_state, m.first_detail, m.open_claim_ms";
 
 // Messages as the send log shows them, named "m" so the shared filters (queryConditions) apply.
 // A message whose queue row is leased is "sending" (migration 7): the claim wrote only that row,
-// with the attempt and the time it was taken.
+// with the attempt and the time it was taken; open_claim_ms is that time while the attempt's
+// "sending" event is implied by the row.
 constexpr const char* kMessagesAsSeen =
     "(SELECT m.id, m.app, m.template, m.channel, CASE WHEN q.lease_owner IS NULL THEN m.state "
     "ELSE 'sending' END AS state, m.provider, m.provider_message_id, COALESCE(q.attempts, "
     "m.attempts) AS attempts, m.created_ms, CASE WHEN q.lease_owner IS NULL THEN m.updated_ms "
     "ELSE q.leased_ms END AS updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, m.owner, "
-    "m.business_line, m.first_state, m.first_detail FROM messages m LEFT JOIN queue q ON q.id "
-    "= m.id) m";
+    "m.business_line, m.first_state, m.first_detail, CASE WHEN q.lease_owner IS NOT NULL AND NOT "
+    "q.claim_logged THEN q.leased_ms END AS open_claim_ms FROM messages m LEFT JOIN queue q ON "
+    "q.id = m.id) m";
+
+// The "sending" event of an attempt, where the store implies it instead of storing it.
+MessageEvent impliedSending(int64_t claimedMs, int64_t attempt) {
+  return {claimedMs, MessageState::kSending, "dispatcher", "", "", "attempt " + str(attempt)};
+}
 
 // A record from a kRecordColumns row. The first two events ("accepted", then "queued" or
 // "scheduled", by the app at created_ms) are not stored as rows (migration 1); they are
@@ -69,8 +76,11 @@ MessageRecord recordFrom(const PgResult& q, int row) {
   return r;
 }
 
-// Appends the stored events of every record, in order, with one query.
-void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
+// Appends the events of every record, in order, with one query: each stored event, after the
+// "sending" event it implies (claimed_ms, attempt: migration 7), then the open attempt's
+// "sending" event (openClaims, by record) if it is still implied by the queue row.
+void readEvents(PgConnection& conn, std::vector<MessageRecord>& records,
+                const std::vector<std::optional<int64_t>>& openClaims) {
   if (records.empty()) {
     return;
   }
@@ -80,16 +90,24 @@ void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
     ids.emplace_back(r.id);
     byId[r.id] = &r;
   }
-  PgResult events =
-      conn.prepared("events_of",
-                    "SELECT message_id, at_ms, state, actor, provider, code, detail FROM events "
-                    "WHERE message_id = ANY($1::text[]) ORDER BY seq",
-                    {pgArray(ids)});
+  PgResult events = conn.prepared(
+      "events_of",
+      "SELECT message_id, at_ms, state, actor, provider, code, detail, claimed_ms, attempt FROM "
+      "events WHERE message_id = ANY($1::text[]) ORDER BY seq",
+      {pgArray(ids)});
   for (int e = 0; e < events.rows(); ++e) {
-    byId.at(events.text(e, 0))
-        ->events.push_back(
-            {events.integer(e, 1), parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
-             events.text(e, 3), events.text(e, 4), events.text(e, 5), events.text(e, 6)});
+    MessageRecord* record = byId.at(events.text(e, 0));
+    if (!events.isNull(e, 7)) {
+      record->events.push_back(impliedSending(events.integer(e, 7), events.integer(e, 8)));
+    }
+    record->events.push_back(
+        {events.integer(e, 1), parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
+         events.text(e, 3), events.text(e, 4), events.text(e, 5), events.text(e, 6)});
+  }
+  for (size_t r = 0; r < records.size(); ++r) {
+    if (openClaims[r]) {
+      records[r].events.push_back(impliedSending(*openClaims[r], records[r].attempts));
+    }
   }
 }
 
@@ -173,10 +191,13 @@ Result<std::vector<MessageRecord>> PgStore::findMessages(const MessageQuery& que
   return pgGuarded(pool_, [&](PgConnection& conn) {
     PgResult rows = conn.query(sql, params);
     std::vector<MessageRecord> records;
+    std::vector<std::optional<int64_t>> openClaims;
     for (int r = 0; r < rows.rows(); ++r) {
       records.push_back(recordFrom(rows, r));
+      openClaims.push_back(rows.isNull(r, 18) ? std::nullopt
+                                              : std::optional<int64_t>(rows.integer(r, 18)));
     }
-    readEvents(conn, records);
+    readEvents(conn, records, openClaims);
     return records;
   });
 }

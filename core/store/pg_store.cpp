@@ -24,7 +24,8 @@ using pg::str;
 // takes the message out of the queue; a retry puts its queue row back with its next ready time.
 // The messages row gets the state, provider and attempts: none of them is in an index of messages
 // (migration 7), so that update is HOT. A failure becomes a dead letter; a provider's message id is
-// kept where receipts look for it.
+// kept where receipts look for it. The event names the attempt and, unless the claim stored its
+// own "sending" event (a reclaim), when it was claimed: that event is implied by this one.
 // The queue rows are looked up one by one by id (OFFSET 0 keeps the planner from turning that into
 // a join, which the queue's ever-stale statistics made a scan of the whole table) and written by
 // ctid; a row another transaction changed meanwhile (a reclaim) no longer matches and is left.
@@ -35,19 +36,20 @@ WITH t AS (
     WITH ORDINALITY AS t(id, attempt, state, ready_ms, provider, provider_message_id, refund,
       at_ms, event_state, actor, event_provider, code, detail, ord)
 ), live AS (
-  SELECT t.ord, t.ready_ms, t.refund, q.row FROM t, LATERAL (
-    SELECT ctid AS row FROM queue
+  SELECT t.ord, t.ready_ms, t.refund, q.row, q.claimed_ms FROM t, LATERAL (
+    SELECT ctid AS row, CASE WHEN claim_logged THEN NULL ELSE leased_ms END AS claimed_ms
+    FROM queue
     WHERE id = t.id AND attempts = t.attempt AND lease_owner IS NOT NULL OFFSET 0) q
 ), done AS (
   DELETE FROM queue q USING live WHERE q.ctid = live.row AND live.ready_ms IS NULL
-  RETURNING live.ord, q.attempts - live.refund AS attempts
+  RETURNING live.ord, q.attempts - live.refund AS attempts, live.claimed_ms
 ), again AS (
   UPDATE queue q SET ready_ms = live.ready_ms, lease_owner = NULL, leased_ms = NULL,
     attempts = q.attempts - live.refund
   FROM live WHERE q.ctid = live.row AND live.ready_ms IS NOT NULL
-  RETURNING live.ord, q.attempts
+  RETURNING live.ord, q.attempts, live.claimed_ms
 ), moved AS (
-  SELECT t.*, d.attempts AS left_attempts
+  SELECT t.*, d.attempts AS left_attempts, d.claimed_ms
   FROM (SELECT * FROM done UNION ALL SELECT * FROM again) d JOIN t ON t.ord = d.ord
 ), upd AS (
   UPDATE messages m SET state = moved.state, provider = moved.provider,
@@ -65,41 +67,49 @@ WITH t AS (
   SELECT id, provider_message_id FROM moved WHERE provider_message_id <> ''
   ON CONFLICT (message_id) DO UPDATE SET provider_message_id = EXCLUDED.provider_message_id
 )
-INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-SELECT id, at_ms, event_state, actor, event_provider, code, detail FROM moved ORDER BY ord
+INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail, claimed_ms, attempt)
+SELECT id, at_ms, event_state, actor, event_provider, code, detail, claimed_ms, attempt
+FROM moved ORDER BY ord
 )sql";
 
 // $1 now, $2 limit, $3 lease expiry, $4 owner[, $5 lane]. SKIP LOCKED: nodes claiming at the
 // same time take different rows instead of waiting for each other. Only the narrow queue row is
-// written; the message's content is read beside it. A message claimed while its lease was held is
-// a reclaim (its sender died), and the state it was claimed from is "sending". The update finds
-// the locked rows by ctid (unchanged while the lock is held): joined by id, a small queue table
-// gets a hash join over a scan of the whole table instead.
+// written; the message's content is read beside it. The "sending" event is implied by the leased
+// row (migration 7), except after a reclaim (the lease of a sender that died expired): then it is
+// stored with the reclaim's reason, after the expired attempt's own if that was still implied, and
+// the state it was claimed from is "sending". The update finds the locked rows by ctid (unchanged
+// while the lock is held): joined by id, a small queue table gets a hash join over a scan of the
+// whole table instead.
 std::string claimSql(bool byLane) {
   return std::string(R"sql(
 WITH ready AS (
-  SELECT ctid AS row, id, lease_owner AS old_owner, ready_ms AS old_ready FROM queue
-  WHERE ready_ms <= $1)sql") +
+  SELECT ctid AS row, id, lease_owner AS old_owner, ready_ms AS old_ready,
+    leased_ms AS old_leased, claim_logged AS old_logged
+  FROM queue WHERE ready_ms <= $1)sql") +
          (byLane ? " AND lane = $5" : "") + R"sql(
   ORDER BY ready_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED
 ), leased AS (
   UPDATE queue q SET ready_ms = $3, lease_owner = $4, leased_ms = $1, attempts = q.attempts + 1,
-    scheduled_app = NULL
+    claim_logged = ready.old_owner IS NOT NULL, scheduled_app = NULL
   FROM ready WHERE q.ctid = ready.row
-  RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready
+  RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready, ready.old_leased,
+    ready.old_logged
 ), claimed AS (
   SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
     m.body, l.attempts, m.created_ms, m.lane,
     CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
-    l.old_ready, m.providers, m.send_at_ms
+    l.old_ready, m.providers, m.send_at_ms, l.old_leased, l.old_logged
   FROM leased l JOIN messages m ON m.id = l.id
 ), ev AS (
   INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-  SELECT id, $1, 'sending', 'dispatcher', '', '', 'attempt ' || attempts ||
-    CASE WHEN old_owner IS NOT NULL
-      THEN '; reclaimed after the lease of ' || old_owner || ' expired'
-      ELSE '' END
-  FROM claimed ORDER BY old_ready, id
+  SELECT id, at_ms, 'sending', 'dispatcher', '', '', detail FROM (
+    SELECT id, old_ready, 1 AS k, old_leased AS at_ms, 'attempt ' || (attempts - 1) AS detail
+    FROM claimed WHERE old_owner IS NOT NULL AND NOT old_logged
+    UNION ALL
+    SELECT id, old_ready, 2, $1, 'attempt ' || attempts || '; reclaimed after the lease of ' ||
+      old_owner || ' expired'
+    FROM claimed WHERE old_owner IS NOT NULL) e
+  ORDER BY old_ready, id, k
 )
 SELECT * FROM claimed ORDER BY old_ready, id
 )sql";
