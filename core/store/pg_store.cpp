@@ -16,7 +16,6 @@ namespace notify::core {
 namespace {
 
 using pg::kReadyChannel;
-using pg::kRelaxedCommit;
 using pg::storeError;
 using pg::str;
 
@@ -179,14 +178,14 @@ void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>
 
 Result<std::vector<ClaimedMessage>> PgStore::claim(const ClaimRequest& request) {
   try {
-    return inTransaction([&](PgConnection& conn) { return claimIn(conn, request); });
+    return inTransaction(PgCommit::kRelaxed,
+                         [&](PgConnection& conn) { return claimIn(conn, request); });
   } catch (const std::exception& e) {
     return storeError(e);
   }
 }
 
 std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequest& request) {
-  conn.exec(kRelaxedCommit);
   bool byLane = !request.lane.empty();
   PgParams params = {str(request.nowMs), std::to_string(request.limit),
                      str(request.nowMs + request.leaseMs), request.owner};

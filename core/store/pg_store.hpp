@@ -65,6 +65,8 @@ class PgStore : public MessageStore {
   // nothing was sent yet, so that is safe.
   template <typename F>
   auto inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>()));
+  template <typename F>
+  auto inTransaction(PgCommit commit, F&& body) -> decltype(body(std::declval<PgConnection&>()));
 
   void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
   std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);

@@ -450,10 +450,9 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
     (m.guards.empty() ? plain : guarded).push_back(&m);
   }
   try {
-    auto outcomes = inTransaction([&](PgConnection& conn) {
-      if (batch.inserts.empty()) {
-        conn.exec(pg::kRelaxedCommit);
-      }
+    // A batch of outcomes alone acknowledges nothing to a caller.
+    PgCommit commit = batch.inserts.empty() ? PgCommit::kRelaxed : PgCommit::kDurable;
+    auto outcomes = inTransaction(commit, [&](PgConnection& conn) {
       // The locks come before any insert: an insert may wait for another transaction's
       // idempotency key, and that one must never be waiting for a lock this one holds.
       if (!guarded.empty()) {
