@@ -8,6 +8,26 @@
 #include "core/store/pg_connection.hpp"
 
 namespace notify::core {
+namespace {
+
+// Not in a transaction (VACUUM refuses one). PARALLEL 0: the table is small, a helper process
+// would cost more than it saves. Skipping (another node or autovacuum has the table) is
+// answered with a WARNING that libpq would print on stderr, so the session hears only errors
+// while it vacuums, then what every pooled session hears.
+void vacuumQueue(PgConnection& conn) {
+  conn.exec("SET client_min_messages = error");
+  try {
+    conn.exec("VACUUM (SKIP_LOCKED, PARALLEL 0) queue");
+  } catch (const PgError&) {
+    if (conn.healthy()) {
+      conn.exec("SET client_min_messages = warning");
+    }
+    throw;
+  }
+  conn.exec("SET client_min_messages = warning");
+}
+
+}  // namespace
 
 PgQueueVacuum::PgQueueVacuum(PgPool& pool, uint64_t minChanges, std::chrono::milliseconds interval)
     : pool_(pool), minChanges_(minChanges), interval_(interval) {}
@@ -49,10 +69,8 @@ void PgQueueVacuum::run() {
     changes_.store(0, std::memory_order_relaxed);
     lock.unlock();
     try {
-      // Not in a transaction (VACUUM refuses one); PARALLEL 0: the table is small, a helper
-      // process would cost more than it saves.
       PgPool::Lease conn = pool_.acquire();
-      conn->exec("VACUUM (SKIP_LOCKED, PARALLEL 0) queue");
+      vacuumQueue(*conn);
     } catch (const std::exception& e) {
       logDebug("store", std::string("vacuum of the queue table failed: ") + e.what());
     }
