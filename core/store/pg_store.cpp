@@ -93,24 +93,22 @@ WITH ready AS (
   FROM ready WHERE q.ctid = ready.row
   RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready, ready.old_leased,
     ready.old_logged
-), claimed AS (
-  SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
-    m.body, l.attempts, m.created_ms, m.lane,
-    CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
-    l.old_ready, m.providers, m.send_at_ms, l.old_leased, l.old_logged
-  FROM leased l JOIN messages m ON m.id = l.id
 ), ev AS (
   INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
   SELECT id, at_ms, 'sending', 'dispatcher', '', '', detail FROM (
     SELECT id, old_ready, 1 AS k, old_leased AS at_ms, 'attempt ' || (attempts - 1) AS detail
-    FROM claimed WHERE old_owner IS NOT NULL AND NOT old_logged
+    FROM leased WHERE old_owner IS NOT NULL AND NOT old_logged
     UNION ALL
     SELECT id, old_ready, 2, $1, 'attempt ' || attempts || '; reclaimed after the lease of ' ||
       old_owner || ' expired'
-    FROM claimed WHERE old_owner IS NOT NULL) e
+    FROM leased WHERE old_owner IS NOT NULL) e
   ORDER BY old_ready, id, k
 )
-SELECT * FROM claimed ORDER BY old_ready, id
+SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
+  m.body, l.attempts, m.created_ms, m.lane,
+  CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
+  l.old_ready, m.providers, m.send_at_ms
+FROM leased l JOIN messages m ON m.id = l.id ORDER BY l.old_ready, l.id
 )sql";
 }
 
