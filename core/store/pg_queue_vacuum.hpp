@@ -21,8 +21,8 @@ class PgPool;
 // when another node is vacuuming it, this one lets it.
 class PgQueueVacuum {
  public:
-  static constexpr uint64_t kDefaultMinChanges = 2000;
-  static constexpr std::chrono::milliseconds kDefaultInterval{1000};
+  static constexpr uint64_t kDefaultMinChanges = 1000;
+  static constexpr std::chrono::milliseconds kDefaultInterval{200};
 
   explicit PgQueueVacuum(PgPool& pool, uint64_t minChanges = kDefaultMinChanges,
                          std::chrono::milliseconds interval = kDefaultInterval);

@@ -28,6 +28,7 @@ using pg::str;
 // The queue rows are looked up one by one by id (OFFSET 0 keeps the planner from turning that into
 // a join, which the queue's ever-stale statistics made a scan of the whole table) and written by
 // ctid; a row another transaction changed meanwhile (a reclaim) no longer matches and is left.
+// "= ANY(ARRAY(...))" gives the planner a TID look-up of just those rows (see claimSql).
 constexpr const char* kApplyTransitions = R"sql(
 WITH t AS (
   SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[],
@@ -40,12 +41,15 @@ WITH t AS (
     FROM queue
     WHERE id = t.id AND attempts = t.attempt AND lease_owner IS NOT NULL OFFSET 0) q
 ), done AS (
-  DELETE FROM queue q USING live WHERE q.ctid = live.row AND live.ready_ms IS NULL
+  DELETE FROM queue q USING live
+  WHERE q.ctid = ANY(ARRAY(SELECT row FROM live)) AND q.ctid = live.row AND live.ready_ms IS NULL
   RETURNING live.ord, q.attempts - live.refund AS attempts, live.claimed_ms
 ), again AS (
   UPDATE queue q SET ready_ms = live.ready_ms, lease_owner = NULL, leased_ms = NULL,
     attempts = q.attempts - live.refund
-  FROM live WHERE q.ctid = live.row AND live.ready_ms IS NOT NULL
+  FROM live
+  WHERE q.ctid = ANY(ARRAY(SELECT row FROM live)) AND q.ctid = live.row
+    AND live.ready_ms IS NOT NULL
   RETURNING live.ord, q.attempts, live.claimed_ms
 ), moved AS (
   SELECT t.*, d.attempts AS left_attempts, d.claimed_ms
@@ -77,8 +81,10 @@ FROM moved ORDER BY ord
 // row (migration 7), except after a reclaim (the lease of a sender that died expired): then it is
 // stored with the reclaim's reason, after the expired attempt's own if that was still implied, and
 // the state it was claimed from is "sending". The update finds the locked rows by ctid (unchanged
-// while the lock is held): joined by id, a small queue table gets a hash join over a scan of the
-// whole table instead.
+// while the lock is held). Both look-ups are spelled out for the planner, which otherwise (from a
+// generic plan's guess of hundreds of rows, or a queue's ever-stale statistics) hashed a scan of
+// the whole table: "= ANY(ARRAY(...))" gives it a TID look-up of just the locked rows, and
+// LATERAL ... OFFSET 0 one primary-key look-up per claimed message.
 std::string claimSql(bool byLane) {
   return std::string(R"sql(
 WITH ready AS (
@@ -90,7 +96,7 @@ WITH ready AS (
 ), leased AS (
   UPDATE queue q SET ready_ms = $3, lease_owner = $4, leased_ms = $1, attempts = q.attempts + 1,
     claim_logged = ready.old_owner IS NOT NULL, scheduled_app = NULL
-  FROM ready WHERE q.ctid = ready.row
+  FROM ready WHERE q.ctid = ANY(ARRAY(SELECT row FROM ready)) AND q.ctid = ready.row
   RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready, ready.old_leased,
     ready.old_logged
 ), ev AS (
@@ -108,7 +114,8 @@ SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json,
   m.body, l.attempts, m.created_ms, m.lane,
   CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
   l.old_ready, m.providers, m.send_at_ms
-FROM leased l JOIN messages m ON m.id = l.id ORDER BY l.old_ready, l.id
+FROM leased l, LATERAL (SELECT * FROM messages WHERE id = l.id OFFSET 0) m
+ORDER BY l.old_ready, l.id
 )sql";
 }
 
