@@ -128,6 +128,13 @@ struct RawParams {
 
 }  // namespace
 
+void PgConnection::prepare(const std::string& name, const std::string& sql) {
+  if (prepared_.count(name) == 0) {
+    check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
+    prepared_.insert(name);
+  }
+}
+
 PgResult PgConnection::query(const std::string& sql, const PgParams& params) {
   RawParams raw(params);
   return check(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
@@ -136,13 +143,26 @@ PgResult PgConnection::query(const std::string& sql, const PgParams& params) {
 
 PgResult PgConnection::prepared(const std::string& name, const std::string& sql,
                                 const PgParams& params) {
-  if (prepared_.count(name) == 0) {
-    check(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-    prepared_.insert(name);
-  }
+  prepare(name, sql);
   RawParams raw(params);
   return check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
                               raw.values.data(), nullptr, nullptr, 0));
+}
+
+PgResult PgConnection::preparedBinary(const std::string& name, const std::string& sql,
+                                      const std::vector<std::string>& params) {
+  prepare(name, sql);
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  values.reserve(params.size());
+  lengths.reserve(params.size());
+  for (const std::string& p : params) {
+    values.push_back(p.data());
+    lengths.push_back(static_cast<int>(p.size()));
+  }
+  std::vector<int> formats(params.size(), 1);
+  return check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                              lengths.data(), formats.data(), 0));
 }
 
 PgTransaction::~PgTransaction() {

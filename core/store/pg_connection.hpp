@@ -71,20 +71,34 @@ class PgConnection {
   void exec(const std::string& sql);
   PgResult query(const std::string& sql, const PgParams& params = {});
   PgResult prepared(const std::string& name, const std::string& sql, const PgParams& params);
+  // The same with every parameter in binary format (PgArrayParam::bytes); rows come back as text.
+  PgResult preparedBinary(const std::string& name, const std::string& sql,
+                          const std::vector<std::string>& params);
   int socket() const;
   pg_conn* handle() { return conn_; }
 
  private:
   PgResult check(pg_result* result);
+  void prepare(const std::string& name, const std::string& sql);  // once per session
 
   pg_conn* conn_;
   std::set<std::string> prepared_;
 };
 
-// A transaction on a connection: rolled back unless commit() was called.
+// How a transaction's commit waits. kRelaxed is for transactions that acknowledge nothing to a
+// caller (claims, outcomes): they need not wait for the WAL flush. If the database server itself
+// crashes, the last of them may be lost; the message then is claimed and sent again —
+// at-least-once, as after a node crash. Ingest, whose commit is an ack, is kDurable.
+enum class PgCommit { kDurable, kRelaxed };
+
+// A transaction on a connection: rolled back unless commit() was called. A relaxed one is begun
+// with its setting in the same round trip.
 class PgTransaction {
  public:
-  explicit PgTransaction(PgConnection& conn) : conn_(conn) { conn_.exec("BEGIN"); }
+  explicit PgTransaction(PgConnection& conn, PgCommit commit = PgCommit::kDurable) : conn_(conn) {
+    conn_.exec(commit == PgCommit::kRelaxed ? "BEGIN; SET LOCAL synchronous_commit = off"
+                                            : "BEGIN");
+  }
   PgTransaction(const PgTransaction&) = delete;
   PgTransaction& operator=(const PgTransaction&) = delete;
   ~PgTransaction();
@@ -144,12 +158,13 @@ class PgPool {
 // at BEGIN (the server restarted, the backend was terminated) is replaced and the transaction
 // retried: nothing was sent yet, so that is safe. PgError from body propagates.
 template <typename F>
-auto inPgTransaction(PgPool& pool, F&& body) -> decltype(body(std::declval<PgConnection&>())) {
+auto inPgTransaction(PgPool& pool, PgCommit commit, F&& body)
+    -> decltype(body(std::declval<PgConnection&>())) {
   for (int attempt = 0;; ++attempt) {
     PgPool::Lease conn = pool.acquire();
     std::optional<PgTransaction> tx;
     try {
-      tx.emplace(*conn);
+      tx.emplace(*conn, commit);
     } catch (const PgError& e) {
       if (e.connectionLost() && attempt < 2) {
         continue;
@@ -166,6 +181,11 @@ auto inPgTransaction(PgPool& pool, F&& body) -> decltype(body(std::declval<PgCon
       return result;
     }
   }
+}
+
+template <typename F>
+auto inPgTransaction(PgPool& pool, F&& body) -> decltype(body(std::declval<PgConnection&>())) {
+  return inPgTransaction(pool, PgCommit::kDurable, std::forward<F>(body));
 }
 
 }  // namespace notify::core

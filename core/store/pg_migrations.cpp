@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/store/pg_migrations.hpp"
 
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -161,6 +162,57 @@ CREATE TABLE rate_pauses (
   paused_until_ms BIGINT NOT NULL
 );
 )sql",
+    // 7: the queue beside the messages. A message waiting to be sent (queued, scheduled, retrying,
+    // rate_limited) or being sent has one narrow row in "queue": claims, lease expiry and retries
+    // rewrite only that row, and its index is the claim order. A "sending" message is one whose
+    // queue row is leased; messages.state keeps the state it waited in, and the outcome writes
+    // the next one. What used to be found by partial indexes on messages moves to narrow tables
+    // of its own (dead letters; provider message ids for receipts), so no index of messages names
+    // a column an outcome changes (state, attempts, updated_ms, provider, provider_message_id):
+    // outcome updates are HOT, with room left in each page (fillfactor) for the new version.
+    // A claim's "sending" event is implied, like the first two: by the leased queue row while the
+    // attempt lasts, then by its outcome's event (claimed_ms, attempt). Only a reclaim stores it
+    // as a row (claim_logged), with the expired attempt's if that one was implied.
+    R"sql(
+CREATE TABLE queue (
+  id TEXT PRIMARY KEY,
+  lane TEXT NOT NULL,
+  ready_ms BIGINT NOT NULL,
+  created_ms BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  leased_ms BIGINT,
+  claim_logged BOOLEAN NOT NULL DEFAULT false,
+  scheduled_app TEXT
+);
+INSERT INTO queue (id, lane, ready_ms, created_ms, attempts, lease_owner, leased_ms, claim_logged,
+  scheduled_app)
+SELECT id, lane, ready_ms, created_ms, attempts, lease_owner,
+  CASE WHEN state = 'sending' THEN updated_ms END, state = 'sending',
+  CASE WHEN state = 'scheduled' THEN app END
+FROM messages WHERE ready_ms IS NOT NULL;
+ALTER TABLE events ADD COLUMN claimed_ms BIGINT, ADD COLUMN attempt INTEGER;
+CREATE INDEX queue_lane_ready ON queue(lane, ready_ms, id);
+CREATE INDEX queue_scheduled ON queue(scheduled_app) WHERE scheduled_app IS NOT NULL;
+CREATE TABLE dead_letters (
+  id TEXT PRIMARY KEY,
+  app TEXT NOT NULL,
+  failed_ms BIGINT NOT NULL
+);
+INSERT INTO dead_letters (id, app, failed_ms)
+SELECT id, app, updated_ms FROM messages WHERE state = 'failed';
+CREATE INDEX dead_letters_app ON dead_letters(app, failed_ms);
+CREATE TABLE provider_ids (
+  message_id TEXT PRIMARY KEY,
+  provider_message_id TEXT NOT NULL
+);
+INSERT INTO provider_ids (message_id, provider_message_id)
+SELECT id, provider_message_id FROM messages WHERE provider_message_id <> '';
+CREATE INDEX provider_ids_provider_message ON provider_ids(provider_message_id);
+DROP INDEX messages_lane_ready, messages_failed, messages_scheduled, messages_provider_message;
+ALTER TABLE messages DROP COLUMN ready_ms, DROP COLUMN lease_owner;
+ALTER TABLE messages SET (fillfactor = 50);
+)sql",
 };
 
 }  // namespace
@@ -170,6 +222,10 @@ int latestPostgresSchemaVersion() {
 }
 
 void migratePostgres(PgConnection& conn) {
+  migratePostgres(conn, latestPostgresSchemaVersion());
+}
+
+void migratePostgres(PgConnection& conn, int targetVersion) {
   PgTransaction tx(conn);
   conn.exec(kMigrationLock);
   conn.exec(
@@ -183,7 +239,7 @@ void migratePostgres(PgConnection& conn) {
                       std::to_string(latestPostgresSchemaVersion()),
                   false);
   }
-  for (; version < latestPostgresSchemaVersion(); ++version) {
+  for (; version < std::min(targetVersion, latestPostgresSchemaVersion()); ++version) {
     conn.exec(kMigrations[version]);
     conn.query("INSERT INTO schema_migrations (version) VALUES ($1)",
                {std::to_string(version + 1)});

@@ -11,6 +11,10 @@ class PgConnection;
 // then find nothing to do. Throws PgError; refuses a schema newer than this build.
 void migratePostgres(PgConnection& conn);
 
+// The same, up to targetVersion only: tests build a database of an older version with it, to
+// check what the later steps do to its rows.
+void migratePostgres(PgConnection& conn, int targetVersion);
+
 // The newest schema version this build knows.
 int latestPostgresSchemaVersion();
 

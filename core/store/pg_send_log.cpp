@@ -27,7 +27,25 @@ std::string realText(double v) {
 constexpr const char* kRecordColumns =
     "m.id, m.app, m.template, m.channel, m.state, m.provider, m.provider_message_id, "
     "m.attempts, m.created_ms, m.updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, "
-    "m.owner, m.business_line, m.first_state, m.first_detail";
+    "m.owner, m.business_line, m.first_state, m.first_detail, m.open_claim_ms";
+
+// Messages as the send log shows them, named "m" so the shared filters (queryConditions) apply.
+// A message whose queue row is leased is "sending" (migration 7): the claim wrote only that row,
+// with the attempt and the time it was taken; open_claim_ms is that time while the attempt's
+// "sending" event is implied by the row.
+constexpr const char* kMessagesAsSeen =
+    "(SELECT m.id, m.app, m.template, m.channel, CASE WHEN q.lease_owner IS NULL THEN m.state "
+    "ELSE 'sending' END AS state, m.provider, m.provider_message_id, COALESCE(q.attempts, "
+    "m.attempts) AS attempts, m.created_ms, CASE WHEN q.lease_owner IS NULL THEN m.updated_ms "
+    "ELSE q.leased_ms END AS updated_ms, m.req_id, m.tags_json, m.lane, m.to_json, m.owner, "
+    "m.business_line, m.first_state, m.first_detail, CASE WHEN q.lease_owner IS NOT NULL AND NOT "
+    "q.claim_logged THEN q.leased_ms END AS open_claim_ms FROM messages m LEFT JOIN queue q ON "
+    "q.id = m.id) m";
+
+// The "sending" event of an attempt, where the store implies it instead of storing it.
+MessageEvent impliedSending(int64_t claimedMs, int64_t attempt) {
+  return {claimedMs, MessageState::kSending, "dispatcher", "", "", "attempt " + str(attempt)};
+}
 
 // A record from a kRecordColumns row. The first two events ("accepted", then "queued" or
 // "scheduled", by the app at created_ms) are not stored as rows (migration 1); they are
@@ -58,8 +76,11 @@ MessageRecord recordFrom(const PgResult& q, int row) {
   return r;
 }
 
-// Appends the stored events of every record, in order, with one query.
-void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
+// Appends the events of every record, in order, with one query: each stored event, after the
+// "sending" event it implies (claimed_ms, attempt: migration 7), then the open attempt's
+// "sending" event (openClaims, by record) if it is still implied by the queue row.
+void readEvents(PgConnection& conn, std::vector<MessageRecord>& records,
+                const std::vector<std::optional<int64_t>>& openClaims) {
   if (records.empty()) {
     return;
   }
@@ -69,18 +90,78 @@ void readEvents(PgConnection& conn, std::vector<MessageRecord>& records) {
     ids.emplace_back(r.id);
     byId[r.id] = &r;
   }
-  PgResult events =
-      conn.prepared("events_of",
-                    "SELECT message_id, at_ms, state, actor, provider, code, detail FROM events "
-                    "WHERE message_id = ANY($1::text[]) ORDER BY seq",
-                    {pgArray(ids)});
+  PgResult events = conn.prepared(
+      "events_of",
+      "SELECT message_id, at_ms, state, actor, provider, code, detail, claimed_ms, attempt FROM "
+      "events WHERE message_id = ANY($1::text[]) ORDER BY seq",
+      {pgArray(ids)});
   for (int e = 0; e < events.rows(); ++e) {
-    byId.at(events.text(e, 0))
-        ->events.push_back(
-            {events.integer(e, 1), parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
-             events.text(e, 3), events.text(e, 4), events.text(e, 5), events.text(e, 6)});
+    MessageRecord* record = byId.at(events.text(e, 0));
+    if (!events.isNull(e, 7)) {
+      record->events.push_back(impliedSending(events.integer(e, 7), events.integer(e, 8)));
+    }
+    record->events.push_back(
+        {events.integer(e, 1), parseState(events.text(e, 2)).value_or(MessageState::kAccepted),
+         events.text(e, 3), events.text(e, 4), events.text(e, 5), events.text(e, 6)});
+  }
+  for (size_t r = 0; r < records.size(); ++r) {
+    if (openClaims[r]) {
+      records[r].events.push_back(impliedSending(*openClaims[r], records[r].attempts));
+    }
   }
 }
+
+// Retention takes messages that are not queued (finished, or never sendable), oldest first.
+// FOR UPDATE SKIP LOCKED on the messages row: nodes pruning at once take different rows, and a
+// message a replay or receipt holds is left for the next pass. $1 the cutoff, $2 the batch.
+constexpr const char* kPruneBodies = R"sql(
+WITH picked AS (
+  SELECT id FROM messages m WHERE created_ms < $1
+    AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.id = m.id)
+    AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> '{}')
+  LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+UPDATE messages m SET subject = '', body = '', vars_json = '{}', attrs_json = '{}'
+FROM picked WHERE m.id = picked.id RETURNING m.id
+)sql";
+
+constexpr const char* kPruneRecords = R"sql(
+WITH doomed AS (
+  SELECT id FROM messages m WHERE created_ms < $1
+    AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.id = m.id)
+  LIMIT $2 FOR UPDATE SKIP LOCKED
+), ev AS (
+  DELETE FROM events e USING doomed WHERE e.message_id = doomed.id
+), rc AS (
+  DELETE FROM message_recipients r USING doomed WHERE r.message_id = doomed.id
+), dl AS (
+  DELETE FROM dead_letters d USING doomed WHERE d.id = doomed.id
+), ids AS (
+  DELETE FROM provider_ids p USING doomed WHERE p.message_id = doomed.id
+)
+DELETE FROM messages m USING doomed WHERE m.id = doomed.id RETURNING m.id
+)sql";
+
+// The message a provider sent under its message id ($1) as provider $2. provider_ids keeps each
+// message's latest provider message id, indexed (messages' own column is not: an outcome writing
+// it would not be a HOT update).
+constexpr const char* kReceiptFind = R"sql(
+SELECT m.id, m.state, m.app, m.template, m.channel
+FROM provider_ids p JOIN messages m ON m.id = p.message_id
+WHERE p.provider_message_id = $1 AND m.provider = $2
+LIMIT 1 FOR UPDATE OF m
+)sql";
+
+// $1 id, $2 state, $3 at, $4.. the event. A report of failure makes the message a dead letter.
+constexpr const char* kReceiptApply = R"sql(
+WITH upd AS (
+  UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1 RETURNING id, app
+), dead AS (
+  INSERT INTO dead_letters (id, app, failed_ms) SELECT id, app, $3 FROM upd WHERE $2 = 'failed'
+)
+INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
+VALUES ($1, $3, $2, $4, $5, $6, $7)
+)sql";
 
 }  // namespace
 
@@ -88,8 +169,8 @@ RecipientColumns recipientColumns(const std::vector<const NewMessage*>& messages
   RecipientColumns columns;
   for (const NewMessage* m : messages) {
     for (const auto& [kind, address] : parseJsonObjectOfStrings(m->toJson)) {
-      columns.addresses.emplace_back(normalizeAddress(address));
-      columns.messageIds.emplace_back(m->id);
+      columns.addresses.addText(normalizeAddress(address));
+      columns.messageIds.addText(m->id);
     }
   }
   return columns;
@@ -105,15 +186,18 @@ Result<std::vector<MessageRecord>> PgStore::findMessages(const MessageQuery& que
     where += (where.empty() ? " WHERE " : " AND ") + clause;
   }
   params.emplace_back(std::to_string(query.limit));
-  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM messages m" + where +
+  std::string sql = std::string("SELECT ") + kRecordColumns + " FROM " + kMessagesAsSeen + where +
                     " ORDER BY m.created_ms DESC LIMIT $" + std::to_string(params.size());
   return pgGuarded(pool_, [&](PgConnection& conn) {
     PgResult rows = conn.query(sql, params);
     std::vector<MessageRecord> records;
+    std::vector<std::optional<int64_t>> openClaims;
     for (int r = 0; r < rows.rows(); ++r) {
       records.push_back(recordFrom(rows, r));
+      openClaims.push_back(rows.isNull(r, 18) ? std::nullopt
+                                              : std::optional<int64_t>(rows.integer(r, 18)));
     }
-    readEvents(conn, records);
+    readEvents(conn, records, openClaims);
     return records;
   });
 }
@@ -147,15 +231,14 @@ Result<StoreGauges> PgStore::gauges(int64_t nowMs) {
     StoreGauges out;
     PgResult lanes = conn.prepared(
         "gauge_lanes",
-        "SELECT lane, COUNT(*), MIN(created_ms) FROM messages WHERE ready_ms IS NOT NULL AND "
-        "(state <> 'scheduled' OR ready_ms <= $1) GROUP BY lane ORDER BY lane",
+        "SELECT lane, COUNT(*), MIN(created_ms) FROM queue WHERE scheduled_app IS NULL OR "
+        "ready_ms <= $1 GROUP BY lane ORDER BY lane",
         {str(nowMs)});
     for (int r = 0; r < lanes.rows(); ++r) {
       out.lanes.push_back({lanes.text(r, 0), lanes.integer(r, 1), lanes.integer(r, 2)});
     }
     out.deadLetters =
-        conn.prepared("gauge_failed", "SELECT COUNT(*) FROM messages WHERE state = 'failed'", {})
-            .integer(0, 0);
+        conn.prepared("gauge_failed", "SELECT COUNT(*) FROM dead_letters", {}).integer(0, 0);
     return out;
   });
 }
@@ -206,20 +289,8 @@ Result<size_t> PgStore::prune(const PruneRequest& request) {
                  ? static_cast<size_t>(conn.prepared(name, sql, {str(beforeMs), limit}).rows())
                  : 0;
     };
-    return part("prune_bodies",
-                "WITH picked AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
-                "NULL AND (body <> '' OR subject <> '' OR vars_json <> '{}' OR attrs_json <> "
-                "'{}') LIMIT $2 FOR UPDATE SKIP LOCKED) UPDATE messages m SET subject = '', "
-                "body = '', vars_json = '{}', attrs_json = '{}' FROM picked WHERE m.id = "
-                "picked.id RETURNING m.id",
-                request.bodiesBeforeMs) +
-           part("prune_records",
-                "WITH doomed AS (SELECT id FROM messages WHERE created_ms < $1 AND ready_ms IS "
-                "NULL LIMIT $2 FOR UPDATE SKIP LOCKED), ev AS (DELETE FROM events e USING "
-                "doomed WHERE e.message_id = doomed.id), rc AS (DELETE FROM message_recipients "
-                "r USING doomed WHERE r.message_id = doomed.id) DELETE FROM messages m USING "
-                "doomed WHERE m.id = doomed.id RETURNING m.id",
-                request.recordsBeforeMs) +
+    return part("prune_bodies", kPruneBodies, request.bodiesBeforeMs) +
+           part("prune_records", kPruneRecords, request.recordsBeforeMs) +
            part("prune_alerts",
                 "DELETE FROM alert_history WHERE seq IN (SELECT seq FROM alert_history WHERE "
                 "at_ms < $1 LIMIT $2) RETURNING seq",
@@ -242,10 +313,7 @@ Result<ReceiptApplied> PgStore::applyReceipt(const std::string& provider,
                                              const std::string& providerMessageId,
                                              MessageState state, const MessageEvent& event) {
   return pgGuarded(pool_, [&](PgConnection& conn) {
-    PgResult found = conn.prepared("receipt_find",
-                                   "SELECT id, state, app, template, channel FROM messages WHERE "
-                                   "provider_message_id = $1 AND provider = $2 LIMIT 1 FOR UPDATE",
-                                   {providerMessageId, provider});
+    PgResult found = conn.prepared("receipt_find", kReceiptFind, {providerMessageId, provider});
     ReceiptApplied applied;
     if (found.rows() == 0) {
       return applied;
@@ -258,15 +326,9 @@ Result<ReceiptApplied> PgStore::applyReceipt(const std::string& provider,
     // nothing.
     applied.moved = found.text(0, 1) == stateName(MessageState::kProviderAccepted);
     if (applied.moved) {
-      std::string id = found.text(0, 0);
-      conn.prepared("receipt_update",
-                    "UPDATE messages SET state = $2, updated_ms = $3 WHERE id = $1",
-                    {id, stateName(state), str(event.atMs)});
-      conn.prepared("receipt_event",
-                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    {id, str(event.atMs), stateName(state), event.actor, event.provider, event.code,
-                     event.detail});
+      conn.prepared("receipt_apply", kReceiptApply,
+                    {found.text(0, 0), stateName(state), str(event.atMs), event.actor,
+                     event.provider, event.code, event.detail});
     }
     return applied;
   });

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "core/store/pg_array_param.hpp"
 #include "core/store/pg_listener.hpp"
 #include "core/store/pg_migrations.hpp"
 #include "core/store/pg_store_cron.hpp"
@@ -15,72 +16,107 @@ namespace notify::core {
 namespace {
 
 using pg::kReadyChannel;
-using pg::kRelaxedCommit;
 using pg::storeError;
 using pg::str;
 
-// Verdicts, applied only while the message is still in the lease of that attempt.
+// Verdicts, applied only while the message is still in the lease of that attempt. A final state
+// takes the message out of the queue; a retry puts its queue row back with its next ready time.
+// The messages row gets the state, provider and attempts: none of them is in an index of messages
+// (migration 7), so that update is HOT. A failure becomes a dead letter; a provider's message id is
+// kept where receipts look for it. The event names the attempt and, unless the claim stored its
+// own "sending" event (a reclaim), when it was claimed: that event is implied by this one.
+// The queue rows are looked up one by one by id (OFFSET 0 keeps the planner from turning that into
+// a join, which the queue's ever-stale statistics made a scan of the whole table) and written by
+// ctid; a row another transaction changed meanwhile (a reclaim) no longer matches and is left.
+// "= ANY(ARRAY(...))" gives the planner a TID look-up of just those rows (see claimSql).
 constexpr const char* kApplyTransitions = R"sql(
 WITH t AS (
   SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[],
     $7::int[], $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
     WITH ORDINALITY AS t(id, attempt, state, ready_ms, provider, provider_message_id, refund,
       at_ms, event_state, actor, event_provider, code, detail, ord)
+), live AS (
+  SELECT t.ord, t.ready_ms, t.refund, q.row, q.claimed_ms FROM t, LATERAL (
+    SELECT ctid AS row, CASE WHEN claim_logged THEN NULL ELSE leased_ms END AS claimed_ms
+    FROM queue
+    WHERE id = t.id AND attempts = t.attempt AND lease_owner IS NOT NULL OFFSET 0) q
+), done AS (
+  DELETE FROM queue q USING live
+  WHERE q.ctid = ANY(ARRAY(SELECT row FROM live)) AND q.ctid = live.row AND live.ready_ms IS NULL
+  RETURNING live.ord, q.attempts - live.refund AS attempts, live.claimed_ms
+), again AS (
+  UPDATE queue q SET ready_ms = live.ready_ms, lease_owner = NULL, leased_ms = NULL,
+    attempts = q.attempts - live.refund
+  FROM live
+  WHERE q.ctid = ANY(ARRAY(SELECT row FROM live)) AND q.ctid = live.row
+    AND live.ready_ms IS NOT NULL
+  RETURNING live.ord, q.attempts, live.claimed_ms
+), moved AS (
+  SELECT t.*, d.attempts AS left_attempts, d.claimed_ms
+  FROM (SELECT * FROM done UNION ALL SELECT * FROM again) d JOIN t ON t.ord = d.ord
 ), upd AS (
-  UPDATE messages m SET state = t.state, ready_ms = t.ready_ms, lease_owner = NULL,
-    provider = t.provider, provider_message_id = CASE WHEN t.provider_message_id = ''
-      THEN m.provider_message_id ELSE t.provider_message_id END,
-    updated_ms = t.at_ms, attempts = m.attempts - t.refund
-  FROM t WHERE m.id = t.id AND m.state = 'sending' AND m.attempts = t.attempt
-  RETURNING t.ord
+  UPDATE messages m SET state = moved.state, provider = moved.provider,
+    provider_message_id = CASE WHEN moved.provider_message_id = ''
+      THEN m.provider_message_id ELSE moved.provider_message_id END,
+    updated_ms = moved.at_ms, attempts = moved.left_attempts
+  FROM moved WHERE m.id = moved.id
+  RETURNING m.id, m.app
+), dead AS (
+  INSERT INTO dead_letters (id, app, failed_ms)
+  SELECT moved.id, upd.app, moved.at_ms FROM moved JOIN upd ON upd.id = moved.id
+  WHERE moved.state = 'failed'
+), ids AS (
+  INSERT INTO provider_ids (message_id, provider_message_id)
+  SELECT id, provider_message_id FROM moved WHERE provider_message_id <> ''
+  ON CONFLICT (message_id) DO UPDATE SET provider_message_id = EXCLUDED.provider_message_id
 )
-INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-SELECT t.id, t.at_ms, t.event_state, t.actor, t.event_provider, t.code, t.detail
-FROM t JOIN upd ON upd.ord = t.ord ORDER BY t.ord
+INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail, claimed_ms, attempt)
+SELECT id, at_ms, event_state, actor, event_provider, code, detail, claimed_ms, attempt
+FROM moved ORDER BY ord
 )sql";
 
 // $1 now, $2 limit, $3 lease expiry, $4 owner[, $5 lane]. SKIP LOCKED: nodes claiming at the
-// same time take different rows instead of waiting for each other.
+// same time take different rows instead of waiting for each other. Only the narrow queue row is
+// written; the message's content is read beside it. The "sending" event is implied by the leased
+// row (migration 7), except after a reclaim (the lease of a sender that died expired): then it is
+// stored with the reclaim's reason, after the expired attempt's own if that was still implied, and
+// the state it was claimed from is "sending". The update finds the locked rows by ctid (unchanged
+// while the lock is held). Both look-ups are spelled out for the planner, which otherwise (from a
+// generic plan's guess of hundreds of rows, or a queue's ever-stale statistics) hashed a scan of
+// the whole table: "= ANY(ARRAY(...))" gives it a TID look-up of just the locked rows, and
+// LATERAL ... OFFSET 0 one primary-key look-up per claimed message.
 std::string claimSql(bool byLane) {
   return std::string(R"sql(
 WITH ready AS (
-  SELECT id, state AS old_state, lease_owner AS old_owner, ready_ms AS old_ready FROM messages
-  WHERE ready_ms IS NOT NULL AND ready_ms <= $1)sql") +
+  SELECT ctid AS row, id, lease_owner AS old_owner, ready_ms AS old_ready,
+    leased_ms AS old_leased, claim_logged AS old_logged
+  FROM queue WHERE ready_ms <= $1)sql") +
          (byLane ? " AND lane = $5" : "") + R"sql(
   ORDER BY ready_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED
-), upd AS (
-  UPDATE messages m SET state = 'sending', attempts = m.attempts + 1, ready_ms = $3,
-    lease_owner = $4, updated_ms = $1
-  FROM ready WHERE m.id = ready.id
-  RETURNING m.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
-    m.body, m.attempts, m.created_ms, m.lane, ready.old_state, ready.old_owner, ready.old_ready,
-    m.providers, m.send_at_ms
+), leased AS (
+  UPDATE queue q SET ready_ms = $3, lease_owner = $4, leased_ms = $1, attempts = q.attempts + 1,
+    claim_logged = ready.old_owner IS NOT NULL, scheduled_app = NULL
+  FROM ready WHERE q.ctid = ANY(ARRAY(SELECT row FROM ready)) AND q.ctid = ready.row
+  RETURNING q.id, q.attempts, ready.old_owner, ready.old_ready, ready.old_leased,
+    ready.old_logged
 ), ev AS (
   INSERT INTO events (message_id, at_ms, state, actor, provider, code, detail)
-  SELECT id, $1, 'sending', 'dispatcher', '', '', 'attempt ' || attempts ||
-    CASE WHEN old_state = 'sending'
-      THEN '; reclaimed after the lease of ' || COALESCE(old_owner, '') || ' expired'
-      ELSE '' END
-  FROM upd ORDER BY old_ready, id
+  SELECT id, at_ms, 'sending', 'dispatcher', '', '', detail FROM (
+    SELECT id, old_ready, 1 AS k, old_leased AS at_ms, 'attempt ' || (attempts - 1) AS detail
+    FROM leased WHERE old_owner IS NOT NULL AND NOT old_logged
+    UNION ALL
+    SELECT id, old_ready, 2, $1, 'attempt ' || attempts || '; reclaimed after the lease of ' ||
+      old_owner || ' expired'
+    FROM leased WHERE old_owner IS NOT NULL) e
+  ORDER BY old_ready, id, k
 )
-SELECT * FROM upd ORDER BY old_ready, id
+SELECT l.id, m.app, m.template, m.channel, m.to_json, m.vars_json, m.attrs_json, m.subject,
+  m.body, l.attempts, m.created_ms, m.lane,
+  CASE WHEN l.old_owner IS NULL THEN m.state ELSE 'sending' END AS old_state, l.old_owner,
+  l.old_ready, m.providers, m.send_at_ms
+FROM leased l, LATERAL (SELECT * FROM messages WHERE id = l.id OFFSET 0) m
+ORDER BY l.old_ready, l.id
 )sql";
-}
-
-// The filter shared by listing and replaying dead letters: $1 app, $2 id, $3 template,
-// $4 since, $5 until.
-constexpr const char* kDeadLetterWhere =
-    " WHERE m.state = 'failed' AND m.app = $1"
-    " AND ($2 = '' OR m.id = $2) AND ($3 = '' OR m.template = $3)"
-    " AND m.updated_ms >= $4 AND m.updated_ms <= $5";
-
-PgParams deadLetterParams(const DeadLetterQuery& q) {
-  return {q.app,
-          q.messageId,
-          q.templateName,
-          std::to_string(q.sinceMs),
-          std::to_string(q.untilMs),
-          std::to_string(q.limit)};
 }
 
 }  // namespace
@@ -112,48 +148,49 @@ void PgStore::applyTransitions(PgConnection& conn, const std::vector<Transition>
     }
     rounds[round].push_back(&t);
   }
+  using E = PgArrayParam::Element;
   for (const auto& round : rounds) {
-    std::vector<std::vector<std::optional<std::string>>> columns(13);
+    // kApplyTransitions' $1..$13, in binary form.
+    std::vector<PgArrayParam> columns = {
+        PgArrayParam(E::kText), PgArrayParam(E::kInt4), PgArrayParam(E::kText),
+        PgArrayParam(E::kInt8), PgArrayParam(E::kText), PgArrayParam(E::kText),
+        PgArrayParam(E::kInt4), PgArrayParam(E::kInt8), PgArrayParam(E::kText),
+        PgArrayParam(E::kText), PgArrayParam(E::kText), PgArrayParam(E::kText),
+        PgArrayParam(E::kText)};
     for (const Transition* t : round) {
-      std::optional<std::string> ready;
-      if (t->readyMs) {
-        ready = str(*t->readyMs);
-      }
-      std::optional<std::string> row[] = {t->messageId,
-                                          std::to_string(t->attempt),
-                                          stateName(t->state),
-                                          ready,
-                                          t->provider,
-                                          t->providerMessageId,
-                                          t->refundAttempt ? "1" : "0",
-                                          str(t->event.atMs),
-                                          stateName(t->event.state),
-                                          t->event.actor,
-                                          t->event.provider,
-                                          t->event.code,
-                                          t->event.detail};
-      for (size_t c = 0; c < columns.size(); ++c) {
-        columns[c].push_back(std::move(row[c]));
-      }
+      columns[0].addText(t->messageId);
+      columns[1].addInteger(int64_t{t->attempt});
+      columns[2].addText(stateName(t->state));
+      columns[3].addInteger(t->readyMs);
+      columns[4].addText(t->provider);
+      columns[5].addText(t->providerMessageId);
+      columns[6].addInteger(int64_t{t->refundAttempt ? 1 : 0});
+      columns[7].addInteger(t->event.atMs);
+      columns[8].addText(stateName(t->event.state));
+      columns[9].addText(t->event.actor);
+      columns[10].addText(t->event.provider);
+      columns[11].addText(t->event.code);
+      columns[12].addText(t->event.detail);
     }
-    PgParams params;
-    for (const auto& column : columns) {
-      params.emplace_back(pgArray(column));
+    std::vector<std::string> params;
+    params.reserve(columns.size());
+    for (const PgArrayParam& column : columns) {
+      params.push_back(column.bytes());
     }
-    conn.prepared("apply_transitions", kApplyTransitions, params);
+    conn.preparedBinary("apply_transitions", kApplyTransitions, params);
   }
 }
 
 Result<std::vector<ClaimedMessage>> PgStore::claim(const ClaimRequest& request) {
   try {
-    return inTransaction([&](PgConnection& conn) { return claimIn(conn, request); });
+    return inTransaction(PgCommit::kRelaxed,
+                         [&](PgConnection& conn) { return claimIn(conn, request); });
   } catch (const std::exception& e) {
     return storeError(e);
   }
 }
 
 std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequest& request) {
-  conn.exec(kRelaxedCommit);
   bool byLane = !request.lane.empty();
   PgParams params = {str(request.nowMs), std::to_string(request.limit),
                      str(request.nowMs + request.leaseMs), request.owner};
@@ -162,6 +199,7 @@ std::vector<ClaimedMessage> PgStore::claimIn(PgConnection& conn, const ClaimRequ
   }
   // One statement selects, leases and records the "sending" events.
   PgResult rows = conn.prepared(byLane ? "claim_lane" : "claim_any", claimSql(byLane), params);
+  queueVacuum_.noteChanges(static_cast<uint64_t>(rows.rows()));
   std::vector<ClaimedMessage> claimed;
   claimed.reserve(static_cast<size_t>(rows.rows()));
   for (int r = 0; r < rows.rows(); ++r) {
@@ -190,14 +228,9 @@ Result<std::optional<int64_t>> PgStore::nextReadyMs(const std::string& lane) {
   try {
     PgPool::Lease conn = pool_.acquire();
     PgResult r = lane.empty()
-                     ? conn->prepared("next_ready",
-                                      "SELECT MIN(ready_ms) FROM messages WHERE ready_ms IS NOT "
-                                      "NULL",
-                                      {})
+                     ? conn->prepared("next_ready", "SELECT MIN(ready_ms) FROM queue", {})
                      : conn->prepared("next_ready_lane",
-                                      "SELECT MIN(ready_ms) FROM messages WHERE lane = $1 AND "
-                                      "ready_ms IS NOT NULL",
-                                      {lane});
+                                      "SELECT MIN(ready_ms) FROM queue WHERE lane = $1", {lane});
     std::optional<int64_t> next;
     if (r.rows() > 0 && !r.isNull(0, 0)) {
       next = r.integer(0, 0);
@@ -220,118 +253,6 @@ Result<std::optional<MessageRecord>> PgStore::find(const std::string& id) {
     return std::optional<MessageRecord>();
   }
   return std::optional<MessageRecord>(std::move(found->front()));
-}
-
-Result<std::vector<DeadLetter>> PgStore::deadLetters(const DeadLetterQuery& query) {
-  try {
-    PgPool::Lease conn = pool_.acquire();
-    // The last event of a failed message holds the error that ended it.
-    PgResult q = conn->prepared(
-        "dead_letters",
-        std::string("SELECT m.id, m.template, m.channel, m.provider, m.attempts, m.created_ms, "
-                    "m.updated_ms, e.code, e.detail FROM messages m LEFT JOIN LATERAL (SELECT "
-                    "code, detail FROM events WHERE message_id = m.id ORDER BY seq DESC LIMIT 1) "
-                    "e ON true") +
-            kDeadLetterWhere + " ORDER BY m.updated_ms DESC LIMIT $6",
-        deadLetterParams(query));
-    std::vector<DeadLetter> letters;
-    for (int r = 0; r < q.rows(); ++r) {
-      letters.push_back({q.text(r, 0), q.text(r, 1), q.text(r, 2), q.text(r, 3),
-                         static_cast<uint32_t>(q.integer(r, 4)), q.integer(r, 5), q.integer(r, 6),
-                         q.text(r, 7), q.text(r, 8)});
-    }
-    return letters;
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<size_t> PgStore::replay(const DeadLetterQuery& query, int64_t nowMs,
-                               const std::string& actor) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      PgParams params = deadLetterParams(query);
-      params.emplace_back(str(nowMs));
-      params.emplace_back(actor);
-      PgResult replayed = conn.prepared(
-          "replay",
-          std::string("WITH picked AS (SELECT m.id FROM messages m") + kDeadLetterWhere +
-              " LIMIT $6 FOR UPDATE SKIP LOCKED), upd AS (UPDATE messages m SET state = "
-              "'queued', attempts = 0, ready_ms = $7, lease_owner = NULL, updated_ms = $7 FROM "
-              "picked WHERE m.id = picked.id RETURNING m.id), ev AS (INSERT INTO events "
-              "(message_id, at_ms, state, actor, provider, code, detail) SELECT id, $7, "
-              "'queued', $8, '', '', 'replayed from the dead letters' FROM upd) "
-              "SELECT count(*) FROM upd",
-          params);
-      size_t count = static_cast<size_t>(replayed.integer(0, 0));
-      if (count > 0) {
-        conn.exec(std::string("NOTIFY ") + kReadyChannel);
-      }
-      return count;
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<CancelOutcome> PgStore::cancel(const CancelQuery& query) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      // FOR UPDATE: a claim holding the row makes this wait and then see "sending" (too late);
-      // a claim after this skips the locked row and then finds it canceled.
-      bool byId = !query.messageId.empty();
-      PgResult found = conn.prepared(
-          byId ? "cancel_find_id" : "cancel_find_key",
-          byId ? "SELECT id, state FROM messages WHERE app = $1 AND id = $2 FOR UPDATE"
-               : "SELECT id, state FROM messages WHERE app = $1 AND idempotency_key = $2 "
-                 "FOR UPDATE",
-          {query.app, byId ? query.messageId : query.idempotencyKey});
-      CancelOutcome outcome;
-      if (found.rows() == 0) {
-        return outcome;
-      }
-      outcome.found = true;
-      outcome.messageId = found.text(0, 0);
-      outcome.state = parseState(found.text(0, 1)).value_or(MessageState::kAccepted);
-      if (!isCancelable(outcome.state)) {
-        return outcome;
-      }
-      conn.prepared("cancel_one",
-                    "UPDATE messages SET state = 'canceled', ready_ms = NULL, lease_owner = "
-                    "NULL, updated_ms = $2 WHERE id = $1",
-                    {outcome.messageId, str(query.nowMs)});
-      conn.prepared("cancel_event",
-                    "INSERT INTO events (message_id, at_ms, state, actor, provider, code, "
-                    "detail) VALUES ($1, $2, 'canceled', $3, '', '', $4)",
-                    {outcome.messageId, str(query.nowMs), query.actor,
-                     std::string("canceled while ") + stateName(outcome.state)});
-      outcome.canceled = true;
-      outcome.state = MessageState::kCanceled;
-      return outcome;
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
-}
-
-Result<size_t> PgStore::cancelScheduledByTag(const std::string& app, const std::string& tag,
-                                             int64_t nowMs, const std::string& actor) {
-  try {
-    return inTransaction([&](PgConnection& conn) {
-      PgResult recalled = conn.prepared(
-          "recall_tag",
-          "WITH picked AS (SELECT m.id FROM messages m WHERE m.app = $1 AND m.state = "
-          "'scheduled' AND m.tags_json::jsonb ? $2 FOR UPDATE SKIP LOCKED), upd AS (UPDATE "
-          "messages m SET state = 'canceled', ready_ms = NULL, lease_owner = NULL, updated_ms "
-          "= $3 FROM picked WHERE m.id = picked.id RETURNING m.id), ev AS (INSERT INTO events "
-          "(message_id, at_ms, state, actor, provider, code, detail) SELECT id, $3, "
-          "'canceled', $4, '', '', $5 FROM upd) SELECT count(*) FROM upd",
-          {app, tag, str(nowMs), actor, "recalled by tag '" + tag + "'"});
-      return static_cast<size_t>(recalled.integer(0, 0));
-    });
-  } catch (const std::exception& e) {
-    return storeError(e);
-  }
 }
 
 CronStore* PgStore::cronStore() {

@@ -8,6 +8,7 @@
 
 #include "core/store/message_store.hpp"
 #include "core/store/pg_connection.hpp"
+#include "core/store/pg_queue_vacuum.hpp"
 
 namespace notify::core {
 
@@ -17,9 +18,10 @@ class PgCronStore;
 // The store for several nodes: one PostgreSQL database shared by every notifyd. Same semantics
 // as the SQLite store. Ingest batches are one multi-row INSERT (unnest of arrays) whose
 // idempotency is the unique index on (app, idempotency_key), so two nodes racing on one key
-// store it once; guard checks are serialised per guard key (pg_store_write.cpp). Claims take rows with FOR UPDATE SKIP LOCKED, so nodes never wait on each
-// other's claims. Commits that make messages ready NOTIFY the "notify_ready" channel; every
-// node's onChange callbacks run when one arrives.
+// store it once; guard checks are serialised per guard key (pg_store_write.cpp). Claims take rows
+// with FOR UPDATE SKIP LOCKED, so nodes never wait on each other's claims. Commits that make
+// messages ready NOTIFY the "notify_ready" channel; every node's onChange callbacks run when one
+// arrives.
 class PgStore : public MessageStore {
  public:
   PgStore(std::string conninfo, size_t poolSize);
@@ -63,11 +65,14 @@ class PgStore : public MessageStore {
   // nothing was sent yet, so that is safe.
   template <typename F>
   auto inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>()));
+  template <typename F>
+  auto inTransaction(PgCommit commit, F&& body) -> decltype(body(std::declval<PgConnection&>()));
 
   void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
   std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);
 
   PgPool pool_;
+  PgQueueVacuum queueVacuum_{pool_};  // declared after pool_: its thread stops first
   std::unique_ptr<PgListener> listener_;
   std::unique_ptr<PgCronStore> cron_;
   std::atomic<uint32_t> guardedWrites_{0};

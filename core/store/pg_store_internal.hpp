@@ -15,12 +15,6 @@ namespace notify::core::pg {
 
 constexpr const char* kReadyChannel = "notify_ready";
 
-// For transactions that acknowledge nothing to a caller (claims, outcomes): they need not wait
-// for the WAL flush. If the database server itself crashes, the last of them may be lost; the
-// message then is claimed and sent again — at-least-once, as after a node crash. Ingest, whose
-// commit is an ack, always waits for the flush.
-constexpr const char* kRelaxedCommit = "SET LOCAL synchronous_commit = off";
-
 inline std::string str(int64_t v) {
   return std::to_string(v);
 }
@@ -32,6 +26,12 @@ namespace notify::core {
 template <typename F>
 auto PgStore::inTransaction(F&& body) -> decltype(body(std::declval<PgConnection&>())) {
   return inPgTransaction(pool_, std::forward<F>(body));
+}
+
+template <typename F>
+auto PgStore::inTransaction(PgCommit commit, F&& body)
+    -> decltype(body(std::declval<PgConnection&>())) {
+  return inPgTransaction(pool_, commit, std::forward<F>(body));
 }
 
 }  // namespace notify::core

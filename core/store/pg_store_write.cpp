@@ -14,6 +14,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/store/pg_array_param.hpp"
 #include "core/store/pg_send_log.hpp"
 #include "core/store/pg_store_internal.hpp"
 #include "core/store/write_rules.hpp"
@@ -25,30 +26,37 @@ using pg::str;
 
 // Rows go in the order given, so within a batch the first of two equal idempotency keys wins,
 // as in SQLite. The "accepted" and first state events are implied by the row (see migration 1;
-// first_detail and the state say who and why, migration 3).
-// The send log's recipient rows ($23 addresses, $24 message ids; see pg_send_log.hpp) go in
+// first_detail and the state say who and why, migration 3). A sendable message (queued or
+// scheduled) also gets its queue row (migration 7): ready at send_at when it has one, else at
+// once; a scheduled one names its app there, for recall by tag.
+// The send log's recipient rows ($22 addresses, $23 message ids; see pg_send_log.hpp) go in
 // with the messages that were stored.
 constexpr const char* kInsertMessages = R"sql(
 WITH ins AS (
 INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
-  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, ready_ms, lane,
+  tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, lane,
   payload_hash, providers, send_at_ms, first_detail, owner, business_line)
 SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-  req_id, idempotency_key, state, state, created_ms, created_ms, ready_ms, lane, payload_hash,
+  req_id, idempotency_key, state, state, created_ms, created_ms, lane, payload_hash,
   providers, send_at_ms, first_detail, owner, business_line
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::bigint[],
-  $20::text[], $21::text[], $22::text[]) WITH ORDINALITY
+  $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[],
+  $19::text[], $20::text[], $21::text[]) WITH ORDINALITY
   AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-       req_id, idempotency_key, state, created_ms, ready_ms, lane, payload_hash, providers,
+       req_id, idempotency_key, state, created_ms, lane, payload_hash, providers,
        send_at_ms, first_detail, owner, business_line, ord)
 ORDER BY ord
 ON CONFLICT DO NOTHING
-RETURNING id
+RETURNING id, app, state, created_ms, lane, send_at_ms
+), queued AS (
+INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app)
+SELECT id, lane, CASE WHEN send_at_ms > 0 THEN send_at_ms ELSE created_ms END, created_ms,
+  CASE WHEN state = 'scheduled' THEN app END
+FROM ins WHERE state IN ('queued', 'scheduled')
 ), recipients AS (
 INSERT INTO message_recipients (address, message_id)
-SELECT r.address, r.message_id FROM unnest($23::text[], $24::text[]) AS r(address, message_id)
+SELECT r.address, r.message_id FROM unnest($22::text[], $23::text[]) AS r(address, message_id)
 JOIN ins ON ins.id = r.message_id
 )
 SELECT id FROM ins
@@ -121,47 +129,41 @@ PgParams arrays(const Columns& columns) {
   return params;
 }
 
-// One multi-row insert's columns, in kInsertMessages' parameter order.
+// One multi-row insert's columns, in kInsertMessages' parameter order, in binary form.
 class InsertColumns {
  public:
   void add(const NewMessage& m, const GuardVerdict& v) {
-    std::optional<std::string> key;
-    if (!m.idempotencyKey.empty()) {
-      key = m.idempotencyKey;
+    auto column = columns_.begin();
+    auto text = [&](std::string_view value) { (column++)->addText(value); };
+    text(m.id);
+    text(m.app);
+    text(m.templateName);
+    text(m.channel);
+    text(m.toJson);
+    text(m.varsJson);
+    text(m.attrsJson);
+    text(m.subject);
+    text(m.body);
+    text(m.tagsJson);
+    text(m.reqId);
+    if (m.idempotencyKey.empty()) {
+      (column++)->addNull();
+    } else {
+      text(m.idempotencyKey);
     }
-    std::optional<std::string> ready;
-    if (v.sendable()) {
-      ready = str(isScheduled(m) ? m.sendAtMs : m.createdMs);
-    }
-    std::optional<std::string> row[] = {m.id,
-                                        m.app,
-                                        m.templateName,
-                                        m.channel,
-                                        m.toJson,
-                                        m.varsJson,
-                                        m.attrsJson,
-                                        m.subject,
-                                        m.body,
-                                        m.tagsJson,
-                                        m.reqId,
-                                        key,
-                                        stateName(v.state),
-                                        str(m.createdMs),
-                                        ready,
-                                        m.lane,
-                                        m.payloadHash,
-                                        joinProviders(m.providers),
-                                        str(isScheduled(m) ? m.sendAtMs : 0),
-                                        v.detail,
-                                        m.owner,
-                                        m.businessLine};
-    for (size_t c = 0; c < kColumns; ++c) {
-      columns_[c].push_back(std::move(row[c]));
-    }
+    text(stateName(v.state));
+    (column++)->addInteger(m.createdMs);
+    text(m.lane);
+    text(m.payloadHash);
+    text(joinProviders(m.providers));
+    (column++)->addInteger(isScheduled(m) ? m.sendAtMs : int64_t{0});
+    text(v.detail);
+    text(m.owner);
+    text(m.businessLine);
     messages_.push_back(&m);
   }
 
-  size_t size() const { return columns_[0].size(); }
+  size_t size() const { return messages_.size(); }
 
   // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
   std::set<std::string> insert(PgConnection& conn) const {
@@ -169,11 +171,15 @@ class InsertColumns {
     if (size() == 0) {
       return stored;
     }
-    PgParams params = arrays(columns_);
+    std::vector<std::string> params;
+    params.reserve(columns_.size() + 2);
+    for (const PgArrayParam& column : columns_) {
+      params.push_back(column.bytes());
+    }
     RecipientColumns recipients = recipientColumns(messages_);
-    params.emplace_back(pgArray(recipients.addresses));
-    params.emplace_back(pgArray(recipients.messageIds));
-    PgResult inserted = conn.prepared("insert_messages", kInsertMessages, params);
+    params.push_back(recipients.addresses.bytes());
+    params.push_back(recipients.messageIds.bytes());
+    PgResult inserted = conn.preparedBinary("insert_messages", kInsertMessages, params);
     for (int r = 0; r < inserted.rows(); ++r) {
       stored.insert(inserted.text(r, 0));
     }
@@ -181,8 +187,15 @@ class InsertColumns {
   }
 
  private:
-  static constexpr size_t kColumns = 22;
-  Columns columns_ = Columns(kColumns);
+  // The element types of kInsertMessages' $1..$21.
+  static std::vector<PgArrayParam> emptyColumns() {
+    using E = PgArrayParam::Element;
+    std::vector<PgArrayParam> columns(21, PgArrayParam(E::kText));
+    columns[13] = PgArrayParam(E::kInt8);  // created_ms
+    columns[17] = PgArrayParam(E::kInt8);  // send_at_ms
+    return columns;
+  }
+  std::vector<PgArrayParam> columns_ = emptyColumns();
   std::vector<const NewMessage*> messages_;  // for their recipient rows; live for the write
 };
 
@@ -437,10 +450,9 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
     (m.guards.empty() ? plain : guarded).push_back(&m);
   }
   try {
-    auto outcomes = inTransaction([&](PgConnection& conn) {
-      if (batch.inserts.empty()) {
-        conn.exec(pg::kRelaxedCommit);
-      }
+    // A batch of outcomes alone acknowledges nothing to a caller.
+    PgCommit commit = batch.inserts.empty() ? PgCommit::kRelaxed : PgCommit::kDurable;
+    auto outcomes = inTransaction(commit, [&](PgConnection& conn) {
       // The locks come before any insert: an insert may wait for another transaction's
       // idempotency key, and that one must never be waiting for a lock this one holds.
       if (!guarded.empty()) {
@@ -458,6 +470,7 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
       }
       if (!batch.transitions.empty()) {
         applyTransitions(conn, batch.transitions);
+        queueVacuum_.noteChanges(batch.transitions.size());
       }
       std::vector<InsertOutcome> merged;
       merged.reserve(batch.inserts.size());
@@ -470,8 +483,7 @@ Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
     });
     if (!guarded.empty() && ++guardedWrites_ % kGuardMarkPruneEvery == 0) {
       // Best effort: a failed prune is retried kGuardMarkPruneEvery guarded writes later.
-      (void)pruneGuardMarks(guarded.front()->createdMs - kGuardMarkHorizonMs,
-                            kGuardMarkPruneBatch);
+      (void)pruneGuardMarks(guarded.front()->createdMs - kGuardMarkHorizonMs, kGuardMarkPruneBatch);
     }
     return outcomes;
   } catch (const std::exception& e) {
