@@ -29,6 +29,11 @@ class PgStore : public MessageStore {
 
   Result<void> migrate() override;
   Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override;
+  // Commits with synchronous_commit = off; syncWrites() then waits for the WAL flush of a tiny
+  // synchronous transaction, which covers every commit before it (see GroupCommitter).
+  bool syncsSeparately() const override { return true; }
+  Result<std::vector<InsertOutcome>> writeUnsynced(const WriteBatch& batch) override;
+  Result<void> syncWrites() override;
   Result<std::vector<ClaimedMessage>> claim(const ClaimRequest& request) override;
   Result<std::optional<int64_t>> nextReadyMs(const std::string& lane) override;
   Result<std::optional<MessageRecord>> find(const std::string& id) override;
@@ -68,6 +73,7 @@ class PgStore : public MessageStore {
   template <typename F>
   auto inTransaction(PgCommit commit, F&& body) -> decltype(body(std::declval<PgConnection&>()));
 
+  Result<std::vector<InsertOutcome>> writeWith(const WriteBatch& batch, PgCommit commit);
   void applyTransitions(PgConnection& conn, const std::vector<Transition>& transitions);
   std::vector<ClaimedMessage> claimIn(PgConnection& conn, const ClaimRequest& request);
 

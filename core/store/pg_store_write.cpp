@@ -444,14 +444,35 @@ std::vector<InsertOutcome> insertGuarded(PgConnection& conn,
 }  // namespace
 
 Result<std::vector<InsertOutcome>> PgStore::write(const WriteBatch& batch) {
+  // A batch of outcomes alone acknowledges nothing to a caller.
+  return writeWith(batch, batch.inserts.empty() ? PgCommit::kRelaxed : PgCommit::kDurable);
+}
+
+Result<std::vector<InsertOutcome>> PgStore::writeUnsynced(const WriteBatch& batch) {
+  return writeWith(batch, PgCommit::kRelaxed);
+}
+
+Result<void> PgStore::syncWrites() {
+  try {
+    // A transaction with an id writes a commit record, and with synchronous_commit on its commit
+    // waits until the WAL is flushed up to that record: every earlier commit is durable then,
+    // whichever session or node made it.
+    inTransaction(PgCommit::kDurable, [](PgConnection& conn) {
+      conn.prepared("sync_wal", "SELECT txid_current()", {});
+    });
+    return {};
+  } catch (const std::exception& e) {
+    return pg::storeError(e);
+  }
+}
+
+Result<std::vector<InsertOutcome>> PgStore::writeWith(const WriteBatch& batch, PgCommit commit) {
   std::vector<const NewMessage*> plain;
   std::vector<const NewMessage*> guarded;
   for (const NewMessage& m : batch.inserts) {
     (m.guards.empty() ? plain : guarded).push_back(&m);
   }
   try {
-    // A batch of outcomes alone acknowledges nothing to a caller.
-    PgCommit commit = batch.inserts.empty() ? PgCommit::kRelaxed : PgCommit::kDurable;
     auto outcomes = inTransaction(commit, [&](PgConnection& conn) {
       // The locks come before any insert: an insert may wait for another transaction's
       // idempotency key, and that one must never be waiting for a lock this one holds.

@@ -136,8 +136,8 @@ TEST_F(PgStoreNodes, GuardedAndPlainMessagesShareABatchInOrder) {
     states.push_back(o.state);
   }
   using S = core::MessageState;
-  EXPECT_EQ(states, (std::vector{S::kQueued, S::kQueued, S::kQueued, S::kSuppressed,
-                                 S::kSuppressed}));
+  EXPECT_EQ(states,
+            (std::vector{S::kQueued, S::kQueued, S::kQueued, S::kSuppressed, S::kSuppressed}));
   EXPECT_EQ(PgServer::shared().execute("SELECT count(*) FROM guard_marks", database_), "1");
 }
 
@@ -304,6 +304,26 @@ TEST_F(PgStoreNodes, AnotherNodesInsertWakesThisNode) {
   ASSERT_TRUE(writer->write(batch).ok());
   std::unique_lock lock(mutex);
   EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return wakes > 0; }));
+}
+
+// The group committer's split: a commit made without waiting for the WAL flush is visible to
+// every node at once (a claimer may take it), and syncWrites() then waits for a flush that
+// covers it, whichever session committed.
+TEST_F(PgStoreNodes, AnUnsyncedWriteIsVisibleAndASyncCoversIt) {
+  auto writer = node();
+  auto claimer = node();
+  ASSERT_TRUE(writer->migrate().ok());
+  ASSERT_TRUE(writer->syncsSeparately());
+  core::WriteBatch batch;
+  batch.inserts.push_back(message());
+  auto written = writer->writeUnsynced(batch);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto claimed = claimer->claim({kT0, 10, 1000, "w", ""});
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 1u);
+  EXPECT_EQ(claimed->front().id, batch.inserts.front().id);
+  core::Result<void> synced = writer->syncWrites();
+  EXPECT_TRUE(synced.ok()) << synced.error().message;
 }
 
 TEST_F(PgStoreNodes, TerminatedSessionsAreReplacedWithoutLosingWrites) {
