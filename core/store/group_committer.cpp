@@ -145,6 +145,10 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the store recover
     }
   }
+  // The dispatchers may start on the commit before it is synced: the message goes out about a
+  // third of a millisecond sooner (measured at 1,000/s), for an ack about a tenth later, as
+  // their work shares the cores with the ack's way out. If the machine died before the sync,
+  // a message may have gone out unacknowledged; its caller retries (at-least-once).
   if (result && changesSchedule && onCommitted_) {
     onCommitted_();
   }
