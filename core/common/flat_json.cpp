@@ -14,6 +14,7 @@ std::vector<std::pair<std::string, std::string>> parseJsonObjectOfStrings(const 
   JsonDocument document;
   JsonLimits limits;
   limits.refuseDuplicateKeys = false;  // stored text: a repeated key keeps its last value
+  limits.refuseNul = false;            // and text stored before requests refused U+0000 reads
   if (document.parse(json, limits) || !document.root().isObject()) {
     return {};
   }

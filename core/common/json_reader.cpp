@@ -20,7 +20,8 @@ class JsonParser {
       : doc_(doc),
         text_(text),
         maxDepth_(std::min(limits.maxDepth, kStackSize)),
-        refuseDuplicates_(limits.refuseDuplicateKeys) {}
+        refuseDuplicates_(limits.refuseDuplicateKeys),
+        refuseNul_(limits.refuseNul) {}
 
   std::optional<JsonError> run();
 
@@ -50,6 +51,7 @@ class JsonParser {
   std::string_view text_;
   size_t maxDepth_;
   bool refuseDuplicates_;
+  bool refuseNul_;
   size_t pos_ = 0;
   size_t depth_ = 0;
   bool justOpened_ = false;
@@ -184,6 +186,13 @@ bool JsonParser::escape(std::string& out) {
       return fail("unpaired high surrogate in \\u escape");
     }
     code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+  }
+  if (code == 0 && refuseNul_) {
+    if (!error_) {
+      error_ = JsonError{JsonError::Kind::kNul, "\\u0000 (NUL) is not accepted in a string",
+                         pos_ - 6, path()};
+    }
+    return false;
   }
   appendUtf8(out, code);
   return true;

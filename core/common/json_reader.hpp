@@ -28,11 +28,14 @@ struct JsonLimits {
   // Requests refuse a repeated key; text the daemon stored itself may be read leniently (the
   // last value wins, as every DOM parser used here before did).
   bool refuseDuplicateKeys = true;
+  // Requests refuse U+0000 (NUL) in a string or key: PostgreSQL's text cannot hold it, C
+  // strings end at it, and a stored message must read the same from either store.
+  bool refuseNul = true;
 };
 
 // Why a text was refused. path names where (e.g. "messages[3].to.phone"), empty at the top.
 struct JsonError {
-  enum class Kind : uint8_t { kSyntax, kDuplicateKey };
+  enum class Kind : uint8_t { kSyntax, kDuplicateKey, kNul };
   Kind kind = Kind::kSyntax;
   std::string message;  // e.g. "unterminated string"
   size_t offset = 0;    // byte offset into the text

@@ -418,6 +418,10 @@ Error jsonError(const JsonError& error) {
   if (error.kind == JsonError::Kind::kDuplicateKey) {
     return badRequest("duplicate field '" + error.path + "'", error.path);
   }
+  if (error.kind == JsonError::Kind::kNul) {
+    std::string where = error.path.empty() ? "the request" : "field '" + error.path + "'";
+    return badRequest(where + " contains \\u0000 (NUL), which no text may contain", error.path);
+  }
   std::string message =
       "not valid JSON: " + error.message + " at byte " + std::to_string(error.offset);
   if (!error.path.empty()) {

@@ -65,11 +65,11 @@ TEST(JsonReader, UnescapedStringsAreViewsIntoTheText) {
 TEST(JsonReader, DecodesEscapesAndSurrogatePairs) {
   JsonDocument doc;
   std::string text =
-      R"({"s": "q\" b\\ s\/ \b\f\n\r\t \u00e9 \u4e2d \ud83d\ude00 \u0000!", "k\u0031": 1})";
+      R"({"s": "q\" b\\ s\/ \b\f\n\r\t \u00e9 \u4e2d \ud83d\ude00 \u0001!", "k\u0031": 1})";
   JsonValue root = parsed(doc, text);
   EXPECT_EQ(root.get("s").text(),
             std::string("q\" b\\ s/ \b\f\n\r\t \xC3\xA9 \xE4\xB8\xAD \xF0\x9F\x98\x80 ") +
-                std::string(1, '\0') + "!");
+                "\x01!");
   EXPECT_EQ(root.get("k1").text(), "1") << "escaped keys are matched decoded";
 }
 
@@ -194,6 +194,24 @@ TEST(JsonReader, DuplicateKeysAreRefusedWithTheirPath) {
   EXPECT_EQ(twin.kind, JsonError::Kind::kDuplicateKey);
   EXPECT_EQ(twin.path, "k42");
   EXPECT_FALSE(doc.parse(R"([{"a": 1}, {"a": 2}])").has_value()) << "siblings may share keys";
+}
+
+TEST(JsonReader, NulIsRefusedWithItsPathUnlessAllowed) {
+  JsonError inValue = refused(R"({"messages": [{"vars": {"name": "a\u0000b"}}]})");
+  EXPECT_EQ(inValue.kind, JsonError::Kind::kNul);
+  EXPECT_EQ(inValue.path, "messages[0].vars.name");
+  EXPECT_NE(inValue.message.find("NUL"), std::string::npos);
+  JsonError inKey = refused(R"({"vars": {"\u0000": "x"}})");
+  EXPECT_EQ(inKey.kind, JsonError::Kind::kNul);
+  EXPECT_EQ(inKey.path, "vars");
+
+  JsonLimits lenient;
+  lenient.refuseNul = false;
+  JsonDocument doc;
+  ASSERT_FALSE(doc.parse(R"(["a\u0000b"])", lenient).has_value());
+  ASSERT_EQ(doc.root().size(), 1u);
+  EXPECT_EQ((*doc.root().elements().begin()).text(), std::string_view("a\0b", 3));
+  EXPECT_FALSE(doc.parse(R"(["\u0001"])").has_value()) << "other control characters are text";
 }
 
 // Every prefix of a valid document is refused, and every single-byte corruption is either

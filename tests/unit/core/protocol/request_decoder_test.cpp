@@ -307,6 +307,14 @@ TEST(RequestDecoder, RepeatedKeyIsBadRequestNamingIt) {
   EXPECT_NE(nested.message.find("duplicate"), std::string::npos);
 }
 
+TEST(RequestDecoder, NulIsBadRequestNamingTheField) {
+  Error e = refused(R"({"op": "send", "app": "a", "token": "t", "template": "w",)"
+                    R"( "to": {"phone": "1"}, "vars": {"code": "12\u00003"}})");
+  EXPECT_EQ(e.code, "bad_request");
+  EXPECT_EQ(e.field, "vars.code");
+  EXPECT_EQ(e.message, "field 'vars.code' contains \\u0000 (NUL), which no text may contain");
+}
+
 TEST(RequestDecoder, BadJsonSaysWhereAndWhy) {
   Error e = refused(R"({"op": "send_batch", "messages": [{"to": {"phone": +1}}]})");
   EXPECT_EQ(e.code, "bad_json");
