@@ -52,6 +52,25 @@ bool isValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string toValidUtf8(std::string_view text) {
+  if (isValidUtf8(text)) {
+    return std::string(text);
+  }
+  std::string out;
+  out.reserve(text.size() + 16);
+  while (!text.empty()) {
+    size_t n = utf8SequenceLength(text);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      n = 1;
+    } else {
+      out.append(text.substr(0, n));
+    }
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
 size_t utf8CodePointCount(std::string_view text) {
   constexpr uint64_t kHighs = 0x8080808080808080ULL;
   size_t continuations = 0;

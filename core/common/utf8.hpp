@@ -16,6 +16,12 @@ size_t utf8SequenceLength(std::string_view text);
 // Whether all of text is well-formed UTF-8.
 bool isValidUtf8(std::string_view text);
 
+// text with every byte that does not begin a well-formed sequence replaced by U+FFFD, the way
+// decoders show bad input (one replacement per byte, so nothing is merged or swallowed). For
+// text from outside (plugins, providers) on its way into a store that refuses ill-formed text:
+// PostgreSQL would fail the whole commit.
+std::string toValidUtf8(std::string_view text);
+
 // Code points in UTF-8 text: the bytes that are not continuation bytes (10xxxxxx). Eight bytes
 // a step, since template variables are checked against character limits on every message.
 size_t utf8CodePointCount(std::string_view text);

@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "core/common/utf8.hpp"
 #include "core/plugin/result_buffers.hpp"
 
 namespace notify::core {
@@ -114,12 +115,14 @@ SendOutcome ResultBuffers::outcome() {
   SendOutcome outcome;
   bool known = raw.status >= NOTIFY_DELIVERED && raw.status <= NOTIFY_INTERNAL_ERROR;
   outcome.status = known ? static_cast<notify_status>(raw.status) : NOTIFY_INTERNAL_ERROR;
-  // Terminate defensively: a plugin may have filled a buffer without the NUL.
+  // Terminate defensively: a plugin may have filled a buffer without the NUL. The text is made
+  // well-formed UTF-8 (a provider's GBK error text, a character cut at the buffer's end): it is
+  // stored, and PostgreSQL would refuse the whole commit it is part of.
   code.back() = providerId.back() = detail.back() = '\0';
-  outcome.providerCode = code.data();
-  outcome.providerMessageId = providerId.data();
-  outcome.detail =
-      known ? detail.data() : "plugin returned unknown status " + std::to_string(raw.status);
+  outcome.providerCode = toValidUtf8(code.data());
+  outcome.providerMessageId = toValidUtf8(providerId.data());
+  outcome.detail = known ? toValidUtf8(detail.data())
+                         : "plugin returned unknown status " + std::to_string(raw.status);
   outcome.retryAfterMs = raw.retry_after_ms > 0 ? raw.retry_after_ms : 0;
   return outcome;
 }

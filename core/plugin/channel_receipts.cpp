@@ -2,7 +2,9 @@
 // The host side of parse_receipts (ABI minor 1): a plugin built against minor 0 has a shorter
 // descriptor, so the hook is read only when struct_size covers it.
 #include <cstddef>
+#include <cstring>
 
+#include "core/common/utf8.hpp"
 #include "core/plugin/channel_instance.hpp"
 
 namespace notify::core {
@@ -26,6 +28,13 @@ std::vector<notify_kv> kvOf(const KeyValues& pairs) {
     out.push_back({{key.data(), key.size()}, {value.data(), value.size()}});
   }
   return out;
+}
+
+// A fixed-size field of a receipt as stored text: up to its NUL or its end (a plugin may have
+// filled it without one), well-formed UTF-8 whatever the plugin copied from the report.
+template <size_t N>
+std::string textOf(const char (&field)[N]) {
+  return toValidUtf8(std::string_view(field, strnlen(field, N)));
 }
 
 }  // namespace
@@ -63,8 +72,8 @@ Result<ParsedReceipts> ChannelInstance::parseReceipts(const InboundReport& repor
   parsed.reply = reply.c_str();
   for (int32_t i = 0; i < n; ++i) {
     const notify_receipt& r = out[static_cast<size_t>(i)];
-    parsed.receipts.push_back(
-        {r.status == NOTIFY_DELIVERED, r.provider_message_id, r.code, r.detail});
+    parsed.receipts.push_back({r.status == NOTIFY_DELIVERED, textOf(r.provider_message_id),
+                               textOf(r.code), textOf(r.detail)});
   }
   return parsed;
 }

@@ -240,6 +240,17 @@ TEST(JsonReader, TruncationsAndByteFlipsNeverCrash) {
   EXPECT_LT(accepted, text.size() * 10) << "most corruptions must be refused";
 }
 
+TEST(Utf8, IllFormedBytesBecomeReplacementCharacters) {
+  EXPECT_EQ(toValidUtf8("plain \xE4\xB8\xAD"), "plain \xE4\xB8\xAD");
+  EXPECT_EQ(toValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  // A sequence cut short (a 1024-byte buffer ending inside a character) and GBK bytes.
+  EXPECT_EQ(toValidUtf8("\xE4\xB8"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(toValidUtf8("\xD6\xD0"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(toValidUtf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD")
+      << "an encoded surrogate is not UTF-8";
+  EXPECT_TRUE(isValidUtf8(toValidUtf8("\xC0\xAF x \xF4\x90\x80\x80")));
+}
+
 TEST(Utf8, SequenceLengthFollowsTheUnicodeTable) {
   EXPECT_EQ(utf8SequenceLength(""), 0u);
   EXPECT_EQ(utf8SequenceLength("a"), 1u);

@@ -59,6 +59,15 @@ TEST_F(ChannelInstanceTest, CopiesTheClassifiedOutcomeOutOfThePlugin) {
   EXPECT_EQ(instance->send(message("ratelimit")).status, NOTIFY_RATE_LIMITED);
 }
 
+TEST_F(ChannelInstanceTest, TextThatIsNotUtf8ComesOutWellFormed) {
+  auto instance = create("fixture_ok", {{"target", "x"}});
+  SendOutcome garbled = instance->send(message("garbled"));
+  EXPECT_EQ(garbled.status, NOTIFY_REJECTED);
+  const std::string bad = "\xEF\xBF\xBD";  // U+FFFD, one per byte that is not UTF-8
+  EXPECT_EQ(garbled.providerCode, "E" + bad + bad);
+  EXPECT_EQ(garbled.detail, bad + bad + bad + bad + " bad number");
+}
+
 TEST_F(ChannelInstanceTest, ValidateHookRefusesBadConfiguration) {
   auto instance = ChannelInstance::create(library("fixture_ok"), "p1", {{"target", ""}}, http_);
   ASSERT_FALSE(instance.ok());
