@@ -82,11 +82,15 @@ void Daemon::start() {
     }
   });
   if (config_->hasRole("dispatcher")) {
+    std::map<std::string, Dispatcher*> byLane;
     for (const auto& [name, lane] : config_->lanes) {
       dispatchers_.push_back(std::make_unique<Dispatcher>(lane, *store_, *committer_, *runtime_,
                                                           nodeName(), [] { return nowUnixMs(); },
                                                           &metrics_));
+      byLane[name] = dispatchers_.back().get();
     }
+    handOff_ = std::make_unique<LaneHandOff>(nodeName(), std::move(byLane));
+    committer_->setHandOff(handOff_.get());
   }
   if (config_->hasRole("dispatcher") && !config_->cronJobs.empty()) {
     if (CronStore* cron = store_->cronStore()) {

@@ -10,6 +10,7 @@
 #include "core/config/daemon_config.hpp"
 #include "core/daemon/runtime.hpp"
 #include "core/dispatch/dispatcher.hpp"
+#include "core/dispatch/lane_hand_off.hpp"
 #include "core/ingress/request_handler.hpp"
 #include "core/metrics/delivery_metrics.hpp"
 #include "core/ops/ops_server.hpp"
@@ -66,6 +67,7 @@ class Daemon {
   std::unique_ptr<MessageStore> store_;
   std::unique_ptr<GroupCommitter> committer_;
   std::vector<std::unique_ptr<Dispatcher>> dispatchers_;  // one per lane
+  std::unique_ptr<LaneHandOff> handOff_;                  // new messages straight to them
   std::unique_ptr<CronRunner> cronRunner_;                // dispatcher role, with cron jobs
   std::unique_ptr<RequestHandler> handler_;
   zmq::context_t zmq_{1};

@@ -96,11 +96,57 @@ void Dispatcher::wake() {
   claimerWake_.notify_one();
 }
 
+int64_t Dispatcher::reserveHandOff(size_t wanted, size_t& granted) {
+  std::lock_guard lock(mutex_);
+  granted = 0;
+  if (stopping_ || !caughtUp_) {
+    return 0;
+  }
+  granted = std::min(wanted, capacity() - std::min(capacity(), held()));
+  if (granted < wanted) {
+    caughtUp_ = false;  // the rest wait in the store: later ones must not overtake them
+  }
+  reserved_ += granted;
+  return granted > 0 ? runtime_.get()->config->dispatch.leaseMs : 0;
+}
+
+void Dispatcher::adopt(std::vector<ClaimedMessage> messages) {
+  size_t wake;
+  {
+    std::lock_guard lock(mutex_);
+    reserved_ -= messages.size();
+    if (stopping_) {
+      return;  // stored claimed: sent after their lease, like anything claimed and not sent
+    }
+    for (ClaimedMessage& message : messages) {
+      queue_.push_back(std::move(message));
+    }
+    // Only the idle workers need waking; a busy one takes the next message when it is done.
+    size_t idle = static_cast<size_t>(lane_.workers) - std::min<size_t>(busyWorkers_, lane_.workers);
+    wake = std::min(messages.size(), idle);
+  }
+  for (size_t i = 0; i < wake; ++i) {
+    workAvailable_.notify_one();
+  }
+}
+
+void Dispatcher::releaseHandOff(size_t count) {
+  bool wakeClaimer;
+  {
+    std::lock_guard lock(mutex_);
+    reserved_ -= count;
+    wakeClaimer = claimerWaiting_ && needsClaim();
+  }
+  if (wakeClaimer) {
+    claimerWake_.notify_one();
+  }
+}
+
 bool Dispatcher::needsClaim() const {
   // Claim only what the workers can start soon, so leases do not run out in our queue; and
   // refill only once the queue ran low, so that a busy lane claims in batches, not one message
   // per finished send.
-  return queue_.size() + busyWorkers_ + inFlight_ < capacity() && queue_.size() <= refillLevel();
+  return held() < capacity() && queue_.size() <= refillLevel();
 }
 
 void Dispatcher::claimLoop() {
@@ -115,7 +161,7 @@ void Dispatcher::claimLoop() {
         return;
       }
       wakeRequested_ = false;
-      free = capacity() - queue_.size() - busyWorkers_ - inFlight_;
+      free = capacity() - held();
     }
     const DispatchConfig dispatch = runtime_.get()->config->dispatch;
     size_t limit = std::min(free, static_cast<size_t>(dispatch.claimBatch));
@@ -123,15 +169,20 @@ void Dispatcher::claimLoop() {
         store_.claim({clock_(), limit, dispatch.leaseMs, owner_, lane_.name});
     if (!claimed) {
       logError("dispatcher", "lane " + lane_.name + ": claim failed: " + claimed.error().message);
+      {
+        std::lock_guard lock(mutex_);
+        caughtUp_ = false;
+      }
       waitForWork(clock_() + kStoreErrorBackoffMs);
       continue;
     }
     size_t count = claimed->size();
-    if (count > 0) {
+    {
       std::lock_guard lock(mutex_);
       for (auto& message : claimed.value()) {
         queue_.push_back(std::move(message));
       }
+      caughtUp_ = count < limit;  // nothing more was due: new messages may skip the store
     }
     // One wake-up per message: waking every idle worker for a single message costs a context
     // switch each for nothing.

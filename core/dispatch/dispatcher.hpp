@@ -53,6 +53,15 @@ class Dispatcher {
   // New messages were committed: claim now.
   void wake();
 
+  // The lane's side of ClaimHandOff. A new message is stored claimed and handed over without a
+  // claim only while the lane is caught up (its last claim found nothing more due) and has room:
+  // one waiting in the store is never overtaken by a newer one. reserveHandOff returns the lease
+  // to store them under (0 when none is granted) and sets granted; each reserved message ends
+  // in adopt or releaseHandOff.
+  int64_t reserveHandOff(size_t wanted, size_t& granted);
+  void adopt(std::vector<ClaimedMessage> messages);
+  void releaseHandOff(size_t count);
+
  private:
   struct Exchange;  // a send whose HTTP exchange the host makes (dispatcher_exchange.cpp)
 
@@ -84,6 +93,8 @@ class Dispatcher {
   }
   size_t refillLevel() const { return refillLevel_; }
   bool needsClaim() const;
+  // Messages claimed, being sent or reserved by a hand-off; with mutex_ held.
+  size_t held() const { return queue_.size() + busyWorkers_ + inFlight_ + reserved_; }
   // Counts the verdict (when metrics are on) and hands it to the committer.
   void submit(const ClaimedMessage& message, Transition next);
 
@@ -103,6 +114,8 @@ class Dispatcher {
   std::deque<ClaimedMessage> queue_;
   size_t busyWorkers_ = 0;
   size_t inFlight_ = 0;  // exchanges the HTTP engine is making for this lane
+  size_t reserved_ = 0;  // hand-offs reserved and not yet adopted or released
+  bool caughtUp_ = false;  // the last claim found nothing more due, and no hand-off was refused
   std::condition_variable drained_;
   bool wakeRequested_ = false;
   bool claimerWaiting_ = false;  // the claimer sleeps in claimLoop (not in waitForWork)

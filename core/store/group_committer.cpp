@@ -13,6 +13,27 @@ namespace {
 // Upper bound of one transaction, so one commit's latency stays small under a flood.
 constexpr size_t kMaxMessagesPerCommit = 4096;
 
+// What a claim of a message stored claimed would have returned.
+ClaimedMessage claimedAtInsert(NewMessage&& m) {
+  ClaimedMessage c;
+  c.id = std::move(m.id);
+  c.lane = std::move(m.lane);
+  c.app = std::move(m.app);
+  c.templateName = std::move(m.templateName);
+  c.channel = std::move(m.channel);
+  c.toJson = std::move(m.toJson);
+  c.varsJson = std::move(m.varsJson);
+  c.attrsJson = std::move(m.attrsJson);
+  c.subject = std::move(m.subject);
+  c.body = std::move(m.body);
+  c.attempt = 1;
+  c.createdMs = m.createdMs;
+  c.providers = std::move(m.providers);
+  c.sendAtMs = 0;  // stored claimed only when due at once
+  c.claimedFrom = MessageState::kQueued;
+  return c;
+}
+
 }  // namespace
 
 GroupCommitter::GroupCommitter(MessageStore& store, size_t maxPendingMessages,
@@ -120,16 +141,39 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   }
   batch.transitions = std::move(transitions);
   transitions.clear();
-  // New messages and retries scheduled for later both change when the next claim is due.
-  bool changesSchedule =
-      count > 0 || std::any_of(batch.transitions.begin(), batch.transitions.end(),
-                               [](const Transition& t) { return t.readyMs; });
+  if (handOff_ != nullptr && count > 0) {
+    batch.claimOwner = handOff_->owner();
+    handOff_->reserve(batch.inserts);
+  }
   // A store that syncs separately commits here and the syncer thread makes it durable and
   // answers, while this thread goes on to the next commit.
   const bool deferSync = count > 0 && store_.syncsSeparately();
 
   Result<std::vector<InsertOutcome>> result =
       deferSync ? store_.writeUnsynced(batch) : store_.write(batch);
+  // Messages stored unclaimed and retries scheduled for later change when the next claim is due.
+  bool changesSchedule = std::any_of(batch.transitions.begin(), batch.transitions.end(),
+                                     [](const Transition& t) { return t.readyMs; });
+  std::vector<ClaimedMessage> adopted;
+  std::vector<std::string> released;
+  for (size_t i = 0; i < batch.inserts.size(); ++i) {
+    NewMessage& m = batch.inserts[i];
+    const InsertOutcome* outcome = result ? &result.value()[i] : nullptr;
+    if (m.claimLeaseMs > 0) {
+      if (outcome != nullptr && outcome->claimed) {
+        adopted.push_back(claimedAtInsert(std::move(m)));
+        continue;
+      }
+      released.push_back(m.lane);
+    }
+    changesSchedule = changesSchedule || (outcome != nullptr && outcome->inserted);
+  }
+  if (!adopted.empty()) {
+    handOff_->adopt(std::move(adopted));
+  }
+  if (!released.empty()) {
+    handOff_->release(released);
+  }
   if (!result) {
     logError("store", "commit of " + std::to_string(count) + " messages and " +
                           std::to_string(batch.transitions.size()) +

@@ -6,12 +6,28 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "core/store/message_store.hpp"
 
 namespace notify::core {
+
+// Where new messages can go straight to a dispatcher of this process instead of waiting in the
+// store for its claim: a message that one has room for is stored already claimed (under this
+// owner's lease, as attempt 1) and handed over after the commit. The daemon routes by lane.
+class ClaimHandOff {
+ public:
+  virtual ~ClaimHandOff() = default;
+  virtual const std::string& owner() const = 0;
+  // Sets claimLeaseMs on the messages (due now, not suppressed) that dispatchers have room for.
+  virtual void reserve(std::vector<NewMessage>& messages) = 0;
+  // After the commit: the messages that were stored claimed, and the room given back for those
+  // that were not (a guard held it back, its key was a repeat, the commit failed), by lane.
+  virtual void adopt(std::vector<ClaimedMessage> messages) = 0;
+  virtual void release(const std::vector<std::string>& lanes) = 0;
+};
 
 // Group commit: requests from many callers are written in one transaction, and each caller is
 // told the outcome only after that transaction is durable. One thread owns the writing, so the
@@ -27,6 +43,9 @@ class GroupCommitter {
   ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // Before start(): hand new messages to dispatchers of this process when they have room.
+  void setHandOff(ClaimHandOff* handOff) { handOff_ = handOff; }
 
   void start();
   // Writes what is queued, then stops. Anything submitted afterwards is refused.
@@ -71,6 +90,7 @@ class GroupCommitter {
   MessageStore& store_;
   size_t maxPending_;
   std::function<void()> onCommitted_;
+  ClaimHandOff* handOff_ = nullptr;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<InsertRequest> inserts_;

@@ -83,6 +83,10 @@ struct NewMessage {
   std::string payloadHash;             // what an idempotency key stands for
   int64_t idempotencySinceMs = 0;      // an older message with the same key no longer counts
   std::vector<GuardCheck> guards;      // refuse checks first, then duplicates, then caps
+  // Above 0: a local dispatcher has room for it, so when it is stored queued (due now, not held
+  // back by a guard) it is stored already claimed, by WriteBatch::claimOwner with this lease,
+  // and handed over without a claim (InsertOutcome::claimed).
+  int64_t claimLeaseMs = 0;
 };
 
 // What happened to one NewMessage in a write.
@@ -99,6 +103,7 @@ struct InsertOutcome {
   MessageState state = MessageState::kQueued;
   std::string reason;     // suppressed, duplicate, refused, conflict: why
   std::string errorCode;  // kRefused: the guard's code
+  bool claimed = false;   // stored as attempt 1 of the claim NewMessage::claimLeaseMs asked for
 };
 
 // The dispatcher's verdict on one attempt. Applied only while the message is still in the

@@ -18,6 +18,7 @@ namespace notify::core {
 struct WriteBatch {
   std::vector<NewMessage> inserts;
   std::vector<Transition> transitions;
+  std::string claimOwner;  // the lease owner of inserts stored claimed (NewMessage::claimLeaseMs)
 };
 
 // What a dispatcher asks for: up to limit messages ready at nowMs, leased to owner until

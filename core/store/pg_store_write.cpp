@@ -10,6 +10,7 @@
 // node's decisions on those keys until commit; then their marks are read in one statement,
 // decided in batch order, and inserted with the messages.
 #include <map>
+#include <algorithm>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -28,7 +29,9 @@ using pg::str;
 // as in SQLite. The "accepted" and first state events are implied by the row (see migration 1;
 // first_detail and the state say who and why, migration 3). A sendable message (queued or
 // scheduled) also gets its queue row (migration 7): ready at send_at when it has one, else at
-// once; a scheduled one names its app there, for recall by tag.
+// once; a scheduled one names its app there, for recall by tag. One stored claimed (lease end
+// $22 and owner $23, NULL when not; see NewMessage::claimLeaseMs) gets its queue row leased as
+// attempt 1, as a claim would have left it.
 // The send log's recipient rows ($22 addresses, $23 message ids; see pg_send_log.hpp) go in
 // with the messages that were stored.
 constexpr const char* kInsertMessages = R"sql(
@@ -50,13 +53,19 @@ ORDER BY ord
 ON CONFLICT DO NOTHING
 RETURNING id, app, state, created_ms, lane, send_at_ms
 ), queued AS (
-INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app)
-SELECT id, lane, CASE WHEN send_at_ms > 0 THEN send_at_ms ELSE created_ms END, created_ms,
-  CASE WHEN state = 'scheduled' THEN app END
-FROM ins WHERE state IN ('queued', 'scheduled')
+INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app, attempts, lease_owner,
+  leased_ms)
+SELECT ins.id, lane,
+  COALESCE(c.lease_until, CASE WHEN send_at_ms > 0 THEN send_at_ms ELSE created_ms END),
+  created_ms, CASE WHEN state = 'scheduled' THEN app END,
+  CASE WHEN c.lease_until IS NULL THEN 0 ELSE 1 END, c.lease_owner,
+  CASE WHEN c.lease_until IS NULL THEN NULL ELSE created_ms END
+FROM ins LEFT JOIN unnest($1::text[], $22::bigint[], $23::text[])
+  AS c(id, lease_until, lease_owner) ON c.id = ins.id AND c.lease_until IS NOT NULL
+WHERE state IN ('queued', 'scheduled')
 ), recipients AS (
 INSERT INTO message_recipients (address, message_id)
-SELECT r.address, r.message_id FROM unnest($22::text[], $23::text[]) AS r(address, message_id)
+SELECT r.address, r.message_id FROM unnest($24::text[], $25::text[]) AS r(address, message_id)
 JOIN ins ON ins.id = r.message_id
 )
 SELECT id FROM ins
@@ -132,7 +141,8 @@ PgParams arrays(const Columns& columns) {
 // One multi-row insert's columns, in kInsertMessages' parameter order, in binary form.
 class InsertColumns {
  public:
-  void add(const NewMessage& m, const GuardVerdict& v) {
+  // claimOwner: see WriteBatch::claimOwner. Returns whether m is stored claimed if stored.
+  bool add(const NewMessage& m, const GuardVerdict& v, const std::string& claimOwner) {
     auto column = columns_.begin();
     auto text = [&](std::string_view value) { (column++)->addText(value); };
     text(m.id);
@@ -160,7 +170,16 @@ class InsertColumns {
     text(v.detail);
     text(m.owner);
     text(m.businessLine);
+    bool claimed = v.state == MessageState::kQueued && m.claimLeaseMs > 0 && !claimOwner.empty();
+    if (claimed) {
+      (column++)->addInteger(m.createdMs + m.claimLeaseMs);
+      text(claimOwner);
+    } else {
+      (column++)->addNull();
+      (column++)->addNull();
+    }
     messages_.push_back(&m);
+    return claimed;
   }
 
   size_t size() const { return messages_.size(); }
@@ -187,12 +206,13 @@ class InsertColumns {
   }
 
  private:
-  // The element types of kInsertMessages' $1..$21.
+  // The element types of kInsertMessages' $1..$23.
   static std::vector<PgArrayParam> emptyColumns() {
     using E = PgArrayParam::Element;
-    std::vector<PgArrayParam> columns(21, PgArrayParam(E::kText));
+    std::vector<PgArrayParam> columns(23, PgArrayParam(E::kText));
     columns[13] = PgArrayParam(E::kInt8);  // created_ms
     columns[17] = PgArrayParam(E::kInt8);  // send_at_ms
+    columns[21] = PgArrayParam(E::kInt8);  // the lease's end when stored claimed
     return columns;
   }
   std::vector<PgArrayParam> columns_ = emptyColumns();
@@ -232,7 +252,8 @@ void freeKeys(PgConnection& conn, const std::vector<std::optional<std::string>>&
 // Messages without guard checks, in one insert. A row not inserted hit an idempotency key: its
 // holder is looked up then, and only then.
 std::vector<InsertOutcome> insertPlain(PgConnection& conn,
-                                       const std::vector<const NewMessage*>& messages) {
+                                       const std::vector<const NewMessage*>& messages,
+                                       const std::string& claimOwner) {
   struct NoMarks : MarkSource {
     int64_t count(const std::string&, int64_t, int64_t) override { return 0; }
     std::string latest(const std::string&, int64_t) override { return ""; }
@@ -252,15 +273,18 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
       throw PgError("idempotency keys kept changing hands during this write", false);
     }
     InsertColumns rows;
+    std::vector<bool> claimed;
     for (size_t i : pending) {
-      rows.add(*messages[i], verdicts[i]);
+      claimed.push_back(rows.add(*messages[i], verdicts[i], claimOwner));
     }
     std::set<std::string> stored = rows.insert(conn);
     std::vector<const NewMessage*> blocked;
     std::vector<size_t> blockedAt;
-    for (size_t i : pending) {
+    for (size_t p = 0; p < pending.size(); ++p) {
+      size_t i = pending[p];
       if (stored.count(messages[i]->id) > 0) {
         outcomes[i] = guardOutcome(verdicts[i]);
+        outcomes[i].claimed = claimed[p];
       } else if (messages[i]->idempotencyKey.empty()) {
         outcomes[i].result = InsertOutcome::Result::kIdempotentRepeat;  // the same id twice
       } else {
@@ -379,7 +403,8 @@ void lockGuardKeys(PgConnection& conn, const std::vector<const NewMessage*>& mes
 // One decision of the guarded messages, in batch order; nullopt when another node's commit took
 // one of their idempotency keys after the look-up (the caller rolls back and decides again).
 std::optional<std::vector<InsertOutcome>> decideGuarded(
-    PgConnection& conn, const std::vector<const NewMessage*>& messages) {
+    PgConnection& conn, const std::vector<const NewMessage*>& messages,
+    const std::string& claimOwner) {
   std::map<size_t, KeyHolder> holders = findKeyHolders(conn, messages);
   BatchMarks marks(conn, messages);
   std::map<std::pair<std::string, std::string>, KeyHolder> batchKeys;
@@ -412,7 +437,7 @@ std::optional<std::vector<InsertOutcome>> decideGuarded(
     if (verdict.refused) {
       continue;
     }
-    rows.add(m, verdict);
+    outcomes[i].claimed = rows.add(m, verdict, claimOwner);
     if (!m.idempotencyKey.empty()) {
       batchKeys[{m.app, m.idempotencyKey}] = {m.id, m.payloadHash, m.createdMs};
     }
@@ -429,10 +454,11 @@ std::optional<std::vector<InsertOutcome>> decideGuarded(
 }
 
 std::vector<InsertOutcome> insertGuarded(PgConnection& conn,
-                                         const std::vector<const NewMessage*>& messages) {
+                                         const std::vector<const NewMessage*>& messages,
+                                         const std::string& claimOwner) {
   for (int round = 0; round < kRaceRounds; ++round) {
     conn.exec("SAVEPOINT guarded");
-    if (auto outcomes = decideGuarded(conn, messages)) {
+    if (auto outcomes = decideGuarded(conn, messages, claimOwner)) {
       conn.exec("RELEASE SAVEPOINT guarded");
       return *outcomes;
     }
@@ -481,12 +507,19 @@ Result<std::vector<InsertOutcome>> PgStore::writeWith(const WriteBatch& batch, P
       }
       // A guarded message whose key an unguarded one of the same batch holds is its repeat,
       // whatever their order in the batch.
-      std::vector<InsertOutcome> plainOut = insertPlain(conn, plain);
+      std::vector<InsertOutcome> plainOut = insertPlain(conn, plain, batch.claimOwner);
       std::vector<InsertOutcome> guardedOut;
       if (!guarded.empty()) {
-        guardedOut = insertGuarded(conn, guarded);
+        guardedOut = insertGuarded(conn, guarded, batch.claimOwner);
       }
-      if (!batch.inserts.empty()) {
+      // Claimers (of every node) are told at commit about messages they have to claim: not
+      // those stored claimed, which are this node's already.
+      auto waiting = [](const InsertOutcome& o) {
+        return o.inserted && !o.claimed &&
+               (o.state == MessageState::kQueued || o.state == MessageState::kScheduled);
+      };
+      if (std::any_of(plainOut.begin(), plainOut.end(), waiting) ||
+          std::any_of(guardedOut.begin(), guardedOut.end(), waiting)) {
         conn.exec(std::string("NOTIFY ") + pg::kReadyChannel);  // delivered at commit
       }
       if (!batch.transitions.empty()) {

@@ -52,8 +52,8 @@ struct SqliteStore::Statements {
                       "INSERT INTO messages (id, app, template, channel, to_json, vars_json, "
                       "attrs_json, subject, body, tags_json, req_id, idempotency_key, state, "
                       "created_ms, updated_ms, ready_ms, lane, payload_hash, providers, owner, "
-                      "business_line, send_at_ms, first_state, first_detail) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      "business_line, send_at_ms, first_state, first_detail, lease_owner, "
+                      "attempts) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         insertRecipient(db.handle(),
                         "INSERT INTO message_recipients (address, message_id) VALUES (?,?)"),
         insertEvent(db.handle(),
@@ -222,7 +222,8 @@ class SqliteMarks : public MarkSource {
 
 // Idempotency, then the guard checks, then the insert, all inside the caller's transaction:
 // the next message of the same batch (or the next batch) sees this one's marks.
-InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
+InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m,
+                                     const std::string& claimOwner) {
   if (!m.idempotencyKey.empty()) {
     s.findIdempotent.bind(1, m.app).bind(2, m.idempotencyKey);
     std::optional<KeyHolder> holder;
@@ -247,6 +248,9 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
   bool scheduled = isScheduled(m);
   MessageState state = verdict.state;
   bool sendable = verdict.sendable();
+  // Stored claimed: attempt 1 under the owner's lease, its "sending" event implied by the row
+  // as a claim's is (claim_logged 0, at updated_ms), after the accepted and queued ones.
+  bool claimed = state == MessageState::kQueued && m.claimLeaseMs > 0 && !claimOwner.empty();
   s.insertMessage.bindStatic(1, m.id)
       .bindStatic(2, m.app)
       .bindStatic(3, m.templateName)
@@ -263,8 +267,12 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
   } else {
     s.insertMessage.bindStatic(12, m.idempotencyKey);
   }
-  s.insertMessage.bindStatic(13, stateName(state)).bind(14, m.createdMs).bind(15, m.createdMs);
-  if (sendable) {
+  s.insertMessage.bindStatic(13, claimed ? "sending" : stateName(state))
+      .bind(14, m.createdMs)
+      .bind(15, m.createdMs);
+  if (claimed) {
+    s.insertMessage.bind(16, m.createdMs + m.claimLeaseMs);  // the lease's end
+  } else if (sendable) {
     s.insertMessage.bind(16, scheduled ? m.sendAtMs : m.createdMs);
   } else {
     s.insertMessage.bindNull(16);
@@ -276,8 +284,13 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
       .bindStatic(21, m.businessLine)
       .bind(22, scheduled ? m.sendAtMs : int64_t{0})
       .bind(23, sendable ? stateName(state) : "")
-      .bind(24, sendable ? verdict.detail : std::string())
-      .run();
+      .bind(24, sendable ? verdict.detail : std::string());
+  if (claimed) {
+    s.insertMessage.bindStatic(25, claimOwner).bind(26, int64_t{1});
+  } else {
+    s.insertMessage.bindNull(25).bind(26, int64_t{0});
+  }
+  s.insertMessage.run();
   for (const auto& [kind, address] : parseJsonObjectOfStrings(m.toJson)) {
     s.insertRecipient.bind(1, normalizeAddress(address)).bind(2, m.id).run();
   }
@@ -291,7 +304,9 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m) {
       s.insertMark.bind(1, g.key).bind(2, m.createdMs).bind(3, m.id).run();
     }
   }
-  return guardOutcome(verdict);
+  InsertOutcome outcome = guardOutcome(verdict);
+  outcome.claimed = claimed;
+  return outcome;
 }
 
 Result<std::vector<InsertOutcome>> SqliteStore::write(const WriteBatch& batch) {
@@ -329,7 +344,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::writeUnsynced(const WriteBatch& 
     std::vector<InsertOutcome> outcomes;
     outcomes.reserve(batch.inserts.size());
     for (const NewMessage& m : batch.inserts) {
-      outcomes.push_back(insertOne(s, m));
+      outcomes.push_back(insertOne(s, m, batch.claimOwner));
     }
     if (!batch.inserts.empty() && ++s.writesSincePrune >= kGuardMarkPruneEvery) {
       s.writesSincePrune = 0;

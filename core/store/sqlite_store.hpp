@@ -72,7 +72,8 @@ class SqliteStore : public MessageStore, public CronStore {
   struct ReaderStatements;
 
   void open();
-  InsertOutcome insertOne(Statements& s, const NewMessage& m);
+  // claimOwner: see WriteBatch::claimOwner.
+  InsertOutcome insertOne(Statements& s, const NewMessage& m, const std::string& claimOwner);
   // Appends the events of the record's message, oldest first, after the ones its row implies
   // (readMessageRow): each stored one after the "sending" event it implies, then the attempt
   // in progress's "sending" event when the row implies it (openClaim: openClaimMs). Callers

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "unit/core/store/store_contract.hpp"
 
+#include <algorithm>
+
 #include "core/common/ids.hpp"
 
 namespace notify::test {
@@ -264,6 +266,99 @@ TEST_P(StoreContract, LeasedMessageIsReclaimedOnlyAfterExpiry) {
   EXPECT_EQ(r.events.back().state, MessageState::kSending);
   EXPECT_NE(r.events.back().detail.find("attempt 2"), std::string::npos) << r.events.back().detail;
   EXPECT_NE(r.events.back().detail.find("worker-1"), std::string::npos) << r.events.back().detail;
+}
+
+// A message a local dispatcher has room for is stored claimed (NewMessage::claimLeaseMs): the
+// same row and history a claim at its creation would have left, so nothing else can tell.
+TEST_P(StoreContract, AMessageStoredClaimedIsAttemptOneUnderItsOwnersLease) {
+  NewMessage due = message(kT0);
+  due.claimLeaseMs = 1000;
+  NewMessage later = message(kT0, "", kT0 + 500);  // scheduled: it waits for its time
+  later.claimLeaseMs = 1000;
+  NewMessage suppressed = message(kT0);
+  suppressed.suppressReason = "quiet hours";
+  suppressed.claimLeaseMs = 1000;
+  NewMessage guarded = message(kT0);  // through the guard checks' path, and not held back
+  guarded.guards.push_back({core::GuardCheck::Kind::kSuppress, "cap:ann", kT0 - 1000, 5, "cap", ""});
+  guarded.claimLeaseMs = 1000;
+  NewMessage duplicate = message(kT0);  // its second copy is held back as a duplicate
+  duplicate.guards.push_back({core::GuardCheck::Kind::kDuplicate, "dup:ann", kT0 - 1000, 1, "same", ""});
+  NewMessage repeat = message(kT0);
+  repeat.guards = duplicate.guards;
+  repeat.claimLeaseMs = 1000;
+  NewMessage unasked = message(kT0);
+  core::WriteBatch batch;
+  batch.inserts = {due, later, suppressed, guarded, duplicate, repeat, unasked};
+  batch.claimOwner = "node-a";
+  auto written = store_->write(batch);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  const std::vector<InsertOutcome>& outcomes = written.value();
+  ASSERT_EQ(outcomes.size(), 7u);
+  EXPECT_TRUE(outcomes[0].claimed);
+  EXPECT_EQ(outcomes[0].state, MessageState::kQueued) << "the caller is told it is queued";
+  EXPECT_FALSE(outcomes[1].claimed);
+  EXPECT_FALSE(outcomes[2].claimed);
+  EXPECT_TRUE(outcomes[3].claimed);
+  EXPECT_FALSE(outcomes[4].claimed) << "not asked for";
+  EXPECT_EQ(outcomes[5].state, MessageState::kDuplicate);
+  EXPECT_FALSE(outcomes[5].claimed);
+  EXPECT_FALSE(outcomes[6].claimed);
+
+  for (const NewMessage* m : {&due, &guarded}) {
+    MessageRecord r = record(m->id);
+    EXPECT_EQ(r.state, MessageState::kSending);
+    EXPECT_EQ(r.attempts, 1u);
+    EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kQueued,
+                                        MessageState::kSending}));
+    ASSERT_EQ(r.events.size(), 3u);
+    EXPECT_EQ(r.events[2].atMs, kT0);
+    EXPECT_EQ(r.events[2].detail, "attempt 1");
+  }
+  EXPECT_EQ(record(later.id).state, MessageState::kScheduled);
+  EXPECT_EQ(record(suppressed.id).state, MessageState::kSuppressed);
+
+  // Claims take the others, never the ones leased at insert.
+  std::vector<std::string> claimedIds;
+  for (const ClaimedMessage& c : claim(kT0 + 600, 10, 1000, "node-b")) {
+    claimedIds.push_back(c.id);
+  }
+  std::sort(claimedIds.begin(), claimedIds.end());
+  std::vector<std::string> expected{later.id, duplicate.id, unasked.id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(claimedIds, expected);
+
+  // Its outcome applies as attempt 1's.
+  ClaimedMessage sent;
+  sent.id = due.id;
+  sent.attempt = 1;
+  apply(verdict(sent, MessageState::kDelivered, kT0 + 20));
+  MessageRecord r = record(due.id);
+  EXPECT_EQ(r.state, MessageState::kDelivered);
+  EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kQueued,
+                                      MessageState::kSending, MessageState::kDelivered}));
+}
+
+TEST_P(StoreContract, AMessageStoredClaimedIsReclaimedAfterItsLease) {
+  NewMessage m = message(kT0);
+  m.claimLeaseMs = 1000;
+  core::WriteBatch batch;
+  batch.inserts = {m};
+  batch.claimOwner = "node-a";
+  ASSERT_TRUE(store_->write(batch).ok());
+  EXPECT_EQ(nextReady(), kT0 + 1000);
+  EXPECT_TRUE(claim(kT0 + 999, 10, 1000, "node-b").empty());
+
+  std::vector<ClaimedMessage> again = claim(kT0 + 1000, 10, 1000, "node-b");
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempt, 2u);
+  EXPECT_EQ(again[0].body, m.body);
+  MessageRecord r = record(m.id);
+  EXPECT_EQ(statesOf(r), (std::vector{MessageState::kAccepted, MessageState::kQueued,
+                                      MessageState::kSending, MessageState::kSending}));
+  ASSERT_EQ(r.events.size(), 4u);
+  EXPECT_EQ(r.events[2].atMs, kT0);
+  EXPECT_EQ(r.events[2].detail, "attempt 1");
+  EXPECT_NE(r.events[3].detail.find("node-a"), std::string::npos) << r.events[3].detail;
 }
 
 // Stores may imply a claim's "sending" event instead of storing it; either way every attempt
