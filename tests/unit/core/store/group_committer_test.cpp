@@ -272,7 +272,7 @@ TEST_F(GroupCommitterTest, DuplicatesAcrossRequestsNameTheFirst) {
 
 TEST_F(GroupCommitterTest, TransitionsAreApplied) {
   NewMessage m = message();
-  ASSERT_TRUE(sqlite_.write(WriteBatch{{m}, {}}).ok());
+  ASSERT_TRUE(sqlite_.write(WriteBatch{{m}, {}, ""}).ok());
   Result<std::vector<ClaimedMessage>> claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
   ASSERT_TRUE(claimed.ok());
   ASSERT_EQ(claimed->size(), 1u);
@@ -398,6 +398,120 @@ TEST_F(GroupCommitterTest, AFailedSyncIsReportedToTheCallersItCovered) {
   committer.stop();
   EXPECT_EQ(code, "unavailable");
   EXPECT_EQ(committer.pendingMessages(), 0u);
+}
+
+}  // namespace
+}  // namespace notify::core
+
+namespace notify::core {
+namespace {
+
+// Grants every due message a lease, and records what comes back.
+class RecordingHandOff : public ClaimHandOff {
+ public:
+  const std::string& owner() const override { return owner_; }
+  void reserve(std::vector<NewMessage>& messages) override {
+    std::lock_guard lock(mutex_);
+    for (NewMessage& m : messages) {
+      if (m.sendAtMs <= m.createdMs && granted_ < grants_) {
+        m.claimLeaseMs = 30000;
+        ++granted_;
+      }
+    }
+  }
+  void adopt(std::vector<ClaimedMessage> messages) override {
+    std::lock_guard lock(mutex_);
+    for (ClaimedMessage& m : messages) {
+      adopted_.push_back(std::move(m));
+    }
+  }
+  void release(const std::vector<std::string>& lanes) override {
+    std::lock_guard lock(mutex_);
+    released_ += lanes.size();
+  }
+
+  void grant(size_t n) { grants_ = n; }
+  std::vector<ClaimedMessage> adopted() {
+    std::lock_guard lock(mutex_);
+    return adopted_;
+  }
+  size_t released() {
+    std::lock_guard lock(mutex_);
+    return released_;
+  }
+
+ private:
+  std::string owner_ = "node-a";
+  std::mutex mutex_;
+  size_t grants_ = 1000;
+  size_t granted_ = 0;
+  std::vector<ClaimedMessage> adopted_;
+  size_t released_ = 0;
+};
+
+Result<std::vector<InsertOutcome>> submitAndWait(GroupCommitter& committer,
+                                                 std::vector<NewMessage> messages) {
+  std::promise<Result<std::vector<InsertOutcome>>> answered;
+  EXPECT_TRUE(committer.submitInserts(std::move(messages), [&](auto result) {
+    answered.set_value(std::move(result));
+  }));
+  return answered.get_future().get();
+}
+
+TEST_F(GroupCommitterTest, WhatWasStoredClaimedIsHandedOverAndTheRestGivenBack) {
+  RecordingHandOff handOff;
+  std::atomic<int> wakes{0};
+  GroupCommitter committer(sqlite_, 1000, [&] { ++wakes; });
+  committer.setHandOff(&handOff);
+  committer.start();
+
+  NewMessage due = message();
+  due.body = "due now";
+  NewMessage later = message();
+  later.sendAtMs = kT0 + 60000;  // scheduled: not reserved, and the claimer is told
+  NewMessage held = message();
+  held.suppressReason = "quiet hours";  // reserved, stored suppressed: its room is given back
+  auto outcomes = submitAndWait(committer, {due, later, held});
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_TRUE(outcomes.value()[0].claimed);
+  EXPECT_FALSE(outcomes.value()[1].claimed);
+  EXPECT_FALSE(outcomes.value()[2].claimed);
+
+  std::vector<ClaimedMessage> adopted = handOff.adopted();
+  ASSERT_EQ(adopted.size(), 1u);
+  EXPECT_EQ(adopted[0].id, due.id);
+  EXPECT_EQ(adopted[0].attempt, 1u);
+  EXPECT_EQ(adopted[0].body, "due now");
+  EXPECT_EQ(adopted[0].createdMs, kT0);
+  EXPECT_EQ(handOff.released(), 1u);
+  EXPECT_EQ(find(due.id)->state, MessageState::kSending);
+  EXPECT_EQ(wakes.load(), 1) << "the scheduled one needs the claimer";
+
+  // Everything handed over: nothing for the claimer to do.
+  ASSERT_TRUE(submitAndWait(committer, {message(), message()}).ok());
+  EXPECT_EQ(handOff.adopted().size(), 3u);
+  EXPECT_EQ(wakes.load(), 1);
+
+  // No room: stored queued, and the claimer is woken for it.
+  handOff.grant(0);
+  NewMessage waiting = message();
+  ASSERT_TRUE(submitAndWait(committer, {waiting}).ok());
+  EXPECT_EQ(find(waiting.id)->state, MessageState::kQueued);
+  EXPECT_EQ(wakes.load(), 2);
+  committer.stop();
+}
+
+TEST_F(GroupCommitterTest, AFailedCommitGivesBackEveryReservation) {
+  ControlledStore store(sqlite_);
+  store.failWrites();
+  RecordingHandOff handOff;
+  GroupCommitter committer(store, 1000, {});
+  committer.setHandOff(&handOff);
+  committer.start();
+  EXPECT_FALSE(submitAndWait(committer, {message(), message()}).ok());
+  EXPECT_TRUE(handOff.adopted().empty());
+  EXPECT_EQ(handOff.released(), 2u);
+  committer.stop();
 }
 
 }  // namespace
