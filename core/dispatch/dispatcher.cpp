@@ -122,7 +122,8 @@ void Dispatcher::adopt(std::vector<ClaimedMessage> messages) {
       queue_.push_back(std::move(message));
     }
     // Only the idle workers need waking; a busy one takes the next message when it is done.
-    size_t idle = static_cast<size_t>(lane_.workers) - std::min<size_t>(busyWorkers_, lane_.workers);
+    size_t idle =
+        static_cast<size_t>(lane_.workers) - std::min<size_t>(busyWorkers_, lane_.workers);
     wake = std::min(messages.size(), idle);
   }
   for (size_t i = 0; i < wake; ++i) {

@@ -113,8 +113,8 @@ class Dispatcher {
   std::condition_variable workAvailable_;
   std::deque<ClaimedMessage> queue_;
   size_t busyWorkers_ = 0;
-  size_t inFlight_ = 0;  // exchanges the HTTP engine is making for this lane
-  size_t reserved_ = 0;  // hand-offs reserved and not yet adopted or released
+  size_t inFlight_ = 0;    // exchanges the HTTP engine is making for this lane
+  size_t reserved_ = 0;    // hand-offs reserved and not yet adopted or released
   bool caughtUp_ = false;  // the last claim found nothing more due, and no hand-off was refused
   std::condition_variable drained_;
   bool wakeRequested_ = false;

@@ -7,22 +7,12 @@
 #include "core/daemon/runtime.hpp"
 #include "core/http/http_engine.hpp"
 #include "support/test_env.hpp"
+#include "unit/core/runtime_of.hpp"
 
 namespace notify::core {
 namespace {
 
-std::shared_ptr<const Runtime> runtimeOf(const std::filesystem::path& configFile,
-                                         const std::shared_ptr<HttpEngine>& http) {
-  auto config = std::make_shared<const DaemonConfig>(loadConfig(configFile));
-  auto runtime = std::make_shared<Runtime>();
-  auto catalog = std::make_shared<PluginCatalog>(PluginCatalog::scan(config->pluginDir));
-  runtime->providers = ProviderSet::build(*config, *catalog, http);
-  runtime->catalog = catalog;
-  runtime->guards = std::make_shared<ProviderGuards>(*config);
-  runtime->preparer = std::make_shared<MessagePreparer>(config);
-  runtime->config = config;
-  return runtime;
-}
+using test::runtimeOf;
 
 TEST(RuntimeSwap, OldInstanceAndLibraryLiveUntilTheLastSendEnds) {
   test::TempDir dir;

@@ -9,13 +9,13 @@
 
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
-#include "core/config/config_loader.hpp"
 #include "core/daemon/runtime.hpp"
 #include "core/dispatch/dispatcher.hpp"
 #include "core/dispatch/lane_hand_off.hpp"
 #include "core/http/http_engine.hpp"
 #include "core/store/sqlite_store.hpp"
 #include "support/test_env.hpp"
+#include "unit/core/runtime_of.hpp"
 
 namespace notify::core {
 namespace {
@@ -38,18 +38,12 @@ target = "x"
 [channels.im]
 providers = ["p1"]
 )");
-    auto config = std::make_shared<const DaemonConfig>(loadConfig(file));
-    auto runtime = std::make_shared<Runtime>();
-    auto catalog = std::make_shared<PluginCatalog>(PluginCatalog::scan(config->pluginDir));
-    runtime->providers = ProviderSet::build(*config, *catalog, http_);
-    runtime->catalog = catalog;
-    runtime->guards = std::make_shared<ProviderGuards>(*config);
-    runtime->preparer = std::make_shared<MessagePreparer>(config);
-    runtime->config = config;
+    std::shared_ptr<const Runtime> runtime = test::runtimeOf(file, http_);
     holder_ = std::make_unique<RuntimeHolder>(runtime);
     committer_ = std::make_unique<GroupCommitter>(store_, 1000, [this] { dispatcher_->wake(); });
-    dispatcher_ = std::make_unique<Dispatcher>(config->lanes.at("default"), store_, *committer_,
-                                               *holder_, "node-a", [] { return nowUnixMs(); });
+    dispatcher_ =
+        std::make_unique<Dispatcher>(runtime->config->lanes.at("default"), store_, *committer_,
+                                     *holder_, "node-a", [] { return nowUnixMs(); });
   }
 
   void TearDown() override {
@@ -135,9 +129,8 @@ TEST_F(DispatcherHandOffTest, AMessageHandedOverIsSentAndItsOutcomeRecorded) {
   m.tagsJson = "[]";
   m.createdMs = nowUnixMs();
   std::promise<Result<std::vector<InsertOutcome>>> answered;
-  ASSERT_TRUE(committer_->submitInserts({m}, [&](auto result) {
-    answered.set_value(std::move(result));
-  }));
+  ASSERT_TRUE(
+      committer_->submitInserts({m}, [&](auto result) { answered.set_value(std::move(result)); }));
   auto outcomes = answered.get_future().get();
   ASSERT_TRUE(outcomes.ok());
   EXPECT_TRUE(outcomes.value().at(0).claimed);

@@ -452,9 +452,8 @@ class RecordingHandOff : public ClaimHandOff {
 Result<std::vector<InsertOutcome>> submitAndWait(GroupCommitter& committer,
                                                  std::vector<NewMessage> messages) {
   std::promise<Result<std::vector<InsertOutcome>>> answered;
-  EXPECT_TRUE(committer.submitInserts(std::move(messages), [&](auto result) {
-    answered.set_value(std::move(result));
-  }));
+  EXPECT_TRUE(committer.submitInserts(std::move(messages),
+                                      [&](auto result) { answered.set_value(std::move(result)); }));
   return answered.get_future().get();
 }
 
