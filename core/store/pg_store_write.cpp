@@ -29,9 +29,9 @@ using pg::str;
 // as in SQLite. The "accepted" and first state events are implied by the row (see migration 1;
 // first_detail and the state say who and why, migration 3). A sendable message (queued or
 // scheduled) also gets its queue row (migration 7): ready at send_at when it has one, else at
-// once; a scheduled one names its app there, for recall by tag. One stored claimed (lease end
-// $22 and owner $23, NULL when not; see NewMessage::claimLeaseMs) gets its queue row leased as
-// attempt 1, as a claim would have left it.
+// once; a scheduled one names its app there, for recall by tag. One stored claimed (its id in
+// $22 with its lease's end in $23, the owner $24; see NewMessage::claimLeaseMs) gets its queue
+// row leased as attempt 1, as a claim would have left it.
 // The send log's recipient rows ($22 addresses, $23 message ids; see pg_send_log.hpp) go in
 // with the messages that were stored.
 constexpr const char* kInsertMessages = R"sql(
@@ -58,14 +58,14 @@ INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app, attempts, leas
 SELECT ins.id, lane,
   COALESCE(c.lease_until, CASE WHEN send_at_ms > 0 THEN send_at_ms ELSE created_ms END),
   created_ms, CASE WHEN state = 'scheduled' THEN app END,
-  CASE WHEN c.lease_until IS NULL THEN 0 ELSE 1 END, c.lease_owner,
+  CASE WHEN c.lease_until IS NULL THEN 0 ELSE 1 END,
+  CASE WHEN c.lease_until IS NULL THEN NULL ELSE $24::text END,
   CASE WHEN c.lease_until IS NULL THEN NULL ELSE created_ms END
-FROM ins LEFT JOIN unnest($1::text[], $22::bigint[], $23::text[])
-  AS c(id, lease_until, lease_owner) ON c.id = ins.id AND c.lease_until IS NOT NULL
+FROM ins LEFT JOIN unnest($22::text[], $23::bigint[]) AS c(id, lease_until) ON c.id = ins.id
 WHERE state IN ('queued', 'scheduled')
 ), recipients AS (
 INSERT INTO message_recipients (address, message_id)
-SELECT r.address, r.message_id FROM unnest($24::text[], $25::text[]) AS r(address, message_id)
+SELECT r.address, r.message_id FROM unnest($25::text[], $26::text[]) AS r(address, message_id)
 JOIN ins ON ins.id = r.message_id
 )
 SELECT id FROM ins
@@ -172,11 +172,9 @@ class InsertColumns {
     text(m.businessLine);
     bool claimed = v.state == MessageState::kQueued && m.claimLeaseMs > 0 && !claimOwner.empty();
     if (claimed) {
-      (column++)->addInteger(m.createdMs + m.claimLeaseMs);
-      text(claimOwner);
-    } else {
-      (column++)->addNull();
-      (column++)->addNull();
+      claimedIds_.addText(m.id);
+      leaseEnds_.addInteger(m.createdMs + m.claimLeaseMs);
+      owner_ = claimOwner;
     }
     messages_.push_back(&m);
     return claimed;
@@ -191,10 +189,13 @@ class InsertColumns {
       return stored;
     }
     std::vector<std::string> params;
-    params.reserve(columns_.size() + 2);
+    params.reserve(columns_.size() + 5);
     for (const PgArrayParam& column : columns_) {
       params.push_back(column.bytes());
     }
+    params.push_back(claimedIds_.bytes());
+    params.push_back(leaseEnds_.bytes());
+    params.push_back(owner_);  // text, in binary form: its bytes
     RecipientColumns recipients = recipientColumns(messages_);
     params.push_back(recipients.addresses.bytes());
     params.push_back(recipients.messageIds.bytes());
@@ -206,16 +207,18 @@ class InsertColumns {
   }
 
  private:
-  // The element types of kInsertMessages' $1..$23.
+  // The element types of kInsertMessages' $1..$21.
   static std::vector<PgArrayParam> emptyColumns() {
     using E = PgArrayParam::Element;
-    std::vector<PgArrayParam> columns(23, PgArrayParam(E::kText));
+    std::vector<PgArrayParam> columns(21, PgArrayParam(E::kText));
     columns[13] = PgArrayParam(E::kInt8);  // created_ms
     columns[17] = PgArrayParam(E::kInt8);  // send_at_ms
-    columns[21] = PgArrayParam(E::kInt8);  // the lease's end when stored claimed
     return columns;
   }
   std::vector<PgArrayParam> columns_ = emptyColumns();
+  PgArrayParam claimedIds_{PgArrayParam::Element::kText};  // $22..$24: the ones stored claimed
+  PgArrayParam leaseEnds_{PgArrayParam::Element::kInt8};
+  std::string owner_;
   std::vector<const NewMessage*> messages_;  // for their recipient rows; live for the write
 };
 
