@@ -127,7 +127,7 @@ TEST_F(PgStoreNodes, GuardedAndPlainMessagesShareABatchInOrder) {
   capped2.guards = capped1.guards;
   core::NewMessage disabled = message();
   disabled.suppressReason = "template 'welcome' is disabled";
-  auto outcomes = store->write({{plain, capped1, routed, capped2, disabled}, {}});
+  auto outcomes = store->write({{plain, capped1, routed, capped2, disabled}, {}, ""});
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
   ASSERT_EQ(outcomes->size(), 5u);
   std::vector<core::MessageState> states;
@@ -161,7 +161,7 @@ TEST_F(PgStoreNodes, GuardKeysRacedByManyNodesAreDecidedOnce) {
         m.guards = {guard(core::GuardCheck::Kind::kDuplicate, "dedup:" + std::to_string(round))};
         core::NewMessage c = message();
         c.guards = {guard(core::GuardCheck::Kind::kSuppress, "cap:b", 3)};
-        auto result = store->write({{m, c}, {}});
+        auto result = store->write({{m, c}, {}, ""});
         ASSERT_TRUE(result.ok()) << result.error().message;
         std::lock_guard lock(mutex);
         dedup[round].push_back(result->at(0));
@@ -197,7 +197,7 @@ TEST_F(PgStoreNodes, GuardMarksBeforeTheCutoffArePrunedInBoundedBatches) {
       database_);
   core::NewMessage fresh = message();
   fresh.guards = {guard(core::GuardCheck::Kind::kSuppress, "cap:c", 5)};
-  ASSERT_TRUE(store->write({{fresh}, {}}).ok());
+  ASSERT_TRUE(store->write({{fresh}, {}, ""}).ok());
   auto first = store->pruneGuardMarks(kT0, 3);
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(*first, 3u);

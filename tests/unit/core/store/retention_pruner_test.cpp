@@ -26,7 +26,7 @@ std::string deliveredMessage(MessageStore& store, int64_t daysAgo) {
   m.body = "secret body";
   m.tagsJson = "[]";
   m.createdMs = kNow - daysAgo * kDay;
-  EXPECT_TRUE(store.write({{m}, {}}).ok());
+  EXPECT_TRUE(store.write({{m}, {}, ""}).ok());
   auto claimed = store.claim({m.createdMs, 1, 1000, "w", ""});
   EXPECT_EQ(claimed->size(), 1u);
   Transition t;
@@ -34,7 +34,7 @@ std::string deliveredMessage(MessageStore& store, int64_t daysAgo) {
   t.attempt = 1;
   t.state = MessageState::kDelivered;
   t.event = {m.createdMs + 1, MessageState::kDelivered, "plugin:x", "p", "", ""};
-  EXPECT_TRUE(store.write({{}, {t}}).ok());
+  EXPECT_TRUE(store.write({{}, {t}, ""}).ok());
   return m.id;
 }
 
