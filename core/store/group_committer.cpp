@@ -149,8 +149,30 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   // answers, while this thread goes on to the next commit.
   const bool deferSync = count > 0 && store_.syncsSeparately();
 
-  Result<std::vector<InsertOutcome>> result =
-      deferSync ? store_.writeUnsynced(batch) : store_.write(batch);
+  const auto write = [&](const WriteBatch& b) {
+    return deferSync ? store_.writeUnsynced(b) : store_.write(b);
+  };
+  Result<std::vector<InsertOutcome>> result = write(batch);
+  // Outcomes the store refuses must not refuse new messages with them: write those alone, and
+  // when that works (the store is fine) find the outcomes it refuses.
+  bool outcomesWritten = result.ok();
+  if (!result && count > 0 && !batch.transitions.empty()) {
+    std::vector<Transition> outcomes = std::move(batch.transitions);
+    batch.transitions.clear();
+    result = write(batch);
+    batch.transitions = std::move(outcomes);
+    if (result) {
+      logWarn("store", "a commit with " + std::to_string(batch.transitions.size()) +
+                           " outcomes failed; its " + std::to_string(count) +
+                           " new messages were written without them");
+      outcomesWritten = writeOutcomesAlone(batch.transitions, true);
+    }
+  } else if (!result && count == 0) {
+    outcomesWritten = writeOutcomesAlone(batch.transitions, false);
+    if (outcomesWritten) {
+      result = std::vector<InsertOutcome>{};
+    }
+  }
   // Messages stored unclaimed and retries scheduled for later change when the next claim is due.
   bool changesSchedule = std::any_of(batch.transitions.begin(), batch.transitions.end(),
                                      [](const Transition& t) { return t.readyMs; });
@@ -178,6 +200,8 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     logError("store", "commit of " + std::to_string(count) + " messages and " +
                           std::to_string(batch.transitions.size()) +
                           " outcomes failed: " + result.error().message);
+  }
+  if (!outcomesWritten) {
     // Outcomes are facts already known; keep them for the next commit instead of losing them
     // (the lease would expire and the message be sent again). When stopping, the lease expiry
     // is the fallback.
@@ -218,6 +242,40 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     answer(inserts, result);
   }
   inserts.clear();
+}
+
+bool GroupCommitter::writeOutcomesAlone(std::vector<Transition>& outcomes, bool storeWorks) {
+  // Each in a transaction of its own: the ones the store takes are written; if it takes any (or
+  // just took the new messages without them) it is working, and the ones it refuses alone never
+  // will be stored. They are dropped, loudly: the message stays claimed until its lease expires
+  // and is then sent again (at-least-once).
+  // Not knowing whether the store works, three refusals in a row with nothing taken say it does
+  // not: a backlog of outcomes during an outage costs three writes, not one each.
+  constexpr size_t kProbes = 3;
+  std::vector<Transition> refused;
+  size_t taken = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (!storeWorks && taken == 0 && refused.size() == kProbes) {
+      return false;  // outcomes are as they were: kept for later
+    }
+    WriteBatch one;
+    one.transitions.push_back(outcomes[i]);
+    if (store_.write(one)) {
+      ++taken;
+    } else {
+      refused.push_back(outcomes[i]);
+    }
+  }
+  if (!storeWorks && taken == 0) {
+    return false;
+  }
+  for (const Transition& t : refused) {
+    logError("store", "dropped the outcome of message " + t.messageId + " attempt " +
+                          std::to_string(t.attempt) + " (" + stateName(t.state) +
+                          "), which the store refuses; the message is sent again after its lease");
+  }
+  outcomes.clear();
+  return true;
 }
 
 void GroupCommitter::syncLoop() {

@@ -83,6 +83,10 @@ class GroupCommitter {
   void run();
   void commit(std::vector<InsertRequest>& inserts, std::vector<Transition>& transitions);
   void syncLoop();
+  // After a failed write: writes each outcome alone. True when the store works (storeWorks, or
+  // it took any of them), with those it refused dropped and logged; false, outcomes left as they
+  // were, when it took none and may simply be down.
+  bool writeOutcomesAlone(std::vector<Transition>& outcomes, bool storeWorks);
   // Tells each request its share of result and releases their room in the queue.
   void answer(std::vector<InsertRequest>& requests,
               const Result<std::vector<InsertOutcome>>& result);

@@ -515,3 +515,98 @@ TEST_F(GroupCommitterTest, AFailedCommitGivesBackEveryReservation) {
 
 }  // namespace
 }  // namespace notify::core
+
+namespace notify::core {
+namespace {
+
+// Refuses every write that holds an outcome for the message "poison", as PostgreSQL refuses a
+// whole transaction for one bad value; with down() it refuses everything.
+class PickyStore : public ControlledStore {
+ public:
+  using ControlledStore::ControlledStore;
+  Result<std::vector<InsertOutcome>> write(const WriteBatch& batch) override {
+    ++writes_;
+    bool poisoned = std::any_of(batch.transitions.begin(), batch.transitions.end(),
+                                [](const Transition& t) { return t.messageId == "poison"; });
+    if (poisoned || down_) {
+      return makeError("unavailable", "store: invalid byte sequence");
+    }
+    return ControlledStore::write(batch);
+  }
+  void down(bool value) { down_ = value; }
+  int writes() const { return writes_.load(); }
+
+ private:
+  std::atomic<bool> down_{false};
+  std::atomic<int> writes_{0};
+};
+
+Transition deliveredOutcome(const std::string& id, uint32_t attempt) {
+  Transition t;
+  t.messageId = id;
+  t.attempt = attempt;
+  t.state = MessageState::kDelivered;
+  t.provider = "outbox";
+  t.event = {kT0 + 1, MessageState::kDelivered, "plugin:file", "outbox", "", "ok"};
+  return t;
+}
+
+TEST_F(GroupCommitterTest, AnOutcomeTheStoreRefusesIsDroppedAndRefusesNoNewMessage) {
+  NewMessage sent = message();
+  ASSERT_TRUE(sqlite_.write(WriteBatch{{sent}, {}, ""}).ok());
+  auto claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+
+  PickyStore store(sqlite_);
+  GroupCommitter committer(store, 1000, {});
+  committer.start();
+  committer.submitTransition(deliveredOutcome("poison", 1));
+  committer.submitTransition(deliveredOutcome(sent.id, (*claimed)[0].attempt));
+  for (int i = 0; i < 5; ++i) {  // every new message is stored, whatever rides with it
+    NewMessage m = message();
+    std::promise<Result<std::vector<InsertOutcome>>> answered;
+    ASSERT_TRUE(committer.submitInserts({m}, [&](auto r) { answered.set_value(std::move(r)); }));
+    auto result = answered.get_future().get();
+    ASSERT_TRUE(result.ok()) << result.error().message;
+    EXPECT_TRUE(find(m.id).has_value());
+  }
+  committer.stop();
+  EXPECT_EQ(find(sent.id)->state, MessageState::kDelivered) << "the good outcome is written";
+  int writes = store.writes();
+  GroupCommitter again(store, 1000, {});
+  again.start();
+  ASSERT_TRUE(again.submitInserts({message()}, [](auto) {}));
+  again.stop();
+  EXPECT_EQ(store.writes(), writes + 1) << "the refused outcome is gone, not retried forever";
+}
+
+TEST_F(GroupCommitterTest, WhileTheStoreIsDownOutcomesAreKeptForLater) {
+  NewMessage sent = message();
+  ASSERT_TRUE(sqlite_.write(WriteBatch{{sent}, {}, ""}).ok());
+  auto claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 1u);
+
+  PickyStore store(sqlite_);
+  store.down(true);
+  GroupCommitter committer(store, 1000, {});
+  committer.start();
+  committer.submitTransition(deliveredOutcome(sent.id, (*claimed)[0].attempt));
+  std::promise<Result<std::vector<InsertOutcome>>> answered;
+  ASSERT_TRUE(
+      committer.submitInserts({message()}, [&](auto r) { answered.set_value(std::move(r)); }));
+  EXPECT_FALSE(answered.get_future().get().ok());
+  EXPECT_EQ(find(sent.id)->state, MessageState::kSending);
+  store.down(false);  // back: the kept outcome goes with the next commit
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (find(sent.id)->state != MessageState::kDelivered &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  committer.stop();
+  EXPECT_EQ(find(sent.id)->state, MessageState::kDelivered);
+}
+
+}  // namespace
+}  // namespace notify::core
