@@ -145,6 +145,14 @@ class GroupCommitterTest : public ::testing::Test {
     return found.ok() ? *found : std::nullopt;
   }
 
+  // A message stored and claimed straight through the store, for outcomes to be written about.
+  ClaimedMessage storeAndClaim() {
+    EXPECT_TRUE(sqlite_.write(WriteBatch{{message()}, {}, ""}).ok());
+    auto claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
+    EXPECT_TRUE(claimed.ok() && claimed->size() == 1);
+    return claimed.ok() && claimed->size() == 1 ? claimed->front() : ClaimedMessage{};
+  }
+
   test::TempDir dir_;
   SqliteStore sqlite_{dir_.path() / "notify.db", true};
 };
@@ -552,17 +560,14 @@ Transition deliveredOutcome(const std::string& id, uint32_t attempt) {
 }
 
 TEST_F(GroupCommitterTest, AnOutcomeTheStoreRefusesIsDroppedAndRefusesNoNewMessage) {
-  NewMessage sent = message();
-  ASSERT_TRUE(sqlite_.write(WriteBatch{{sent}, {}, ""}).ok());
-  auto claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
-  ASSERT_TRUE(claimed.ok());
-  ASSERT_EQ(claimed->size(), 1u);
+  ClaimedMessage sent = storeAndClaim();
+  ASSERT_FALSE(sent.id.empty());
 
   PickyStore store(sqlite_);
   GroupCommitter committer(store, 1000, {});
   committer.start();
   committer.submitTransition(deliveredOutcome("poison", 1));
-  committer.submitTransition(deliveredOutcome(sent.id, (*claimed)[0].attempt));
+  committer.submitTransition(deliveredOutcome(sent.id, sent.attempt));
   for (int i = 0; i < 5; ++i) {  // every new message is stored, whatever rides with it
     NewMessage m = message();
     std::promise<Result<std::vector<InsertOutcome>>> answered;
@@ -582,17 +587,14 @@ TEST_F(GroupCommitterTest, AnOutcomeTheStoreRefusesIsDroppedAndRefusesNoNewMessa
 }
 
 TEST_F(GroupCommitterTest, WhileTheStoreIsDownOutcomesAreKeptForLater) {
-  NewMessage sent = message();
-  ASSERT_TRUE(sqlite_.write(WriteBatch{{sent}, {}, ""}).ok());
-  auto claimed = sqlite_.claim({kT0, 10, 60000, "w", ""});
-  ASSERT_TRUE(claimed.ok());
-  ASSERT_EQ(claimed->size(), 1u);
+  ClaimedMessage sent = storeAndClaim();
+  ASSERT_FALSE(sent.id.empty());
 
   PickyStore store(sqlite_);
   store.down(true);
   GroupCommitter committer(store, 1000, {});
   committer.start();
-  committer.submitTransition(deliveredOutcome(sent.id, (*claimed)[0].attempt));
+  committer.submitTransition(deliveredOutcome(sent.id, sent.attempt));
   std::promise<Result<std::vector<InsertOutcome>>> answered;
   ASSERT_TRUE(
       committer.submitInserts({message()}, [&](auto r) { answered.set_value(std::move(r)); }));
