@@ -6,6 +6,7 @@
 
 #include "core/dispatch/dispatcher.hpp"
 #include "core/store/group_committer.hpp"
+#include "core/store/write_rules.hpp"
 
 namespace notify::core {
 
@@ -23,7 +24,7 @@ class LaneHandOff : public ClaimHandOff {
     std::map<Dispatcher*, std::vector<NewMessage*>> byLane;
     for (NewMessage& m : messages) {
       Dispatcher* dispatcher = find(m.lane);
-      if (dispatcher != nullptr && m.suppressReason.empty() && m.sendAtMs <= m.createdMs) {
+      if (dispatcher != nullptr && m.suppressReason.empty() && !isScheduled(m)) {
         byLane[dispatcher].push_back(&m);
       }
     }

@@ -149,30 +149,8 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
   // answers, while this thread goes on to the next commit.
   const bool deferSync = count > 0 && store_.syncsSeparately();
 
-  const auto write = [&](const WriteBatch& b) {
-    return deferSync ? store_.writeUnsynced(b) : store_.write(b);
-  };
-  Result<std::vector<InsertOutcome>> result = write(batch);
-  // Outcomes the store refuses must not refuse new messages with them: write those alone, and
-  // when that works (the store is fine) find the outcomes it refuses.
-  bool outcomesWritten = result.ok();
-  if (!result && count > 0 && !batch.transitions.empty()) {
-    std::vector<Transition> outcomes = std::move(batch.transitions);
-    batch.transitions.clear();
-    result = write(batch);
-    batch.transitions = std::move(outcomes);
-    if (result) {
-      logWarn("store", "a commit with " + std::to_string(batch.transitions.size()) +
-                           " outcomes failed; its " + std::to_string(count) +
-                           " new messages were written without them");
-      outcomesWritten = writeOutcomesAlone(batch.transitions, true);
-    }
-  } else if (!result && count == 0) {
-    outcomesWritten = writeOutcomesAlone(batch.transitions, false);
-    if (outcomesWritten) {
-      result = std::vector<InsertOutcome>{};
-    }
-  }
+  bool outcomesWritten = false;
+  Result<std::vector<InsertOutcome>> result = write(batch, deferSync, outcomesWritten);
   // Messages stored unclaimed and retries scheduled for later change when the next claim is due.
   bool changesSchedule = std::any_of(batch.transitions.begin(), batch.transitions.end(),
                                      [](const Transition& t) { return t.readyMs; });
@@ -242,6 +220,36 @@ void GroupCommitter::commit(std::vector<InsertRequest>& inserts,
     answer(inserts, result);
   }
   inserts.clear();
+}
+
+Result<std::vector<InsertOutcome>> GroupCommitter::write(WriteBatch& batch, bool deferSync,
+                                                         bool& outcomesWritten) {
+  const auto once = [&](const WriteBatch& b) {
+    return deferSync ? store_.writeUnsynced(b) : store_.write(b);
+  };
+  Result<std::vector<InsertOutcome>> result = once(batch);
+  outcomesWritten = result.ok();
+  if (result || batch.transitions.empty()) {
+    return result;
+  }
+  // Outcomes the store refuses must not refuse new messages with them: write those alone, and
+  // when that works (the store is fine) find the outcomes it refuses.
+  if (batch.inserts.empty()) {
+    outcomesWritten = writeOutcomesAlone(batch.transitions, false);
+    return outcomesWritten ? Result<std::vector<InsertOutcome>>(std::vector<InsertOutcome>{})
+                           : result;
+  }
+  std::vector<Transition> outcomes = std::move(batch.transitions);
+  batch.transitions.clear();
+  result = once(batch);
+  batch.transitions = std::move(outcomes);
+  if (result) {
+    logWarn("store", "a commit with " + std::to_string(batch.transitions.size()) +
+                         " outcomes failed; its " + std::to_string(batch.inserts.size()) +
+                         " new messages were written without them");
+    outcomesWritten = writeOutcomesAlone(batch.transitions, true);
+  }
+  return result;
 }
 
 bool GroupCommitter::writeOutcomesAlone(std::vector<Transition>& outcomes, bool storeWorks) {

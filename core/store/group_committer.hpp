@@ -83,6 +83,11 @@ class GroupCommitter {
   void run();
   void commit(std::vector<InsertRequest>& inserts, std::vector<Transition>& transitions);
   void syncLoop();
+  // Writes batch (unsynced with deferSync). A failure its outcomes caused does not fail its new
+  // messages: they are written without them. outcomesWritten: the outcomes are done with
+  // (written, or dropped as refused for good); otherwise they are to be kept for later.
+  Result<std::vector<InsertOutcome>> write(WriteBatch& batch, bool deferSync,
+                                           bool& outcomesWritten);
   // After a failed write: writes each outcome alone. True when the store works (storeWorks, or
   // it took any of them), with those it refused dropped and logged; false, outcomes left as they
   // were, when it took none and may simply be down.

@@ -9,8 +9,8 @@
 // ascending order, so two batches never wait for each other in a cycle), which serialises every
 // node's decisions on those keys until commit; then their marks are read in one statement,
 // decided in batch order, and inserted with the messages.
-#include <map>
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -170,7 +170,7 @@ class InsertColumns {
     text(v.detail);
     text(m.owner);
     text(m.businessLine);
-    bool claimed = v.state == MessageState::kQueued && m.claimLeaseMs > 0 && !claimOwner.empty();
+    bool claimed = storedClaimed(m, v, claimOwner);
     if (claimed) {
       claimedIds_.addText(m.id);
       leaseEnds_.addInteger(m.createdMs + m.claimLeaseMs);

@@ -250,7 +250,7 @@ InsertOutcome SqliteStore::insertOne(Statements& s, const NewMessage& m,
   bool sendable = verdict.sendable();
   // Stored claimed: attempt 1 under the owner's lease, its "sending" event implied by the row
   // as a claim's is (claim_logged 0, at updated_ms), after the accepted and queued ones.
-  bool claimed = state == MessageState::kQueued && m.claimLeaseMs > 0 && !claimOwner.empty();
+  bool claimed = storedClaimed(m, verdict, claimOwner);
   s.insertMessage.bindStatic(1, m.id)
       .bindStatic(2, m.app)
       .bindStatic(3, m.templateName)

@@ -51,6 +51,10 @@ bool isScheduled(const NewMessage& m) {
   return m.sendAtMs > m.createdMs;
 }
 
+bool storedClaimed(const NewMessage& m, const GuardVerdict& verdict, const std::string& owner) {
+  return verdict.state == MessageState::kQueued && m.claimLeaseMs > 0 && !owner.empty();
+}
+
 GuardVerdict judgeGuards(const NewMessage& m, MarkSource& marks) {
   using Kind = GuardCheck::Kind;
   GuardVerdict v;

@@ -57,7 +57,7 @@ class MarkSource {
 // detail of its first state event.
 struct GuardVerdict {
   bool refused = false;
-  std::string errorCode;  // refused: the guard's code
+  std::string errorCode;                       // refused: the guard's code
   MessageState state = MessageState::kQueued;  // queued, scheduled, suppressed or duplicate
   std::string detail;
   std::string duplicateOf;  // state duplicate: the message that left the mark
@@ -75,6 +75,10 @@ GuardVerdict judgeGuards(const NewMessage& m, MarkSource& marks);
 
 // A send_at after the message's creation: stored as scheduled, claimable from send_at on.
 bool isScheduled(const NewMessage& m);
+
+// Whether m is stored already claimed by owner (NewMessage::claimLeaseMs): asked for, and the
+// verdict lets it go out now.
+bool storedClaimed(const NewMessage& m, const GuardVerdict& verdict, const std::string& owner);
 
 // What the caller hears: refused, or stored in the verdict's state.
 InsertOutcome guardOutcome(const GuardVerdict& verdict);
