@@ -71,7 +71,13 @@ std::vector<std::string> chainOf(const RouteConfig& r, const DaemonConfig& confi
   return chain;
 }
 
-Result<std::string> fallbackChannel(const TemplateConfig& tpl, const SendRequest& request) {
+// The channel a message takes when no rule matches, and why that one.
+struct Fallback {
+  std::string channel;
+  const char* why;
+};
+
+Result<Fallback> fallbackChannel(const TemplateConfig& tpl, const SendRequest& request) {
   if (!request.channel.empty()) {
     if (tpl.content.count(request.channel) == 0) {
       std::string known;
@@ -83,13 +89,13 @@ Result<std::string> fallbackChannel(const TemplateConfig& tpl, const SendRequest
                            request.channel + "'; it has: " + known,
                        "channel");
     }
-    return request.channel;
+    return Fallback{request.channel, "requested"};
   }
   if (!tpl.defaultChannel.empty()) {
-    return tpl.defaultChannel;
+    return Fallback{tpl.defaultChannel, "the template's default"};
   }
   if (tpl.content.size() == 1) {
-    return tpl.content.begin()->first;
+    return Fallback{tpl.content.begin()->first, "the template's only one"};
   }
   return makeError("unknown_channel",
                    "template '" + tpl.name +
@@ -118,15 +124,16 @@ Result<RouteDecision> routeMessage(const DaemonConfig& config, const TemplateCon
                              ")");
     return decision;
   }
-  Result<std::string> channel = fallbackChannel(tpl, request);
-  if (!channel) {
-    return channel.error();
+  // Stored with every message (its first event's detail): short, and says which case it was.
+  Result<Fallback> fallback = fallbackChannel(tpl, request);
+  if (!fallback) {
+    return fallback.error();
   }
-  decision.channel = *channel;
-  decision.providers = config.channels.at(*channel).providers;
-  decision.trace.push_back("no rule matched: channel '" + *channel +
-                           "' (requested, the template's default or its only one), providers " +
-                           listOf(decision.providers) + " (the channel's fail-over order)");
+  decision.channel = fallback->channel;
+  decision.providers = config.channels.at(decision.channel).providers;
+  decision.trace.push_back("no rule matched: channel '" + decision.channel + "' (" +
+                           fallback->why + "), providers " + listOf(decision.providers) +
+                           " (fail-over order)");
   return decision;
 }
 

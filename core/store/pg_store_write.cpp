@@ -32,9 +32,14 @@ using pg::str;
 // once; a scheduled one names its app there, for recall by tag. One stored claimed (its id in
 // $22 with its lease's end in $23, the owner $24; see NewMessage::claimLeaseMs) gets its queue
 // row leased as attempt 1, as a claim would have left it.
-// The send log's recipient rows ($22 addresses, $23 message ids; see pg_send_log.hpp) go in
+// The send log's recipient rows ($25 addresses, $26 message ids; see pg_send_log.hpp) go in
 // with the messages that were stored.
-constexpr const char* kInsertMessages = R"sql(
+// The arrays are unnested in the select list (a ProjectSet streams them in order; unnest() in
+// FROM would materialise them first). $1..$21 are the columns, in InsertColumns::add's order.
+// Two forms: rows without an idempotency key go in with a plain insert; ON CONFLICT would make
+// every row a speculative insert (a lock, a look-up in each unique index and one more WAL record
+// each) for a conflict only a key can cause. Rows with a key go in with ON CONFLICT DO NOTHING.
+constexpr const char* kInsertRows = R"sql(
 WITH ins AS (
 INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json, subject, body,
   tags_json, req_id, idempotency_key, state, first_state, created_ms, updated_ms, lane,
@@ -42,15 +47,17 @@ INSERT INTO messages (id, app, template, channel, to_json, vars_json, attrs_json
 SELECT id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
   req_id, idempotency_key, state, state, created_ms, created_ms, lane, payload_hash,
   providers, send_at_ms, first_detail, owner, business_line
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-  $14::bigint[], $15::text[], $16::text[], $17::text[], $18::bigint[],
-  $19::text[], $20::text[], $21::text[]) WITH ORDINALITY
-  AS u(id, app, template, channel, to_json, vars_json, attrs_json, subject, body, tags_json,
-       req_id, idempotency_key, state, created_ms, lane, payload_hash, providers,
-       send_at_ms, first_detail, owner, business_line, ord)
-ORDER BY ord
-ON CONFLICT DO NOTHING
+FROM (SELECT unnest($1::text[]) AS id, unnest($2::text[]) AS app,
+  unnest($3::text[]) AS template, unnest($4::text[]) AS channel, unnest($5::text[]) AS to_json,
+  unnest($6::text[]) AS vars_json, unnest($7::text[]) AS attrs_json,
+  unnest($8::text[]) AS subject, unnest($9::text[]) AS body, unnest($10::text[]) AS tags_json,
+  unnest($11::text[]) AS req_id, unnest($12::text[]) AS idempotency_key,
+  unnest($13::text[]) AS state, unnest($14::bigint[]) AS created_ms, unnest($15::text[]) AS lane,
+  unnest($16::text[]) AS payload_hash, unnest($17::text[]) AS providers,
+  unnest($18::bigint[]) AS send_at_ms, unnest($19::text[]) AS first_detail,
+  unnest($20::text[]) AS owner, unnest($21::text[]) AS business_line) u
+)sql";
+constexpr const char* kInsertDependents = R"sql(
 RETURNING id, app, state, created_ms, lane, send_at_ms
 ), queued AS (
 INSERT INTO queue (id, lane, ready_ms, created_ms, scheduled_app, attempts, lease_owner,
@@ -70,6 +77,9 @@ JOIN ins ON ins.id = r.message_id
 )
 SELECT id FROM ins
 )sql";
+const std::string kInsertMessages = std::string(kInsertRows) + kInsertDependents;
+const std::string kInsertKeyedMessages =
+    std::string(kInsertRows) + "ON CONFLICT DO NOTHING" + kInsertDependents;
 
 // The messages already holding the given app + idempotency keys.
 constexpr const char* kFindKeyHolders = R"sql(
@@ -160,6 +170,7 @@ class InsertColumns {
       (column++)->addNull();
     } else {
       text(m.idempotencyKey);
+      keyed_ = true;
     }
     text(stateName(v.state));
     (column++)->addInteger(m.createdMs);
@@ -183,6 +194,7 @@ class InsertColumns {
   size_t size() const { return messages_.size(); }
 
   // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
+  // Without a key among them a conflict is an error, as in SQLite: ids are unique by making.
   std::set<std::string> insert(PgConnection& conn) const {
     std::set<std::string> stored;
     if (size() == 0) {
@@ -199,7 +211,9 @@ class InsertColumns {
     RecipientColumns recipients = recipientColumns(messages_);
     params.push_back(recipients.addresses.bytes());
     params.push_back(recipients.messageIds.bytes());
-    PgResult inserted = conn.preparedBinary("insert_messages", kInsertMessages, params);
+    PgResult inserted =
+        keyed_ ? conn.preparedBinary("insert_keyed_messages", kInsertKeyedMessages, params)
+               : conn.preparedBinary("insert_messages", kInsertMessages, params);
     for (int r = 0; r < inserted.rows(); ++r) {
       stored.insert(inserted.text(r, 0));
     }
@@ -219,6 +233,7 @@ class InsertColumns {
   PgArrayParam claimedIds_{PgArrayParam::Element::kText};  // $22..$24: the ones stored claimed
   PgArrayParam leaseEnds_{PgArrayParam::Element::kInt8};
   std::string owner_;
+  bool keyed_ = false;  // some row has an idempotency key
   std::vector<const NewMessage*> messages_;  // for their recipient rows; live for the write
 };
 
@@ -275,12 +290,16 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
     if (round == kRaceRounds) {
       throw PgError("idempotency keys kept changing hands during this write", false);
     }
-    InsertColumns rows;
+    // Rows without a key in one insert, those with one in another (see kInsertMessages).
+    InsertColumns unkeyed;
+    InsertColumns keyed;
     std::vector<bool> claimed;
     for (size_t i : pending) {
+      InsertColumns& rows = messages[i]->idempotencyKey.empty() ? unkeyed : keyed;
       claimed.push_back(rows.add(*messages[i], verdicts[i], claimOwner));
     }
-    std::set<std::string> stored = rows.insert(conn);
+    std::set<std::string> stored = unkeyed.insert(conn);
+    stored.merge(keyed.insert(conn));
     std::vector<const NewMessage*> blocked;
     std::vector<size_t> blockedAt;
     for (size_t p = 0; p < pending.size(); ++p) {
@@ -288,8 +307,6 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
       if (stored.count(messages[i]->id) > 0) {
         outcomes[i] = guardOutcome(verdicts[i]);
         outcomes[i].claimed = claimed[p];
-      } else if (messages[i]->idempotencyKey.empty()) {
-        outcomes[i].result = InsertOutcome::Result::kIdempotentRepeat;  // the same id twice
       } else {
         blocked.push_back(messages[i]);
         blockedAt.push_back(i);

@@ -110,6 +110,38 @@ TEST_F(RoutePolicyTest, FirstMatchWinsAndTheTraceSaysWhy) {
   EXPECT_EQ(asked->channel, "im");
 }
 
+// With no rule matching, the trace says which channel was taken and why that one: requested,
+// the template's default, or the only channel it has.
+TEST_F(RoutePolicyTest, WithoutARuleTheTraceSaysWhyThatChannel) {
+  DaemonConfig c = load(kConfig.substr(0, kConfig.find("[[routes]]")) + R"(
+[templates.note]
+vars = ["code"]
+[templates.note.content.im]
+body = "{{code}}"
+)");
+  SendRequest im = codeTo({{"user", "u1"}});
+  im.channel = "im";
+  Result<RouteDecision> asked = routeMessage(c, c.templates.at("code"), "shop", im, 0);
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(asked->trace.back(),
+            "no rule matched: channel 'im' (requested), providers backup (fail-over order)");
+
+  Result<RouteDecision> byDefault =
+      routeMessage(c, c.templates.at("code"), "shop", codeTo({{"phone", "+8613800000000"}}), 0);
+  ASSERT_TRUE(byDefault.ok());
+  EXPECT_EQ(byDefault->trace.back(),
+            "no rule matched: channel 'sms' (the template's default), providers backup "
+            "(fail-over order)");
+
+  SendRequest note = codeTo({{"user", "u1"}});
+  note.templateName = "note";
+  Result<RouteDecision> only = routeMessage(c, c.templates.at("note"), "shop", note, 0);
+  ASSERT_TRUE(only.ok());
+  EXPECT_EQ(only->trace.back(),
+            "no rule matched: channel 'im' (the template's only one), providers backup "
+            "(fail-over order)");
+}
+
 // 10,000 messages through the preparer: the first provider of each chain follows the weights
 // within 2 percentage points, and the rest of the chain keeps the configured fail-over order.
 TEST_F(RoutePolicyTest, WeightedSplitOfTenThousandIsWithinTwoPercent) {

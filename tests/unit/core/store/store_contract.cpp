@@ -209,6 +209,39 @@ TEST_P(StoreContract, MessagesWithoutKeyAreNeverDuplicates) {
   EXPECT_TRUE(outcomes[1].inserted);
 }
 
+// Messages with and without keys in one batch (PostgreSQL writes the two kinds with separate
+// statements): each outcome stays at its message's place and every stored one is claimable.
+TEST_P(StoreContract, KeyedAndUnkeyedMessagesMixInOneBatch) {
+  NewMessage plain1 = message(kT0);
+  NewMessage keyed = message(kT0, "k");
+  NewMessage plain2 = message(kT0);
+  NewMessage repeat = message(kT0, "k");
+  NewMessage other = message(kT0, "other");
+  std::vector<InsertOutcome> outcomes = insert({plain1, keyed, plain2, repeat, other});
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_TRUE(outcomes[0].inserted);
+  EXPECT_TRUE(outcomes[1].inserted);
+  EXPECT_TRUE(outcomes[2].inserted);
+  EXPECT_FALSE(outcomes[3].inserted);
+  EXPECT_EQ(outcomes[3].duplicateOf, keyed.id);
+  EXPECT_TRUE(outcomes[4].inserted);
+  std::vector<std::string> claimed = idsOf(claim(kT0, 10));
+  std::sort(claimed.begin(), claimed.end());
+  std::vector<std::string> stored{plain1.id, keyed.id, plain2.id, other.id};
+  std::sort(stored.begin(), stored.end());
+  EXPECT_EQ(claimed, stored);
+  core::MessageQuery byAddress;
+  byAddress.recipient = "ann@example.com";
+  auto byRecipient = store_->findMessages(byAddress);
+  ASSERT_TRUE(byRecipient.ok()) << byRecipient.error().message;
+  std::vector<std::string> found;
+  for (const core::MessageRecord& r : *byRecipient) {
+    found.push_back(r.id);
+  }
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, stored);  // the send log's recipient rows of both kinds
+}
+
 TEST_P(StoreContract, ClaimTakesOldestReadyFirstUpToLimit) {
   NewMessage late = message(kT0 + 2);
   NewMessage early = message(kT0);
