@@ -185,14 +185,20 @@ std::unique_ptr<PgConnection> PgPool::open(const std::string& conninfo) {
 }
 
 PgPool::Lease PgPool::acquire() {
+  const std::thread::id self = std::this_thread::get_id();
   std::unique_lock lock(mutex_);
   available_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
-  if (!idle_.empty()) {
-    std::unique_ptr<PgConnection> conn = std::move(idle_.back());
-    idle_.pop_back();
+  auto now = std::chrono::steady_clock::now();
+  auto taken = std::find_if(idle_.rbegin(), idle_.rend(),
+                            [&](const Idle& idle) { return idle.lastUser == self; });
+  if (taken == idle_.rend() && !idle_.empty() && (open_ == size_ || now < nextConnectAt_)) {
+    taken = idle_.rbegin();  // no room for a session of its own: the one used most recently
+  }
+  if (taken != idle_.rend()) {
+    std::unique_ptr<PgConnection> conn = std::move(taken->conn);
+    idle_.erase(std::next(taken).base());
     return Lease(*this, std::move(conn));
   }
-  auto now = std::chrono::steady_clock::now();
   if (now < nextConnectAt_) {
     throw PgError("PostgreSQL unreachable; next reconnect attempt in " +
                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -221,7 +227,7 @@ PgPool::Lease PgPool::acquire() {
 void PgPool::release(std::unique_ptr<PgConnection> conn) {
   std::lock_guard lock(mutex_);
   if (conn && conn->healthy()) {
-    idle_.push_back(std::move(conn));
+    idle_.push_back({std::move(conn), std::this_thread::get_id()});
   } else {
     --open_;  // dropped: a later acquire opens a new session
   }

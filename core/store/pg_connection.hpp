@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -134,7 +135,10 @@ class PgPool {
     std::unique_ptr<PgConnection> conn_;
   };
 
-  // Throws PgError when no session can be had.
+  // Throws PgError when no session can be had. A thread gets back the session it used last
+  // when that one is idle, and a new one while the pool has room: a backend keeps its caller's
+  // work warm (the shared buffers it has touched mapped, its plans cached), so one thread's
+  // statements spread over several backends pay each one's warm-up.
   Lease acquire();
   const std::string& conninfo() const { return conninfo_; }
 
@@ -148,7 +152,11 @@ class PgPool {
   size_t size_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<PgConnection>> idle_;
+  struct Idle {
+    std::unique_ptr<PgConnection> conn;
+    std::thread::id lastUser;
+  };
+  std::vector<Idle> idle_;
   size_t open_ = 0;
   std::chrono::steady_clock::time_point nextConnectAt_{};
   std::chrono::milliseconds backoff_{0};

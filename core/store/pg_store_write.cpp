@@ -75,11 +75,12 @@ INSERT INTO message_recipients (address, message_id)
 SELECT r.address, r.message_id FROM unnest($25::text[], $26::text[]) AS r(address, message_id)
 JOIN ins ON ins.id = r.message_id
 )
-SELECT id FROM ins
 )sql";
-const std::string kInsertMessages = std::string(kInsertRows) + kInsertDependents;
+// The plain form says how many rows it stored (all, or it fails); the keyed one, which.
+const std::string kInsertMessages =
+    std::string(kInsertRows) + kInsertDependents + "SELECT count(*) FROM ins";
 const std::string kInsertKeyedMessages =
-    std::string(kInsertRows) + "ON CONFLICT DO NOTHING" + kInsertDependents;
+    std::string(kInsertRows) + "ON CONFLICT DO NOTHING" + kInsertDependents + "SELECT id FROM ins";
 
 // The messages already holding the given app + idempotency keys.
 constexpr const char* kFindKeyHolders = R"sql(
@@ -194,7 +195,8 @@ class InsertColumns {
   size_t size() const { return messages_.size(); }
 
   // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
-  // Without a key among them a conflict is an error, as in SQLite: ids are unique by making.
+  // The plain form when no row has a key, where a conflict is an error, as in SQLite (ids are
+  // unique by making); otherwise the form that skips rows whose key is taken.
   std::set<std::string> insert(PgConnection& conn) const {
     std::set<std::string> stored;
     if (size() == 0) {
@@ -211,9 +213,20 @@ class InsertColumns {
     RecipientColumns recipients = recipientColumns(messages_);
     params.push_back(recipients.addresses.bytes());
     params.push_back(recipients.messageIds.bytes());
+    if (!keyed_) {
+      PgResult count = conn.preparedBinary("insert_messages", kInsertMessages, params);
+      if (count.integer(0, 0) != static_cast<int64_t>(size())) {
+        throw PgError("an insert of " + std::to_string(size()) + " messages stored " +
+                          count.text(0, 0),
+                      false);
+      }
+      for (const NewMessage* m : messages_) {
+        stored.insert(m->id);
+      }
+      return stored;
+    }
     PgResult inserted =
-        keyed_ ? conn.preparedBinary("insert_keyed_messages", kInsertKeyedMessages, params)
-               : conn.preparedBinary("insert_messages", kInsertMessages, params);
+        conn.preparedBinary("insert_keyed_messages", kInsertKeyedMessages, params);
     for (int r = 0; r < inserted.rows(); ++r) {
       stored.insert(inserted.text(r, 0));
     }
@@ -290,7 +303,8 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
     if (round == kRaceRounds) {
       throw PgError("idempotency keys kept changing hands during this write", false);
     }
-    // Rows without a key in one insert, those with one in another (see kInsertMessages).
+    // Rows without a key in one insert, those with one in another (see kInsertMessages). Only
+    // the first round has rows without a key.
     InsertColumns unkeyed;
     InsertColumns keyed;
     std::vector<bool> claimed;
@@ -298,13 +312,13 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
       InsertColumns& rows = messages[i]->idempotencyKey.empty() ? unkeyed : keyed;
       claimed.push_back(rows.add(*messages[i], verdicts[i], claimOwner));
     }
-    std::set<std::string> stored = unkeyed.insert(conn);
-    stored.merge(keyed.insert(conn));
+    unkeyed.insert(conn);  // all of them, or it throws
+    std::set<std::string> stored = keyed.insert(conn);
     std::vector<const NewMessage*> blocked;
     std::vector<size_t> blockedAt;
     for (size_t p = 0; p < pending.size(); ++p) {
       size_t i = pending[p];
-      if (stored.count(messages[i]->id) > 0) {
+      if (messages[i]->idempotencyKey.empty() || stored.count(messages[i]->id) > 0) {
         outcomes[i] = guardOutcome(verdicts[i]);
         outcomes[i].claimed = claimed[p];
       } else {

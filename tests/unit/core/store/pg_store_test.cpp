@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/common/ids.hpp"
+#include "core/store/pg_connection.hpp"
 #include "core/store/pg_migrations.hpp"
 #include "support/pg_server.hpp"
 #include "unit/core/store/store_contract.hpp"
@@ -344,6 +345,26 @@ TEST_F(PgStoreNodes, TerminatedSessionsAreReplacedWithoutLosingWrites) {
     auto found = store->find(id);
     ASSERT_TRUE(found.ok()) << found.error().message;
     EXPECT_TRUE(found->has_value());
+  }
+}
+
+// A thread gets back the session (backend) it used last, while another thread uses another one.
+TEST_F(PgStoreNodes, EachThreadKeepsItsSessionWhileThePoolHasRoom) {
+  core::PgPool pool(PgServer::shared().conninfo(database_), 2);
+  auto backend = [&pool] {
+    core::PgPool::Lease conn = pool.acquire();
+    return conn->query("SELECT pg_backend_pid()").text(0, 0);
+  };
+  auto fromAnotherThread = [&] {
+    std::string pid;
+    std::thread([&] { pid = backend(); }).join();
+    return pid;
+  };
+  std::string mine = backend();
+  std::string other = fromAnotherThread();  // the pool has room: a session of its own
+  EXPECT_NE(other, mine);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(backend(), mine);  // not the one released most recently
   }
 }
 
