@@ -309,6 +309,7 @@ DaemonConfig parseConfig(const std::string& text, const std::filesystem::path& f
                       std::to_string(where.begin.column) + ": " + std::string(e.description()));
   }
   ConfigErrors errors;
+  checkNoNul(root, "", errors);
   checkKnownKeys(root, "",
                  {"node", "server", "store", "dispatch", "lanes", "plugins", "apps", "templates",
                   "channels", "providers", "routes", "guards", "frequency_caps", "ops", "alerts",

@@ -22,6 +22,15 @@ size_t editDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// A key as it reads in an error: a NUL shown as \u0000.
+std::string shown(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    out += c == '\0' ? std::string("\\u0000") : std::string(1, c);
+  }
+  return out;
+}
+
 }  // namespace
 
 void ConfigErrors::add(const toml::source_region& where, std::string_view path,
@@ -75,6 +84,28 @@ void checkKnownKeys(const toml::table& table, std::string_view path,
       message += (i == 0 ? "" : ", ") + allowed[i];
     }
     errors.add(node.source(), path.empty() ? name : std::string(path) + "." + name, message);
+  }
+}
+
+void checkNoNul(const toml::node& node, const std::string& path, ConfigErrors& errors) {
+  if (const auto* table = node.as_table()) {
+    for (const auto& [key, value] : *table) {
+      std::string at = (path.empty() ? "" : path + ".") + shown(key.str());
+      if (key.str().find('\0') != std::string_view::npos) {
+        errors.add(value.source(), at, "the key contains a NUL character (U+0000)");
+      }
+      checkNoNul(value, at, errors);
+    }
+  } else if (const auto* array = node.as_array()) {
+    for (size_t i = 0; i < array->size(); ++i) {
+      checkNoNul(*array->get(i), path + "[" + std::to_string(i) + "]", errors);
+    }
+  } else if (const auto* text = node.as_string()) {
+    if (text->get().find('\0') != std::string::npos) {
+      errors.add(node.source(), path,
+                 "contains a NUL character (U+0000), which no stored text or plugin setting can "
+                 "hold");
+    }
   }
 }
 

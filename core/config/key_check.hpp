@@ -30,4 +30,9 @@ std::string closestMatch(std::string_view word, const std::vector<std::string>& 
 void checkKnownKeys(const toml::table& table, std::string_view path,
                     const std::vector<std::string>& allowed, ConfigErrors& errors);
 
+// Reports every string value and key under node that holds U+0000 (TOML allows it as "\u0000").
+// No text the daemon stores can hold it (PostgreSQL refuses it, and one such message would fail
+// its whole group commit), and a plugin's C strings would end there.
+void checkNoNul(const toml::node& node, const std::string& path, ConfigErrors& errors);
+
 }  // namespace notify::core

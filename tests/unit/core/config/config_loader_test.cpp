@@ -162,6 +162,17 @@ TEST_F(ConfigLoaderTest, WrongTypesAreReported) {
   EXPECT_CONTAINS(errors, "node.roles: must be an array of strings");
 }
 
+// A NUL (TOML "\u0000") in any string or key is refused where it is, with the place named.
+TEST_F(ConfigLoaderTest, ANulCharacterInAnyStringIsReported) {
+  std::string errors = errorsOf("[node]\nroles = [\"ingress\", \"disp\\u0000atcher\"]\n" +
+                                valid() +
+                                "[templates.nul]\n\"bo\\u0000dy\" = 1\n"
+                                "[templates.nul.content.email]\nbody = \"Hi\\u0000there\"\n");
+  EXPECT_CONTAINS(errors, "node.roles[1]: contains a NUL character (U+0000)");
+  EXPECT_CONTAINS(errors, "templates.nul.content.email.body: contains a NUL character (U+0000)");
+  EXPECT_CONTAINS(errors, "templates.nul.bo\\u0000dy: the key contains a NUL character");
+}
+
 TEST_F(ConfigLoaderTest, OutOfRangeIntegerIsReported) {
   EXPECT_CONTAINS(errorsOf("[dispatch]\nworkers = 0\n" + valid()),
                   "dispatch.workers: must be between 1 and 1024");
