@@ -75,16 +75,16 @@ struct LaneConfig {
 inline constexpr const char* kDefaultLane = "default";
 
 struct AppConfig {
-  std::string name;
-  std::string token;  // resolved secret
-  std::string owner;
-  std::vector<std::string> rateLimits;  // messages accepted from this app, e.g. "1000/s"
-  bool admin = false;                   // may use operator ops (reload)
-  std::vector<std::string> templates;   // allowed templates; empty: any
-  std::vector<std::string> channels;    // allowed channels; empty: any
-  int64_t dailyQuota = 0;               // messages stored per day (default zone); 0: no quota
-  std::string defaultCountryCode;       // "86": national phone numbers become +86…; "": refused
-  toml::source_region source;           // where it is configured, for later checks
+  std::string name{};
+  std::string token{};  // resolved secret
+  std::string owner{};
+  std::vector<std::string> rateLimits{};  // messages accepted from this app, e.g. "1000/s"
+  bool admin = false;                     // may use operator ops (reload)
+  std::vector<std::string> templates{};   // allowed templates; empty: any
+  std::vector<std::string> channels{};    // allowed channels; empty: any
+  int64_t dailyQuota = 0;                 // messages stored per day (default zone); 0: no quota
+  std::string defaultCountryCode{};       // "86": national phone numbers become +86…; "": refused
+  toml::source_region source{};           // where it is configured, for later checks
 };
 
 // What a template says for one channel. Texts may use {{var}}; html is rendered with HTML

@@ -121,7 +121,7 @@ Result<void> applyQuietHours(const DaemonConfig& config, const SendRequest& requ
     return {};
   }
   auto hhmm = [](int minutes) {
-    char text[6];
+    char text[16];  // "hh:mm"; sized for any int so the compiler sees no truncation
     std::snprintf(text, sizeof(text), "%02d:%02d", minutes / 60, minutes % 60);
     return std::string(text);
   };

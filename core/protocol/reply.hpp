@@ -12,10 +12,10 @@ namespace notify::core {
 
 // The answer to one accepted message: queued, scheduled, duplicate or suppressed.
 struct Accepted {
-  std::string messageId;
-  std::string status;
-  std::string duplicateOf;
-  std::string reason;  // duplicate, suppressed: why
+  std::string messageId{};
+  std::string status{};
+  std::string duplicateOf{};
+  std::string reason{};  // duplicate, suppressed: why
 };
 
 // Starts a reply object with "ok" and the echoed req_id; the caller adds fields and closes it.

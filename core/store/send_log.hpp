@@ -15,13 +15,13 @@ namespace notify::core {
 // Which messages a send-log query returns. Every set field narrows the result; an empty one
 // matches anything. Newest first.
 struct MessageQuery {
-  std::string id;
-  std::string recipient;  // exact full address, compared after normalizeAddress
-  std::string app;
-  std::string templateName;
-  std::string channel;
-  std::string provider;
-  std::optional<MessageState> state;
+  std::string id{};
+  std::string recipient{};  // exact full address, compared after normalizeAddress
+  std::string app{};
+  std::string templateName{};
+  std::string channel{};
+  std::string provider{};
+  std::optional<MessageState> state{};
   int64_t sinceMs = 0;  // created at or after
   int64_t untilMs = INT64_MAX;
   size_t limit = 100;
