@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

@@ -6,7 +6,7 @@
 #include "core/common/time_zone.hpp"
 #include "core/config/config_loader.hpp"
 #include "core/schedule/cron_expr.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

@@ -21,7 +21,7 @@
 
 #include "notify/channel_abi.h"
 #include "scripted_http_server.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

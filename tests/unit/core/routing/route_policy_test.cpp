@@ -8,7 +8,7 @@
 #include "core/config/config_loader.hpp"
 #include "core/dispatch/provider_guards.hpp"
 #include "core/ingress/message_preparer.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

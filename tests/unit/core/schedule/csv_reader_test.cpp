@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "core/common/ids.hpp"
 #include "core/store/sqlite_store.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

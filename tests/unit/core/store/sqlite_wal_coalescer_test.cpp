@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/store/sqlite_db.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "core/store/message_store.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::test {
 

@@ -6,7 +6,7 @@
 #include "core/config/config_loader.hpp"
 #include "core/ingress/message_preparer.hpp"
 #include "core/templates/content_renderer.hpp"
-#include "unit/core/temp_dir.hpp"
+#include "support/test_env.hpp"
 
 namespace notify::core {
 namespace {
