@@ -37,6 +37,11 @@ Result<std::string> SecretResolver::resolve(const std::string& reference) const 
     while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
       value.pop_back();
     }
+    if (value.find('\0') != std::string::npos) {
+      // A plugin gets its settings as C strings: the secret would silently end there.
+      return makeError("bad_secret", "secret file " + path.string() +
+                                         " contains a NUL byte; a secret is text");
+    }
     return value;
   }
   return makeError("bad_secret",

@@ -221,6 +221,15 @@ TEST_F(ConfigLoaderTest, EnvironmentSecretIsResolved) {
   ::unsetenv("NOTIFY_UNIT_APP_TOKEN");
 }
 
+TEST_F(ConfigLoaderTest, ASecretFileWithANulByteIsRefusedWithoutEchoingIt) {
+  dir_.write("secrets/nul.token", std::string("abc\0def\n", 8));
+  std::string errors = errorsOf("[apps.demo]\ntoken = \"file:secrets/nul.token\"\n" + kProviders +
+                                kChannels + kTemplates);
+  EXPECT_CONTAINS(errors, "apps.demo.token: secret file");
+  EXPECT_CONTAINS(errors, "contains a NUL byte");
+  EXPECT_EQ(errors.find("def"), std::string::npos);
+}
+
 TEST_F(ConfigLoaderTest, MissingSecretFileIsReported) {
   std::string errors = errorsOf("[apps.demo]\ntoken = \"file:secrets/none.token\"\n" + kProviders +
                                 kChannels + kTemplates);
