@@ -242,6 +242,7 @@ void readChannelsAndProviders(const toml::table& root, DaemonConfig& config, Con
               checkRateLimits(provider.rateLimits, t, path, errors);
               r.integer("rate_margin_ms", provider.rateMarginMs, 0, 60000);
               r.integer("throttle_pause_ms", provider.throttlePauseMs, 0, 86400000);
+              r.integer("max_concurrency", provider.maxConcurrency, 0, 100000);
               r.integer("circuit_failures", provider.circuitFailures, 1, 1000);
               r.integer("circuit_cooldown_ms", provider.circuitCooldownMs, 100, 86400000);
               std::string receiptToken;
@@ -290,6 +291,7 @@ const std::vector<std::string>& providerReservedKeys() {
                                                  "rate_limits",
                                                  "rate_margin_ms",
                                                  "throttle_pause_ms",
+                                                 "max_concurrency",
                                                  "circuit_failures",
                                                  "circuit_cooldown_ms",
                                                  "receipt_token"};

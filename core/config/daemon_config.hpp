@@ -164,6 +164,7 @@ struct ProviderConfig {
   // > 0: a "too many requests" answer pauses every send to this provider for at least this long
   // (or its retry-after); 0: only the throttled message waits.
   int64_t throttlePauseMs = 0;
+  int maxConcurrency = 0;                    // its sends in flight at once on a node; 0: no cap
   int circuitFailures = 5;                   // consecutive transient failures that open it
   int64_t circuitCooldownMs = 30000;         // first open period; doubles per failed probe
   std::string receiptToken;  // resolved secret; delivery reports must carry ?token=<it>

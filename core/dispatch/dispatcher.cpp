@@ -23,6 +23,9 @@ constexpr int64_t kStoreErrorBackoffMs = 200;
 constexpr int64_t kMaxInlineWaitMs = 50;
 // How soon to look again while another message probes a half-open provider.
 constexpr int64_t kProbeWaitMs = 1000;
+// How long a message waits in the store when its provider's sends in flight stayed at
+// max_concurrency for kMaxInlineWaitMs.
+constexpr int64_t kConcurrencyWaitMs = 200;
 
 double jitter() {
   thread_local std::mt19937 random{std::random_device{}()};
@@ -260,7 +263,13 @@ void Dispatcher::deliver(ClaimedMessage message) {
     return;
   }
   const std::string providerName = choice.provider;
+  // The place among the provider's sends in flight is taken first and held to finishSend, which
+  // every path below ends in; a rate permit is only spent on a send that can go.
+  if (!providerName.empty() && !enterProvider(message, providerName, guards)) {
+    return;
+  }
   if (!providerName.empty() && !awaitPermit(message, providerName, guards)) {
+    guards.leave(providerName);
     return;
   }
   std::shared_ptr<ChannelInstance> instance = runtime->providers->find(providerName);
@@ -284,6 +293,9 @@ void Dispatcher::finishSend(const ClaimedMessage& message, const Runtime& runtim
                             const std::string& providerName, const std::string& plugin,
                             const SendOutcome& outcome,
                             std::optional<std::chrono::steady_clock::time_point> callStart) {
+  if (!providerName.empty()) {
+    runtime.guards->leave(providerName);  // taken in deliver
+  }
   if (callStart) {
     ProviderGuards& guards = *runtime.guards;
     guards.record(providerName, outcome.status, clock_());
@@ -322,6 +334,24 @@ void Dispatcher::submit(const ClaimedMessage& message, Transition next) {
     }
   }
   committer_.submitTransition(std::move(next));
+}
+
+bool Dispatcher::enterProvider(const ClaimedMessage& message, const std::string& provider,
+                               ProviderGuards& guards) {
+  if (guards.enter(provider, realDelay(kMaxInlineWaitMs))) {
+    return true;
+  }
+  // Every place stayed taken: the store holds the message (its attempt is not counted) rather
+  // than a worker, which other providers' messages of the lane may need.
+  int64_t now = clock_();
+  submit(message, waitTransition(message, MessageState::kRateLimited, now + kConcurrencyWaitMs,
+                                 provider,
+                                 "provider '" + provider + "' has its max_concurrency of " +
+                                     std::to_string(guards.maxConcurrency(provider)) +
+                                     " sends in flight; next attempt in " +
+                                     std::to_string(kConcurrencyWaitMs) + " ms",
+                                 now));
+  return false;
 }
 
 bool Dispatcher::awaitPermit(const ClaimedMessage& message, const std::string& provider,

@@ -79,6 +79,10 @@ class Dispatcher {
                   const std::string& provider, const std::string& plugin,
                   const SendOutcome& outcome,
                   std::optional<std::chrono::steady_clock::time_point> callStart);
+  // A place among the provider's sends in flight (max_concurrency), waiting briefly for one.
+  // False when the message was handed back to the store to wait instead.
+  bool enterProvider(const ClaimedMessage& message, const std::string& provider,
+                     ProviderGuards& guards);
   // Takes a rate permit for the provider, waiting briefly if one is due soon. False when the
   // message was handed back to the store instead (long wait, or a probe in flight).
   bool awaitPermit(const ClaimedMessage& message, const std::string& provider,

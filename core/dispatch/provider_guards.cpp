@@ -20,7 +20,8 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
           old->second->rateMarginMs == provider.rateMarginMs &&
           old->second->circuitFailures == provider.circuitFailures &&
           old->second->circuitCooldownMs == provider.circuitCooldownMs &&
-          old->second->throttlePauseMs == provider.throttlePauseMs) {
+          old->second->throttlePauseMs == provider.throttlePauseMs &&
+          old->second->maxConcurrency == provider.maxConcurrency) {
         byProvider_.emplace(name, old->second);
         continue;
       }
@@ -31,6 +32,8 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
     guards->circuitFailures = provider.circuitFailures;
     guards->circuitCooldownMs = provider.circuitCooldownMs;
     guards->throttlePauseMs = provider.throttlePauseMs;
+    guards->maxConcurrency = provider.maxConcurrency;
+    guards->gate = std::make_unique<ConcurrencyGate>(provider.maxConcurrency);
     std::unique_ptr<RateLimiter> local =
         makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
     // A shared source (the cluster's ledger) for a limit, and for an account-wide throttle
@@ -70,6 +73,22 @@ ProviderGuards::Choice ProviderGuards::choose(const std::vector<std::string>& ch
   }
   choice.retryAtMs = soonest;
   return choice;
+}
+
+bool ProviderGuards::enter(const std::string& provider, std::chrono::milliseconds wait) {
+  const Guards* guards = find(provider);
+  return guards == nullptr || guards->gate->enter(wait);
+}
+
+void ProviderGuards::leave(const std::string& provider) {
+  if (const Guards* guards = find(provider)) {
+    guards->gate->leave();
+  }
+}
+
+int ProviderGuards::maxConcurrency(const std::string& provider) const {
+  const Guards* guards = find(provider);
+  return guards == nullptr ? 0 : guards->maxConcurrency;
 }
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {

@@ -8,6 +8,7 @@
 
 #include "core/config/daemon_config.hpp"
 #include "core/dispatch/circuit_breaker.hpp"
+#include "core/dispatch/concurrency_gate.hpp"
 #include "core/dispatch/permit_source.hpp"
 #include "core/dispatch/rate_limiter.hpp"
 #include "notify/channel_abi.h"
@@ -40,6 +41,11 @@ class ProviderGuards {
   // When a message that found no permit should try again (paced: see
   // RateLimiter::scheduleWaiter). `ahead`: the message's lane has priority over others.
   int64_t scheduleWaiter(const std::string& provider, int64_t nowMs, bool ahead);
+  // A place among the provider's sends in flight (max_concurrency), waiting up to `wait` for
+  // one; false if none freed. Every true is matched by one leave().
+  bool enter(const std::string& provider, std::chrono::milliseconds wait);
+  void leave(const std::string& provider);
+  int maxConcurrency(const std::string& provider) const;
   // The provider answered "too many requests": no sends to it before untilMs.
   void throttled(const std::string& provider, int64_t untilMs);
   // The half-open gate: false while another probe to this provider is in flight.
@@ -61,9 +67,11 @@ class ProviderGuards {
     int circuitFailures = 0;
     int64_t circuitCooldownMs = 0;
     int64_t throttlePauseMs = 0;
+    int maxConcurrency = 0;
     // Never null: without configured limits it only honours the provider's own pauses.
     std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;
+    std::unique_ptr<ConcurrencyGate> gate;
   };
 
   const Guards* find(const std::string& provider) const;

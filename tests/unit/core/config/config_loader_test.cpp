@@ -364,6 +364,17 @@ TEST(ExampleConfig, ShippedExampleParses) {
   EXPECT_EQ(c.providers.at("local-outbox").plugin, "file");
 }
 
+TEST_F(ConfigLoaderTest, AProvidersMaxConcurrencyIsReadAndBounded) {
+  DaemonConfig c = parse("[providers.slow]\nplugin = \"file\"\npath = \"s.jsonl\"\n"
+                         "max_concurrency = 4\n" +
+                         valid());
+  EXPECT_EQ(c.providers.at("slow").maxConcurrency, 4);
+  EXPECT_EQ(c.providers.at("outbox").maxConcurrency, 0) << "no cap unless configured";
+  EXPECT_CONTAINS(errorsOf("[providers.slow]\nplugin = \"file\"\nmax_concurrency = -1\n" +
+                           valid()),
+                  "providers.slow.max_concurrency: must be between 0 and 100000");
+}
+
 TEST_F(ConfigLoaderTest, PostgresStoreTakesAUrlAndPoolSize) {
   DaemonConfig c = parse(
       "[store]\nkind = \"postgres\"\nurl = \"postgresql://notify@db1/notify\"\npool_size = 3\n" +

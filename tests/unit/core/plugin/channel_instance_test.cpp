@@ -142,8 +142,8 @@ TEST(ProviderSet, ReportsEveryConfigurationProblemBeforeThePluginSeesIt) {
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("valid keys: plugin, send_timeout_ms, rate_limits, rate_margin_ms, "
-                        "throttle_pause_ms, circuit_failures, circuit_cooldown_ms, receipt_token, "
-                        "target, retries"),
+                        "throttle_pause_ms, max_concurrency, circuit_failures, "
+                        "circuit_cooldown_ms, receipt_token, target, retries"),
             std::string::npos)
       << errors;
   EXPECT_NE(errors.find("providers.p1.retries: must be integer, not a string"), std::string::npos)
