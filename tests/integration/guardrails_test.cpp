@@ -27,7 +27,7 @@ std::string quietNow() {
                  1440;
   auto hhmm = [](long m) {
     m = (m + 1440) % 1440;
-    char text[6];
+    char text[48];  // "hh:mm"; sized for any long so the compiler sees no truncation
     std::snprintf(text, sizeof(text), "%02ld:%02ld", m / 60, m % 60);
     return std::string(text);
   };
