@@ -21,7 +21,7 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
           old->second->circuitFailures == provider.circuitFailures &&
           old->second->circuitCooldownMs == provider.circuitCooldownMs &&
           old->second->throttlePauseMs == provider.throttlePauseMs &&
-          old->second->maxConcurrency == provider.maxConcurrency) {
+          old->second->gate->limit() == provider.maxConcurrency) {
         byProvider_.emplace(name, old->second);
         continue;
       }
@@ -32,7 +32,6 @@ ProviderGuards::ProviderGuards(const DaemonConfig& config, PermitSourceFactory s
     guards->circuitFailures = provider.circuitFailures;
     guards->circuitCooldownMs = provider.circuitCooldownMs;
     guards->throttlePauseMs = provider.throttlePauseMs;
-    guards->maxConcurrency = provider.maxConcurrency;
     guards->gate = std::make_unique<ConcurrencyGate>(provider.maxConcurrency);
     std::unique_ptr<RateLimiter> local =
         makeRateLimiter(provider.rateLimits, provider.rateMarginMs);
@@ -88,7 +87,7 @@ void ProviderGuards::leave(const std::string& provider) {
 
 int ProviderGuards::maxConcurrency(const std::string& provider) const {
   const Guards* guards = find(provider);
-  return guards == nullptr ? 0 : guards->maxConcurrency;
+  return guards == nullptr ? 0 : guards->gate->limit();
 }
 
 int64_t ProviderGuards::acquire(const std::string& provider, int64_t nowMs) {

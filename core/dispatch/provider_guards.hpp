@@ -67,7 +67,6 @@ class ProviderGuards {
     int circuitFailures = 0;
     int64_t circuitCooldownMs = 0;
     int64_t throttlePauseMs = 0;
-    int maxConcurrency = 0;
     // Never null: without configured limits it only honours the provider's own pauses.
     std::unique_ptr<PermitSource> limiter;
     std::unique_ptr<CircuitBreaker> breaker;

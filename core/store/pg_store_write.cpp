@@ -195,13 +195,40 @@ class InsertColumns {
   size_t size() const { return messages_.size(); }
 
   // Inserts the rows; returns the ids that were stored (the others hit an idempotency key).
-  // The plain form when no row has a key, where a conflict is an error, as in SQLite (ids are
-  // unique by making); otherwise the form that skips rows whose key is taken.
   std::set<std::string> insert(PgConnection& conn) const {
     std::set<std::string> stored;
-    if (size() == 0) {
+    if (!keyed_) {
+      insertAll(conn);
+      for (const NewMessage* m : messages_) {
+        stored.insert(m->id);
+      }
       return stored;
     }
+    PgResult inserted =
+        conn.preparedBinary("insert_keyed_messages", kInsertKeyedMessages, params());
+    for (int r = 0; r < inserted.rows(); ++r) {
+      stored.insert(inserted.text(r, 0));
+    }
+    return stored;
+  }
+
+  // Rows without an idempotency key: the plain form, where a conflict is an error, as in SQLite
+  // (ids are unique by making). Throws unless every row was stored.
+  void insertAll(PgConnection& conn) const {
+    if (size() == 0) {
+      return;
+    }
+    PgResult count = conn.preparedBinary("insert_messages", kInsertMessages, params());
+    if (count.integer(0, 0) != static_cast<int64_t>(size())) {
+      throw PgError("an insert of " + std::to_string(size()) + " messages stored " +
+                        count.text(0, 0),
+                    false);
+    }
+  }
+
+ private:
+  // kInsertMessages' parameters, in binary form.
+  std::vector<std::string> params() const {
     std::vector<std::string> params;
     params.reserve(columns_.size() + 5);
     for (const PgArrayParam& column : columns_) {
@@ -213,27 +240,9 @@ class InsertColumns {
     RecipientColumns recipients = recipientColumns(messages_);
     params.push_back(recipients.addresses.bytes());
     params.push_back(recipients.messageIds.bytes());
-    if (!keyed_) {
-      PgResult count = conn.preparedBinary("insert_messages", kInsertMessages, params);
-      if (count.integer(0, 0) != static_cast<int64_t>(size())) {
-        throw PgError("an insert of " + std::to_string(size()) + " messages stored " +
-                          count.text(0, 0),
-                      false);
-      }
-      for (const NewMessage* m : messages_) {
-        stored.insert(m->id);
-      }
-      return stored;
-    }
-    PgResult inserted =
-        conn.preparedBinary("insert_keyed_messages", kInsertKeyedMessages, params);
-    for (int r = 0; r < inserted.rows(); ++r) {
-      stored.insert(inserted.text(r, 0));
-    }
-    return stored;
+    return params;
   }
 
- private:
   // The element types of kInsertMessages' $1..$21.
   static std::vector<PgArrayParam> emptyColumns() {
     using E = PgArrayParam::Element;
@@ -312,7 +321,7 @@ std::vector<InsertOutcome> insertPlain(PgConnection& conn,
       InsertColumns& rows = messages[i]->idempotencyKey.empty() ? unkeyed : keyed;
       claimed.push_back(rows.add(*messages[i], verdicts[i], claimOwner));
     }
-    unkeyed.insert(conn);  // all of them, or it throws
+    unkeyed.insertAll(conn);
     std::set<std::string> stored = keyed.insert(conn);
     std::vector<const NewMessage*> blocked;
     std::vector<size_t> blockedAt;

@@ -7,15 +7,9 @@
 #include <future>
 #include <thread>
 
-#include "core/common/ids.hpp"
-#include "core/common/time.hpp"
-#include "core/daemon/runtime.hpp"
 #include "core/dispatch/concurrency_gate.hpp"
-#include "core/dispatch/dispatcher.hpp"
-#include "core/http/http_engine.hpp"
-#include "core/store/sqlite_store.hpp"
-#include "support/test_env.hpp"
-#include "unit/core/runtime_of.hpp"
+#include "core/dispatch/provider_guards.hpp"
+#include "unit/core/dispatch/lane_under_test.hpp"
 
 namespace notify::core {
 namespace {
@@ -79,12 +73,44 @@ TEST(ProviderGuardsConcurrency, AReloadKeepsThePlacesTakenUnlessTheCapChanged) {
 class ProviderConcurrencyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_.migrate().ok());
-    std::filesystem::path file = dir_.write("notifyd.toml", R"(
+    lane_.committer->start();
+    lane_.dispatcher->start();
+  }
+
+  std::vector<std::string> sendTo(const std::string& channel, int count) {
+    std::vector<NewMessage> messages;
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      messages.push_back(test::LaneUnderTest::message(channel));
+      ids.push_back(messages.back().id);
+    }
+    std::promise<bool> answered;
+    EXPECT_TRUE(lane_.committer->submitInserts(
+        std::move(messages), [&](auto result) { answered.set_value(result.ok()); }));
+    EXPECT_TRUE(answered.get_future().get());
+    lane_.dispatcher->wake();
+    return ids;
+  }
+
+  // The most sends in flight that any delivery of ids reported, once all are delivered.
+  int peakOf(const std::vector<std::string>& ids) {
+    int peak = 0;
+    for (const std::string& id : ids) {
+      std::optional<MessageRecord> record =
+          lane_.waitFor(id, MessageState::kDelivered, std::chrono::seconds(20));
+      EXPECT_TRUE(record && record->state == MessageState::kDelivered) << id;
+      if (record && !record->events.empty()) {
+        const std::string& detail = record->events.back().detail;
+        EXPECT_EQ(detail.rfind("peak=", 0), 0u) << detail;
+        peak = std::max(peak, std::atoi(detail.c_str() + 5));
+      }
+    }
+    return peak;
+  }
+
+  test::LaneUnderTest lane_{R"(
 [dispatch]
 workers = 8
-[plugins]
-dir = ")" + (test::buildDir() / "test_plugins").string() + R"("
 [providers.capped]
 plugin = "fixture_slow"
 delay_ms = 40
@@ -96,80 +122,7 @@ delay_ms = 40
 providers = ["capped"]
 [channels.free]
 providers = ["free"]
-)");
-    std::shared_ptr<const Runtime> runtime = test::runtimeOf(file, http_);
-    holder_ = std::make_unique<RuntimeHolder>(runtime);
-    committer_ = std::make_unique<GroupCommitter>(store_, 1000, [this] { dispatcher_->wake(); });
-    dispatcher_ =
-        std::make_unique<Dispatcher>(runtime->config->lanes.at("default"), store_, *committer_,
-                                     *holder_, "node-a", [] { return nowUnixMs(); });
-    committer_->start();
-    dispatcher_->start();
-  }
-
-  void TearDown() override {
-    dispatcher_->stop();
-    committer_->stop();
-  }
-
-  std::vector<std::string> sendTo(const std::string& channel, int count) {
-    std::vector<NewMessage> messages;
-    for (int i = 0; i < count; ++i) {
-      NewMessage m;
-      m.id = newMessageId();
-      m.app = "demo";
-      m.templateName = "welcome";
-      m.channel = channel;
-      m.toJson = R"({"user":"u1"})";
-      m.varsJson = "{}";
-      m.attrsJson = "{}";
-      m.body = "hello";
-      m.tagsJson = "[]";
-      m.createdMs = nowUnixMs();
-      messages.push_back(std::move(m));
-    }
-    std::vector<std::string> ids;
-    for (const NewMessage& m : messages) {
-      ids.push_back(m.id);
-    }
-    std::promise<bool> answered;
-    EXPECT_TRUE(committer_->submitInserts(std::move(messages),
-                                          [&](auto result) { answered.set_value(result.ok()); }));
-    EXPECT_TRUE(answered.get_future().get());
-    dispatcher_->wake();
-    return ids;
-  }
-
-  // The most sends in flight that any delivery of ids reported, once all are delivered.
-  int peakOf(const std::vector<std::string>& ids) {
-    int peak = 0;
-    for (const std::string& id : ids) {
-      std::optional<MessageRecord> record;
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-      while (std::chrono::steady_clock::now() < deadline) {
-        auto found = store_.find(id);
-        record = found.ok() ? *found : std::nullopt;
-        if (record && record->state == MessageState::kDelivered) {
-          break;
-        }
-        std::this_thread::sleep_for(milliseconds(10));
-      }
-      EXPECT_TRUE(record && record->state == MessageState::kDelivered) << id;
-      if (record && !record->events.empty()) {
-        const std::string& detail = record->events.back().detail;
-        EXPECT_EQ(detail.rfind("peak=", 0), 0u) << detail;
-        peak = std::max(peak, std::atoi(detail.c_str() + 5));
-      }
-    }
-    return peak;
-  }
-
-  test::TempDir dir_;
-  SqliteStore store_{dir_.path() / "notify.db", true};
-  std::shared_ptr<HttpEngine> http_ = std::make_shared<HttpEngine>();
-  std::unique_ptr<RuntimeHolder> holder_;
-  std::unique_ptr<GroupCommitter> committer_;
-  std::unique_ptr<Dispatcher> dispatcher_;
+)"};
 };
 
 TEST_F(ProviderConcurrencyTest, EightWorkersKeepACappedProviderAtTwoSendsInFlight) {
